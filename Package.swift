@@ -1,0 +1,116 @@
+// swift-tools-version:6.1
+// Palisade — moderation-as-a-service for the fediverse. Module map: README.md, "Layout".
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "palisade",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "palisade", targets: ["palisade"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // Key material and, later, HTTP message signatures. The only importer of _CryptoExtras.
+        .target(
+            name: "HTTPSignatures",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Actors and keys, and (later) inbox, outbox and delivery. Owns its storage protocols.
+        .target(
+            name: "Federation",
+            dependencies: ["HTTPSignatures"],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite (GRDB) implementations of every domain's storage protocols. The only importer of GRDB.
+        .target(
+            name: "Store",
+            dependencies: [
+                "Federation",
+                "HTTPSignatures",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Configuration, logging, the Hummingbird application and the service lifecycle.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Federation",
+                "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line interface: one file per subcommand.
+        .executableTarget(
+            name: "palisade",
+            dependencies: [
+                "Server",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support only: temporary directories, fixtures, golden files, the built CLI.
+        .target(
+            name: "PalisadeTesting",
+            dependencies: [],
+            path: "Tests/PalisadeTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPSignaturesTests",
+            dependencies: ["HTTPSignatures", "PalisadeTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Federation", "HTTPSignatures", "PalisadeTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server",
+                "PalisadeTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["palisade", "PalisadeTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import Store
+
+/// What the HTTP application is built from; the executable and the tests fill it the same way.
+public struct ApplicationDependencies: Sendable {
+    /// The checked configuration.
+    public var configuration: PalisadeConfiguration
+    /// The open, migrated database.
+    public var store: SQLiteStore
+    /// Where metrics are collected and `/metrics` reads them.
+    public var registry: PrometheusCollectorRegistry
+    /// The root logger; each request gets a child with its `request_id`.
+    public var logger: Logger
+
+    /// Collects the dependencies.
+    public init(configuration: PalisadeConfiguration, store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.registry = registry
+        self.logger = logger
+    }
+}
+
+/// Builds the router with every controller and the middleware every request passes through.
+/// `extraRoutes` mounts additional routes behind the same middleware (tests use it for a deliberately slow route).
+public func buildRouter(
+    _ dependencies: ApplicationDependencies,
+    extraRoutes: (Router<PalisadeRequestContext>) -> Void = { _ in }
+) -> Router<PalisadeRequestContext> {
+    let router = Router(context: PalisadeRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(factory: PrometheusMetricsFactory(registry: dependencies.registry)))
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBytes: dependencies.configuration.limits.bodyBytes))
+    HealthController(store: dependencies.store).addRoutes(to: router)
+    MetricsController(registry: dependencies.registry, token: dependencies.configuration.metrics.token).addRoutes(to: router)
+    extraRoutes(router)
+    return router
+}
+
+/// Builds the Hummingbird application listening on `configuration.listen`; `onListening` gets the bound port.
+public func buildApplication(
+    _ dependencies: ApplicationDependencies,
+    extraRoutes: (Router<PalisadeRequestContext>) -> Void = { _ in },
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let listen = dependencies.configuration.listen
+    let logger = dependencies.logger
+    return Application(
+        router: buildRouter(dependencies, extraRoutes: extraRoutes),
+        configuration: .init(
+            address: .hostname(listen.host, port: listen.port),
+            serverName: "Palisade/\(PalisadeVersion.current)"
+        ),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? listen.port
+            logger.notice(
+                "listening",
+                metadata: [
+                    "address": .string(ListenAddress(host: listen.host, port: port).description),
+                    "base_url": .string(dependencies.configuration.effectiveBaseURL.absoluteString),
+                ])
+            await onListening(port)
+        },
+        logger: logger
+    )
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+
+/// The effective configuration of a Palisade process: defaults, then the YAML file, then `PALISADE_*` variables.
+public struct PalisadeConfiguration: Sendable, Equatable {
+    /// The public URL in every id Palisade mints; nil means `http://` + `listen`.
+    public var baseURL: URL?
+    /// Where the HTTP server listens.
+    public var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080)
+    /// The directory holding the database and other state.
+    public var dataDirectory: String = "./data"
+    /// The directory of rule files.
+    public var rulesDirectory: String = "./rules"
+    /// Logging.
+    public var log = LogSettings()
+    /// Request limits.
+    public var limits = Limits()
+    /// Signature verification policy.
+    public var signatures = SignatureSettings()
+    /// Outgoing federation policy.
+    public var federation = FederationSettings()
+    /// The `/metrics` endpoint.
+    public var metrics = MetricsSettings()
+
+    /// The built-in defaults.
+    public init() {}
+
+    /// The base URL in use: the configured one, or one derived from `listen`.
+    public var effectiveBaseURL: URL {
+        if let baseURL { return baseURL }
+        return URL(string: "http://\(listen)")!
+    }
+
+    /// The SQLite database file inside the data directory.
+    public var databasePath: String {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("palisade.sqlite").path
+    }
+
+    /// `log.*`
+    public struct LogSettings: Sendable, Equatable {
+        /// The lowest level written.
+        public var level: Logger.Level = .info
+        /// One line per event as text or as a JSON object.
+        public var format: LogFormat = .text
+    }
+
+    /// `limits.*`
+    public struct Limits: Sendable, Equatable {
+        /// The largest request body accepted; larger ones get 413.
+        public var bodyBytes: Int = 1_048_576
+    }
+
+    /// `signatures.*`
+    public struct SignatureSettings: Sendable, Equatable {
+        /// How far in the past a signature's creation time may lie beyond its validity, in seconds.
+        public var clockSkewPastSeconds: Int = 3600
+        /// How far in the future a signature's creation time may lie, in seconds.
+        public var clockSkewFutureSeconds: Int = 3600
+    }
+
+    /// `federation.*`
+    public struct FederationSettings: Sendable, Equatable {
+        /// Whether Palisade may fetch from private, loopback and link-local addresses (tests on loopback set it).
+        public var allowPrivateAddresses: Bool = false
+    }
+
+    /// `metrics.*`
+    public struct MetricsSettings: Sendable, Equatable {
+        /// When set, `/metrics` requires `Authorization: Bearer` with this token.
+        public var token: String?
+    }
+}
+
+/// How log lines are written.
+public enum LogFormat: String, Sendable, Equatable, CaseIterable {
+    /// `2026-11-27T12:00:00.000Z info palisade: message key=value`
+    case text
+    /// One JSON object per line.
+    case json
+}
+
+/// A host and port to listen on; port 0 asks the system for a free one.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    /// An IPv4 address, a host name, or an IPv6 address (without brackets).
+    public var host: String
+    /// The TCP port, 0–65535.
+    public var port: Int
+
+    /// Makes an address.
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `host:port`, with brackets around an IPv6 host.
+    public var description: String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}

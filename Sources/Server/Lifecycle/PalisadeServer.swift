@@ -1,0 +1,77 @@
+import Federation
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+import Store
+
+/// The whole service as one `Service`: prepares the data directory, opens and migrates the database, makes sure
+/// the service actor has a key, then serves HTTP until graceful shutdown, and closes the database last.
+public struct PalisadeServer: Service {
+    private let configuration: PalisadeConfiguration
+    private let registry: PrometheusCollectorRegistry
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private let extraRoutes: @Sendable (Router<PalisadeRequestContext>) -> Void
+    private let onListening: @Sendable (Int) async -> Void
+
+    /// Prepares a server; nothing happens until `run()`.
+    public init(
+        configuration: PalisadeConfiguration,
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = SystemClock.now,
+        extraRoutes: @escaping @Sendable (Router<PalisadeRequestContext>) -> Void = { _ in },
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        self.now = now
+        self.extraRoutes = extraRoutes
+        self.onListening = onListening
+    }
+
+    /// Runs until graceful shutdown (SIGTERM/SIGINT through the enclosing `ServiceGroup`): in-flight requests
+    /// finish, then the database closes.
+    public func run() async throws {
+        let store = try Self.openStore(configuration, logger: logger)
+        do {
+            let key = try await ServiceActorKey.loadOrCreate(in: store, now: now())
+            switch key {
+            case .created:
+                logger.notice("created the service actor's RSA-2048 key", metadata: ["actor": "\(configuration.effectiveBaseURL.absoluteString)/actor"])
+            case .loaded:
+                logger.debug("loaded the service actor's key")
+            }
+            let app = buildApplication(
+                ApplicationDependencies(configuration: configuration, store: store, registry: registry, logger: logger),
+                extraRoutes: extraRoutes,
+                onListening: onListening
+            )
+            try await app.run()
+        } catch {
+            try? store.close()
+            throw error
+        }
+        try store.close()
+        logger.notice("stopped: requests drained, database closed")
+    }
+
+    /// Creates the data directory (mode 0700) when missing, opens the database and applies pending migrations.
+    public static func openStore(_ configuration: PalisadeConfiguration, logger: Logger) throws -> SQLiteStore {
+        try DataDirectory.prepare(configuration.dataDirectory)
+        let store = try SQLiteStore(path: configuration.databasePath)
+        do {
+            let applied = try store.migrate()
+            if !applied.isEmpty {
+                logger.notice("applied migrations", metadata: ["migrations": .string(applied.joined(separator: ",")), "database": .string(store.path)])
+            }
+            return store
+        } catch {
+            try? store.close()
+            throw error
+        }
+    }
+}

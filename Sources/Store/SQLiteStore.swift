@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+/// Palisade's SQLite database: one WAL-mode pool over the system SQLite, with every domain's tables.
+public final class SQLiteStore: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating when missing) the database at `path` without migrating it; call `migrate()` next.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            self.pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+        } catch {
+            throw StoreError.cannotOpen(path: path, detail: Self.describe(error))
+        }
+    }
+
+    /// Applies every pending migration; returns the identifiers applied now, in order.
+    @discardableResult
+    public func migrate() throws(StoreError) -> [String] {
+        let migrator = StoreMigrations.migrator
+        do {
+            let before = try pool.read { db in try migrator.appliedIdentifiers(db) }
+            let unknown = before.subtracting(migrator.migrations)
+            if !unknown.isEmpty { throw StoreError.newerSchema(unknownMigrations: unknown.sorted()) }
+            try migrator.migrate(pool)
+            return migrator.migrations.filter { !before.contains($0) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.migrationFailed(path: path, detail: Self.describe(error))
+        }
+    }
+
+    /// Which migrations the database at `path` has and lacks, without changing it (nor creating it when missing).
+    public static func migrationPlan(path: String) throws(StoreError) -> MigrationPlan {
+        let known = StoreMigrations.migrator.migrations
+        guard FileManager.default.fileExists(atPath: path) else {
+            return MigrationPlan(applied: [], pending: known, unknown: [], databaseExists: false)
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            defer { try? queue.close() }
+            let applied = try queue.read { db in try StoreMigrations.migrator.appliedIdentifiers(db) }
+            return MigrationPlan(
+                applied: known.filter { applied.contains($0) },
+                pending: known.filter { !applied.contains($0) },
+                unknown: applied.subtracting(known).sorted(),
+                databaseExists: true
+            )
+        } catch {
+            throw StoreError.cannotOpen(path: path, detail: describe(error))
+        }
+    }
+
+    /// Succeeds when the database answers a query; throws `StoreError.unhealthy` otherwise.
+    public func checkHealth() async throws(StoreError) {
+        do {
+            let one = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            guard one == 1 else { throw StoreError.unhealthy(detail: "SELECT 1 returned \(String(describing: one))") }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.unhealthy(detail: Self.describe(error))
+        }
+    }
+
+    /// Closes every connection; later calls on this store fail.
+    public func close() throws(StoreError) {
+        do {
+            try pool.close()
+        } catch {
+            throw StoreError.cannotClose(path: path, detail: Self.describe(error))
+        }
+    }
+
+    static func configuration(readonly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.label = "palisade"
+        configuration.readonly = readonly
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // Nothing acknowledged may be lost: sync the WAL on every commit.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return configuration
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? error.description
+        }
+        return String(describing: error)
+    }
+}
+
+/// The migrations a database has, lacks, and has but this version does not know.
+public struct MigrationPlan: Sendable, Equatable {
+    /// Migrations already applied, in order.
+    public let applied: [String]
+    /// Migrations not yet applied, in the order they would run.
+    public let pending: [String]
+    /// Migrations the database records that this version of Palisade does not know (it was written by a newer one).
+    public let unknown: [String]
+    /// False when no database file exists yet.
+    public let databaseExists: Bool
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import Server
+
+/// The `palisade` command: one subcommand per file in this folder.
+@main
+struct Palisade: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "palisade",
+        abstract: "Moderation-as-a-service for the fediverse.",
+        discussion: "Configuration: --config FILE, else ./palisade.yml when present, then PALISADE_* environment variables.",
+        version: PalisadeVersion.current,
+        subcommands: [ServeCommand.self, AdminCommand.self, VersionCommand.self]
+    )
+}
