@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Key material and, later, HTTP message signatures. The only importer of _CryptoExtras.
@@ -84,7 +85,11 @@ let package = Package(
         // Test support only: temporary directories, fixtures, golden files, the built CLI.
         .target(
             name: "PalisadeTesting",
-            dependencies: [],
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/PalisadeTesting",
             swiftSettings: swiftSettings
         ),
@@ -95,15 +100,27 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Federation", "HTTPSignatures", "PalisadeTesting"],
+            dependencies: [
+                "Store", "Federation", "HTTPSignatures", "PalisadeTesting",
+                // Only to build fixture databases from SQL dumps and inspect schemas; Sources never see GRDB outside Store.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
                 "Server",
+                "Store",
+                "Federation",
+                "HTTPSignatures",
                 "PalisadeTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -67,9 +67,11 @@ public final class SQLiteStore: Sendable {
         }
     }
 
-    /// Closes every connection; later calls on this store fail.
+    /// Checkpoints the WAL into the database file (so a stopped service's `palisade.sqlite` alone is complete,
+    /// e.g. for a backup) and closes every connection; later calls on this store fail.
     public func close() throws(StoreError) {
         do {
+            try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try pool.close()
         } catch {
             throw StoreError.cannotClose(path: path, detail: Self.describe(error))

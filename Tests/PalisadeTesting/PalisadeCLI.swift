@@ -19,7 +19,7 @@ public enum PalisadeCLI {
             var candidates = [testBinary.deletingLastPathComponent().appendingPathComponent("palisade")]
             candidates.append(Fixtures.projectRoot.appendingPathComponent(".build/debug/palisade"))
             guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-                throw CLIError("the palisade executable is not built (looked in \(candidates.map(\.path)))")
+                throw HarnessError("the palisade executable is not built (looked in \(candidates.map(\.path)))")
             }
             return found
         }
@@ -32,7 +32,7 @@ public enum PalisadeCLI {
         let child = try launch(arguments, in: directory, environment: environment)
         guard child.waitForExit(timeout: timeout) else {
             child.process.terminate()
-            throw CLIError("palisade \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+            throw HarnessError("palisade \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
         }
         return Result(status: child.process.terminationStatus, stdout: child.stdout, stderr: child.stderr)
     }
@@ -88,11 +88,11 @@ public enum PalisadeCLI {
             while Date() < deadline {
                 if let line = stderr.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
                 guard process.isRunning else {
-                    throw CLIError("palisade exited (\(process.terminationStatus)) before logging '\(text)'; stderr:\n\(stderr)")
+                    throw HarnessError("palisade exited (\(process.terminationStatus)) before logging '\(text)'; stderr:\n\(stderr)")
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw CLIError("palisade did not log '\(text)' within \(timeout) s; stderr:\n\(stderr)")
+            throw HarnessError("palisade did not log '\(text)' within \(timeout) s; stderr:\n\(stderr)")
         }
 
         /// Sends a signal (SIGTERM, SIGINT, …).
@@ -111,8 +111,9 @@ public enum PalisadeCLI {
 }
 
 /// A failure of the test harness itself, with what it saw.
-public struct CLIError: Error, CustomStringConvertible {
+public struct HarnessError: Error, CustomStringConvertible {
     /// What went wrong.
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// Makes an error with its message.
+    public init(_ description: String) { self.description = description }
 }

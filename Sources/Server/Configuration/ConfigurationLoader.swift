@@ -96,7 +96,7 @@ public enum ConfigurationLoader {
         _ node: Node, prefix: String, file: String,
         into loaded: inout LoadedConfiguration, problems: inout [ConfigurationProblem]
     ) {
-        if case .scalar(let scalar) = node, Tag.Name(rawValue: scalar.tag.rawValue) == .null, !prefix.isEmpty { return }
+        if case .scalar = node, Tag.Name(rawValue: node.tag.rawValue) == .null, !prefix.isEmpty { return }
         guard case .mapping(let mapping) = node else {
             let what = prefix.isEmpty ? "the configuration" : "section '\(prefix)'"
             problems.append(ConfigurationProblem(
@@ -158,7 +158,8 @@ public enum ConfigurationLoader {
 
     private static func input(_ scalar: Node.Scalar) -> ConfigurationInput {
         let kind: ConfigurationInput.Kind
-        switch Tag.Name(rawValue: scalar.tag.rawValue) {
+        // `Node.tag` resolves a plain scalar's implicit tag (`8080` → int); `Scalar.tag` would not.
+        switch Tag.Name(rawValue: Node.scalar(scalar).tag.rawValue) {
         case .null: kind = .null
         case .bool: kind = .boolean
         case .int: kind = .integer

@@ -23,7 +23,7 @@ public struct APIError: Error, HTTPResponseError, Equatable {
 
     /// The JSON response.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(Body(error: message, code: code))
+        let body = try JSONEncoder.sortedKeys.encode(Body(error: message, code: code))
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))

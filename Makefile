@@ -1,0 +1,31 @@
+# Palisade — the two commands a newcomer needs are `make run` and `make test` (see README.md).
+
+SWIFT ?= swift
+# Debian packages the build links against; scripts/install-system-packages installs the missing ones.
+SYSTEM_PACKAGES := libsqlite3-dev pkg-config
+
+.PHONY: run test build build-tests release deps clean
+
+## run: install what is missing, build, and serve on the embedded defaults (./data, 127.0.0.1:8080, ./rules)
+run: build
+	.build/debug/palisade serve
+
+## test: install what is missing, build, and run the whole test suite
+test: build-tests
+	$(SWIFT) test
+
+deps:
+	@scripts/install-system-packages $(SYSTEM_PACKAGES)
+
+build: deps
+	$(SWIFT) build --product palisade
+
+build-tests: deps
+	$(SWIFT) build --build-tests
+
+## release: an optimised build at .build/release/palisade
+release: deps
+	$(SWIFT) build -c release --product palisade
+
+clean:
+	rm -rf .build

@@ -1,0 +1,47 @@
+import Foundation
+import PalisadeTesting
+import Testing
+
+@Suite struct AdminMigrateCommandTests {
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory("cli-migrate")
+    }
+
+    @Test func dryRunOnANewInstallationListsEverythingAndCreatesNothing() throws {
+        let result = try PalisadeCLI.run(["admin", "migrate", "--dry-run"], in: directory.url)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("the database does not exist yet"))
+        #expect(result.stdout.contains("would apply (1):\n  0001-federation-local-actor-keys\n"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("data")))
+    }
+
+    @Test func migrateAppliesThenReportsNothingPending() throws {
+        let first = try PalisadeCLI.run(["admin", "migrate"], in: directory.url)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("applied now (1):\n  0001-federation-local-actor-keys\n"))
+        #expect(FileManager.default.fileExists(atPath: directory.path("data/palisade.sqlite")))
+
+        let second = try PalisadeCLI.run(["admin", "migrate"], in: directory.url)
+        #expect(second.stdout.contains("already applied (1):\n  0001-federation-local-actor-keys\n"))
+        #expect(second.stdout.contains("applied now (0): none\n"))
+
+        let dryRun = try PalisadeCLI.run(["admin", "migrate", "--dry-run"], in: directory.url)
+        #expect(dryRun.stdout.contains("would apply (0): none\n"))
+    }
+
+    @Test func theDataDirectoryIsCreatedOwnerOnly() throws {
+        let result = try PalisadeCLI.run(["admin", "migrate"], in: directory.url, environment: ["PALISADE_DATA_DIR": "./nested/state"])
+        #expect(result.status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.path("nested/state"))
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+    }
+
+    @Test func aDataDirectoryThatIsAFileIsRefused() throws {
+        try directory.write("data", "not a directory")
+        let result = try PalisadeCLI.run(["admin", "migrate"], in: directory.url)
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: data_dir ./data exists but is not a directory\n")
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import PalisadeTesting
+import Testing
+
+/// `--help` is part of the contract with operators and scripts: every command's help is golden-tested.
+@Suite struct HelpOutputTests {
+    static let commands: [[String]] = [[], ["serve"], ["admin"], ["admin", "migrate"], ["version"]]
+
+    @Test(arguments: commands)
+    func helpMatchesTheGoldenFile(command: [String]) throws {
+        let directory = try TemporaryDirectory("help")
+        defer { directory.remove() }
+        let result = try PalisadeCLI.run(command + ["--help"], in: directory.url, environment: ["COLUMNS": "100"])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        let name = command.isEmpty ? "palisade" : "palisade-" + command.joined(separator: "-")
+        try Golden.expect(result.stdout, matches: "CLITests/Golden/\(name).help.txt")
+    }
+
+    @Test func topLevelHelpListsEveryCommandWithOneLine() throws {
+        let directory = try TemporaryDirectory("help")
+        defer { directory.remove() }
+        let result = try PalisadeCLI.run(["--help"], in: directory.url)
+        for command in ["serve", "admin", "version"] {
+            #expect(result.stdout.contains("\n  \(command) "), "\(command) missing from --help")
+        }
+    }
+
+    @Test func versionPrintsTheVersion() throws {
+        let directory = try TemporaryDirectory("version")
+        defer { directory.remove() }
+        let result = try PalisadeCLI.run(["version"], in: directory.url)
+        #expect(result.status == 0)
+        #expect(result.stdout.range(of: #"^palisade \d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+    }
+
+    @Test func anUnknownCommandFailsWithoutAStackTrace() throws {
+        let directory = try TemporaryDirectory("unknown")
+        defer { directory.remove() }
+        let result = try PalisadeCLI.run(["frobnicate"], in: directory.url)
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("Error: "))
+        #expect(!result.stderr.contains("Fatal error"))
+    }
+}

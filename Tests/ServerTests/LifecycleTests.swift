@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import Federation
+import HTTPSignatures
+import NIOCore
+import NIOHTTP1
+import PalisadeTesting
+import Server
+import ServiceLifecycle
+import Store
+import Testing
+
+/// The whole service on a real loopback port, started and stopped the way `palisade serve` does.
+@Suite struct LifecycleTests {
+    /// Runs a `PalisadeServer` in a `ServiceGroup`; returns the group, its running task and the bound port.
+    private func start(
+        _ harness: ServerHarness,
+        extraRoutes: @escaping @Sendable (Router<PalisadeRequestContext>) -> Void = { _ in }
+    ) async throws -> (ServiceGroup, Task<Void, any Error>, Int) {
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let server = PalisadeServer(
+            configuration: harness.configuration, registry: harness.registry, logger: harness.logger(),
+            extraRoutes: extraRoutes,
+            onListening: { port in portContinuation.yield(port) })
+        let group = ServiceGroup(services: [server], logger: harness.logger())
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw HarnessError("server did not start") }
+        return (group, task, port)
+    }
+
+    @Test func servesHealthzAndMetricsOnAnEphemeralPort() async throws {
+        let harness = try ServerHarness("lifecycle")
+        let (group, task, port) = try await start(harness)
+        #expect(port != 0)
+
+        let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(10))
+        #expect(health.status == .ok)
+        #expect(String(buffer: try await health.body.collect(upTo: 1 << 16)).contains(#""database":"ok""#))
+
+        let metrics = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(10))
+        #expect(metrics.status == .ok)
+        let text = String(buffer: try await metrics.body.collect(upTo: 1 << 20))
+        #expect(text.contains(#"palisade_http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
+
+        await group.triggerGracefulShutdown()
+        try await task.value
+        #expect(harness.logLines(containing: "stopped: requests drained, database closed").count == 1)
+    }
+
+    @Test func firstStartCreatesTheServiceKeyAndLaterStartsKeepIt() async throws {
+        let harness = try ServerHarness("service-key")
+        for _ in 0..<2 {
+            let (group, task, _) = try await start(harness)
+            await group.triggerGracefulShutdown()
+            try await task.value
+        }
+        #expect(harness.logLines(containing: "created the service actor's RSA-2048 key").count == 1)
+        #expect(harness.logLines(containing: "applied migrations").count == 1)
+        let store = try SQLiteStore(path: harness.configuration.databasePath)
+        defer { try? store.close() }
+        #expect(try await store.key(for: .service)?.keyPair.bitCount == 2048)
+    }
+
+    @Test func gracefulShutdownLetsASlowInFlightRequestComplete() async throws {
+        let harness = try ServerHarness("graceful")
+        let (arrivals, arrived) = AsyncStream.makeStream(of: Void.self)
+        let (group, task, port) = try await start(harness) { router in
+            router.get("/test/slow") { _, _ -> String in
+                arrived.yield()
+                try await Task.sleep(for: .milliseconds(1500))
+                return "finished"
+            }
+        }
+        let slow = Task {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/test/slow"), timeout: .seconds(30))
+            return (response.status, String(buffer: try await response.body.collect(upTo: 1024)))
+        }
+        var iterator = arrivals.makeAsyncIterator()
+        await iterator.next()  // the request is inside the handler now
+
+        await group.triggerGracefulShutdown()
+        let (status, body) = try await slow.value
+        #expect(status == .ok)
+        #expect(body == "finished")
+        try await task.value
+
+        // Stopped: nothing listens any more, and the database was closed cleanly.
+        await #expect(throws: (any Error).self) {
+            _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(5))
+        }
+        #expect(harness.logLines(containing: "stopped: requests drained, database closed").count == 1)
+        // A clean stop checkpoints the WAL: the database file alone holds everything.
+        let wal = harness.configuration.databasePath + "-wal"
+        let walBytes = FileManager.default.fileExists(atPath: wal) ? try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int : 0
+        #expect(walBytes == 0)
+    }
+
+    @Test func anAddressInUseFailsStartupWithAClearError() async throws {
+        let first = try ServerHarness("port-a")
+        let (group, task, port) = try await start(first)
+        defer { Task { await group.triggerGracefulShutdown() } }
+        let second = try ServerHarness("port-b") { $0.listen = ListenAddress(host: "127.0.0.1", port: port) }
+        let server = PalisadeServer(configuration: second.configuration, logger: second.logger())
+        let error = await #expect(throws: (any Error).self) {
+            try await ServiceGroup(services: [server], logger: second.logger()).run()
+        }
+        #expect(String(describing: error).lowercased().contains("address already in use"), "\(String(describing: error))")
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import PalisadeTesting
+import Prometheus
+import Server
+import Store
+
+/// A real server set-up on a temporary data directory: SQLite file, metrics registry, and a log that tests read.
+struct ServerHarness {
+    let directory: TemporaryDirectory
+    var configuration: PalisadeConfiguration
+    let registry = PrometheusCollectorRegistry()
+    let sink = LogSink.capturing(now: { Date(timeIntervalSince1970: 1_795_000_000) })
+
+    init(_ name: String = "server", configure: (inout PalisadeConfiguration) -> Void = { _ in }) throws {
+        directory = try TemporaryDirectory(name)
+        var configuration = PalisadeConfiguration()
+        configuration.dataDirectory = directory.path("data")
+        configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
+        configure(&configuration)
+        self.configuration = configuration
+    }
+
+    func logger(format: LogFormat = .text) -> Logger {
+        let sink = self.sink
+        return Logger(label: "palisade") { label in
+            LineLogHandler(label: label, level: .debug, format: format, sink: sink)
+        }
+    }
+
+    /// Opens and migrates the store the way `serve` does.
+    func openStore() throws -> SQLiteStore {
+        try PalisadeServer.openStore(configuration, logger: logger())
+    }
+
+    func dependencies(store: SQLiteStore, format: LogFormat = .text) -> ApplicationDependencies {
+        ApplicationDependencies(configuration: configuration, store: store, registry: registry, logger: logger(format: format))
+    }
+
+    /// Log lines that contain `text`.
+    func logLines(containing text: String) -> [String] {
+        sink.lines.filter { $0.contains(text) }
+    }
+}
