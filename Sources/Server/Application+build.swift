@@ -54,6 +54,9 @@ public func buildApplication(
     let logger = dependencies.logger
     return Application(
         router: buildRouter(dependencies, extraRoutes: extraRoutes),
+        // A connection that sends nothing for a minute is closed: idle keep-alives and slow-loris clients
+        // cannot hold sockets forever.
+        server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(
             address: .hostname(listen.host, port: listen.port),
             serverName: "Palisade/\(PalisadeVersion.current)"

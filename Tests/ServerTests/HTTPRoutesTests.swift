@@ -10,10 +10,7 @@ import Testing
 @Suite struct HTTPRoutesTests {
     @Test func healthzAnswersOKWhenTheDatabaseAnswers() async throws {
         let harness = try ServerHarness("healthz")
-        let store = try harness.openStore()
-        defer { try? store.close() }
-        let app = buildApplication(harness.dependencies(store: store))
-        try await app.test(.router) { client in
+        try await harness.withApplication(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
@@ -38,10 +35,7 @@ import Testing
 
     @Test func metricsCountRequestsByRouteAndStatusWithLatencyHistograms() async throws {
         let harness = try ServerHarness("metrics")
-        let store = try harness.openStore()
-        defer { try? store.close() }
-        let app = buildApplication(harness.dependencies(store: store))
-        try await app.test(.router) { client in
+        try await harness.withApplication(.router) { client in
             for _ in 0..<3 { try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) } }
             try await client.execute(uri: "/no/such/thing", method: .get) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/metrics", method: .get) { response in
@@ -61,10 +55,7 @@ import Testing
     @Test func metricsNeedTheBearerTokenWhenOneIsConfigured() async throws {
         let token = "metrics-token-0123456789"
         let harness = try ServerHarness("metrics-token") { $0.metrics.token = token }
-        let store = try harness.openStore()
-        defer { try? store.close() }
-        let app = buildApplication(harness.dependencies(store: store))
-        try await app.test(.router) { client in
+        try await harness.withApplication(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="metrics""#)
@@ -81,10 +72,7 @@ import Testing
 
     @Test func unknownRoutesAnswerTheJSONErrorShape() async throws {
         let harness = try ServerHarness("not-found")
-        let store = try harness.openStore()
-        defer { try? store.close() }
-        let app = buildApplication(harness.dependencies(store: store))
-        try await app.test(.router) { client in
+        try await harness.withApplication(.router) { client in
             try await client.execute(uri: "/users/nobody", method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
@@ -97,10 +85,7 @@ import Testing
 
     @Test func aBodyDeclaredLargerThanTheLimitIsRefusedWith413() async throws {
         let harness = try ServerHarness("body-limit") { $0.limits.bodyBytes = 4096 }
-        let store = try harness.openStore()
-        defer { try? store.close() }
-        let app = buildApplication(harness.dependencies(store: store))
-        try await app.test(.live) { client in
+        try await harness.withApplication(.live) { client in
             let body = ByteBuffer(repeating: UInt8(ascii: "a"), count: 10_000)
             try await client.execute(uri: "/inbox", method: .post, headers: [.contentType: "application/activity+json"], body: body) { response in
                 #expect(response.status == .contentTooLarge)
@@ -148,10 +133,7 @@ import Testing
 
     @Test func jsonLogsCarryTheRequestIDAsAField() async throws {
         let harness = try ServerHarness("json-log")
-        let store = try harness.openStore()
-        defer { try? store.close() }
-        let app = buildApplication(harness.dependencies(store: store, format: .json))
-        try await app.test(.router) { client in
+        try await harness.withApplication(.router, format: .json) { client in
             try await client.execute(uri: "/healthz", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "json-7"]) { _ in }
         }
         let line = try #require(harness.logLines(containing: "json-7").first)

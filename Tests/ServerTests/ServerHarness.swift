@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Logging
 import PalisadeTesting
 import Prometheus
@@ -35,6 +37,17 @@ struct ServerHarness {
 
     func dependencies(store: SQLiteStore, format: LogFormat = .text) -> ApplicationDependencies {
         ApplicationDependencies(configuration: configuration, store: store, registry: registry, logger: logger(format: format))
+    }
+
+    /// Opens the store, builds the application and drives it with HummingbirdTesting (`.router` in memory,
+    /// `.live` on a loopback port); closes the store afterwards.
+    func withApplication(
+        _ mode: TestingSetup, format: LogFormat = .text,
+        _ test: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let store = try openStore()
+        defer { try? store.close() }
+        try await buildApplication(dependencies(store: store, format: format)).test(mode, test)
     }
 
     /// Log lines that contain `text`.
