@@ -1,0 +1,156 @@
+import Foundation
+import RawStructuredFieldValues
+
+/// Verifies the HTTP signature on a message, in either dialect, under a `VerificationPolicy`.
+public struct SignatureVerifier: Sendable {
+    /// The rules applied.
+    public var policy: VerificationPolicy
+
+    /// A verifier applying `policy`.
+    public init(policy: VerificationPolicy = .mastodon) {
+        self.policy = policy
+    }
+
+    /// A signature found on a message, before its key is known.
+    public enum Candidate: Sendable {
+        /// A draft-cavage `Signature` or `Authorization: Signature` header.
+        case cavage(CavageSignatureHeader)
+        /// An RFC 9421 signature.
+        case rfc9421(MessageSignatureInput)
+
+        /// The key id to resolve.
+        public var keyID: String {
+            switch self {
+            case .cavage(let header): return header.keyID
+            case .rfc9421(let input): return input.keyID ?? ""
+            }
+        }
+    }
+
+    /// Finds the signature to check: RFC 9421 when `Signature-Input` is present, else the draft-cavage header.
+    public func candidate(in message: HTTPMessage) throws(SignatureError) -> Candidate {
+        if !message.values(of: "signature-input").isEmpty {
+            let inputs = try MessageSignatureInput.all(in: message)
+            guard let input = inputs.first(where: { $0.keyID != nil }) else {
+                if inputs.isEmpty { throw SignatureError.missingSignature }
+                throw SignatureError.missingParameter("keyid")
+            }
+            return .rfc9421(input)
+        }
+        let signatures = message.values(of: "signature")
+        if signatures.count > 1 { throw SignatureError.malformedHeader(field: "Signature", detail: "the header appears \(signatures.count) times") }
+        if let value = signatures.first { return .cavage(try CavageSignatureHeader.parse(value)) }
+        if let authorization = message.values(of: "authorization").first, authorization.lowercased().hasPrefix("signature ") {
+            return .cavage(try CavageSignatureHeader.parse(authorization, field: "Authorization"))
+        }
+        throw SignatureError.missingSignature
+    }
+
+    /// Resolves the key through `keys` and verifies; a resolver failure becomes `unknownKey`.
+    public func verify(
+        _ message: HTTPMessage, now: Date, keys: (String) async throws -> VerificationKey
+    ) async throws(SignatureError) -> VerifiedSignature {
+        let found = try candidate(in: message)
+        let key: VerificationKey
+        do {
+            key = try await keys(found.keyID)
+        } catch let error as SignatureError {
+            throw error
+        } catch {
+            throw SignatureError.unknownKey(keyID: found.keyID, detail: String(describing: error))
+        }
+        return try verify(message, candidate: found, key: key, now: now)
+    }
+
+    /// Verifies `candidate` on `message` with `key` at `now`.
+    public func verify(_ message: HTTPMessage, candidate: Candidate, key: VerificationKey, now: Date) throws(SignatureError) -> VerifiedSignature {
+        switch candidate {
+        case .cavage(let header): return try verifyCavage(message, header, key: key, now: now)
+        case .rfc9421(let input): return try verifyRFC9421(message, input, key: key, now: now)
+        }
+    }
+
+    private func bodyExpected(_ message: HTTPMessage) -> Bool {
+        !message.body.isEmpty || ["POST", "PUT", "PATCH"].contains(message.method.uppercased())
+    }
+
+    private func verifyCavage(_ message: HTTPMessage, _ header: CavageSignatureHeader, key: VerificationKey, now: Date) throws(SignatureError) -> VerifiedSignature {
+        let covered = header.headers
+        if policy.enforceCoverage {
+            for required in ["(request-target)", "host"] where !covered.contains(required) {
+                throw SignatureError.requiredComponentNotCovered(required)
+            }
+            if !covered.contains("date") && !covered.contains("(created)") {
+                throw SignatureError.requiredComponentNotCovered("date or (created)")
+            }
+            if bodyExpected(message) && !covered.contains("digest") {
+                throw SignatureError.requiredComponentNotCovered("digest")
+            }
+        }
+        if let digest = message.combinedValue(of: "digest") {
+            try BodyDigest.checkDigestHeader(digest, body: message.body)
+        } else if !message.body.isEmpty && policy.enforceCoverage {
+            throw SignatureError.missingDigest
+        }
+        var created = header.created.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        if created == nil, covered.contains("date"), let date = message.combinedValue(of: "date") {
+            guard let parsed = HTTPDate.parse(date) else { throw SignatureError.invalidDate(date) }
+            created = parsed
+        }
+        let expires = header.expires.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        try policy.checkWindow(created: created, expires: expires, now: now)
+
+        let algorithm = try CavageSigningString.algorithm(named: header.algorithm, key: key)
+        var matchedWithoutQuery = false
+        var valid = try algorithm.isValid(header.signature, of: Data(CavageSigningString.build(for: message, header: header).utf8), key: key)
+        if !valid, message.query != nil, covered.contains("(request-target)") {
+            let withoutQuery = try CavageSigningString.build(for: message, header: header, includeQuery: false)
+            valid = try algorithm.isValid(header.signature, of: Data(withoutQuery.utf8), key: key)
+            matchedWithoutQuery = valid
+        }
+        guard valid else { throw SignatureError.signatureDoesNotVerify(keyID: header.keyID) }
+        return VerifiedSignature(
+            dialect: .cavage, keyID: header.keyID, algorithm: algorithm, covered: covered,
+            created: created, expires: expires, matchedWithoutQuery: matchedWithoutQuery)
+    }
+
+    private func verifyRFC9421(_ message: HTTPMessage, _ input: MessageSignatureInput, key: VerificationKey, now: Date) throws(SignatureError) -> VerifiedSignature {
+        var names: [String] = []
+        for item in input.components {
+            if case .string(let name) = item.rfc9651BareItem { names.append(name) }
+        }
+        if policy.enforceCoverage {
+            if !names.contains("@method") { throw SignatureError.requiredComponentNotCovered("@method") }
+            let targetCovered = names.contains("@target-uri")
+                || (names.contains("@authority") && (names.contains("@path") || names.contains("@request-target")))
+            if !targetCovered { throw SignatureError.requiredComponentNotCovered("@target-uri") }
+            if input.created == nil { throw SignatureError.missingParameter("created") }
+            if bodyExpected(message) && !names.contains("content-digest") {
+                throw SignatureError.requiredComponentNotCovered("content-digest")
+            }
+        }
+        if let digest = message.combinedValue(of: "content-digest") {
+            try BodyDigest.checkContentDigest(digest, body: message.body)
+        } else if !message.body.isEmpty && policy.enforceCoverage {
+            throw SignatureError.missingDigest
+        }
+        let created = input.created.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        let expires = input.expires.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        try policy.checkWindow(created: created, expires: expires, now: now)
+
+        let algorithm: SignatureAlgorithm
+        if let named = input.algorithm {
+            guard let known = SignatureAlgorithm(rawValue: named) else { throw SignatureError.unsupportedAlgorithm(named) }
+            algorithm = known
+        } else {
+            algorithm = .implied(by: key)
+        }
+        let base = try SignatureBase.build(for: message, input: input)
+        guard try algorithm.isValid(input.signature, of: Data(base.utf8), key: key) else {
+            throw SignatureError.signatureDoesNotVerify(keyID: input.keyID ?? "")
+        }
+        return VerifiedSignature(
+            dialect: .rfc9421(label: input.label), keyID: input.keyID ?? "", algorithm: algorithm,
+            covered: input.componentNames, created: created, expires: expires, matchedWithoutQuery: false)
+    }
+}
