@@ -10,7 +10,9 @@ enum Vectors {
     }
 
     static func message(_ path: String, adding headerFile: String? = nil) throws -> HTTPMessage {
-        var message = try RawHTTPMessage.parse(Fixtures.url("http-signatures/" + path).contents())
+        // The w3c-ccg messages declare a Content-Length but ship headers only.
+        let headersOnly = path.hasPrefix("w3c-ccg-test-suite/")
+        var message = try RawHTTPMessage.parse(Fixtures.url("http-signatures/" + path).contents(), requireFullBody: !headersOnly)
         if let headerFile {
             for line in try text(headerFile).split(separator: "\n") where line.contains(":") {
                 let colon = line.firstIndex(of: ":")!

@@ -70,6 +70,15 @@ public struct SigningKey: Sendable {
         self.init(.ed25519(key))
     }
 
+    /// An Ed25519 key from a multibase secret (`z…`: base58btc of multicodec `ed25519-priv`, 0x80 0x26, and the 32-byte seed),
+    /// as FEP-8b32 publishes it.
+    public init(ed25519Multibase text: String) throws(SignatureError) {
+        guard text.first == "z", let decoded = Base58.decode(String(text.dropFirst())), decoded.count == 34,
+            decoded[0] == 0x80, decoded[1] == 0x26
+        else { throw SignatureError.invalidKey("an Ed25519 multibase secret is 'z' + base58btc of 0x8026 and 32 bytes") }
+        try self.init(ed25519Raw: Data(decoded.dropFirst(2)))
+    }
+
     /// A new Ed25519 key.
     public static func generateEd25519() -> SigningKey {
         SigningKey(.ed25519(Curve25519.Signing.PrivateKey()))
