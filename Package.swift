@@ -82,6 +82,7 @@ let package = Package(
             name: "palisade",
             dependencies: [
                 "Server",
+                "HTTPSignatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -4,7 +4,9 @@ import Testing
 
 /// `--help` is part of the contract with operators and scripts: every command's help is golden-tested.
 @Suite struct HelpOutputTests {
-    static let commands: [[String]] = [[], ["serve"], ["admin"], ["admin", "migrate"], ["version"]]
+    static let commands: [[String]] = [
+        [], ["serve"], ["admin"], ["admin", "migrate"], ["signatures"], ["signatures", "sign"], ["signatures", "verify"], ["version"],
+    ]
 
     @Test(arguments: commands)
     func helpMatchesTheGoldenFile(command: [String]) throws {
@@ -21,7 +23,7 @@ import Testing
         let directory = try TemporaryDirectory("help")
         defer { directory.remove() }
         let result = try PalisadeCLI.run(["--help"], in: directory.url)
-        for command in ["serve", "admin", "version"] {
+        for command in ["serve", "admin", "signatures", "version"] {
             #expect(result.stdout.contains("\n  \(command) "), "\(command) missing from --help")
         }
     }

@@ -155,3 +155,24 @@ import Testing
         #expect(throws: SignatureError.malformedMessage("the header block is larger than 262144 bytes")) { try RawHTTPMessage.parse(Data(huge.utf8)) }
     }
 }
+
+@Suite struct RawHTTPMessageTests {
+    @Test func crlfAndLFFilesParseAlike() throws {
+        let lf = "POST /inbox?a=1 HTTP/1.1\nHost: Example.COM\nX-Two: a\nX-Two: b\nContent-Length: 4\n\nbody\n"
+        let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
+        let a = try RawHTTPMessage.parse(Data(lf.utf8))
+        let b = try RawHTTPMessage.parse(Data(crlf.utf8))
+        #expect(a == b)
+        #expect(a.method == "POST")
+        #expect(a.path == "/inbox")
+        #expect(a.query == "a=1")
+        #expect(a.authority == "example.com")
+        #expect(a.combinedValue(of: "x-two") == "a, b")
+        #expect(a.body == Data("body".utf8))
+    }
+
+    @Test func serializedMessagesParseBack() throws {
+        let message = HTTPMessage(method: "GET", target: "/x", fields: [.init("Host", "a.example"), .init("Accept", "*/*")], body: Data())
+        #expect(try RawHTTPMessage.parse(RawHTTPMessage.serialize(message)) == message)
+    }
+}

@@ -37,9 +37,9 @@ public enum RawHTTPMessage {
         guard let text = String(bytes: head, encoding: .utf8) else {
             throw SignatureError.malformedMessage("the header block is not UTF-8 text")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        // Swift treats "\r\n" as one Character, so normalise line endings before splitting.
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         while lines.last == "" { lines.removeLast() }
         guard let startLine = lines.first, !startLine.isEmpty else {
             throw SignatureError.malformedMessage("the message is empty: expected a request line such as 'POST /inbox HTTP/1.1'")
