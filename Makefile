@@ -4,6 +4,10 @@ SWIFT ?= swift
 # Debian packages the build links against; scripts/install-system-packages installs the missing ones.
 SYSTEM_PACKAGES := libsqlite3-dev pkg-config
 
+# The Python peers the interoperability tests run against, pinned in their requirements file.
+VENV := .venv
+PEERS := Tests/InteropTests/peers/requirements.txt
+
 .PHONY: run test build build-tests release deps clean
 
 ## run: install what is missing, build, and serve on the embedded defaults (./data, 127.0.0.1:8080, ./rules)
@@ -11,8 +15,8 @@ run: build
 	.build/debug/palisade serve
 
 ## test: install what is missing, build, and run the whole test suite
-test: build-tests
-	$(SWIFT) test --disable-xctest
+test: build-tests $(VENV)/.installed
+	PALISADE_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --disable-xctest
 
 deps:
 	@scripts/install-system-packages $(SYSTEM_PACKAGES)
@@ -23,9 +27,15 @@ build: deps
 build-tests: deps
 	$(SWIFT) build --build-tests
 
+$(VENV)/.installed: $(PEERS)
+	@command -v python3 >/dev/null || { echo "error: python3 is needed for the interoperability tests (apt-get install python3 python3-venv)" >&2; exit 1; }
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r $(PEERS)
+	touch $@
+
 ## release: an optimised build at .build/release/palisade
 release: deps
 	$(SWIFT) build -c release --product palisade
 
 clean:
-	rm -rf .build
+	rm -rf .build $(VENV)

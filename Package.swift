@@ -62,6 +62,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "HTTPSignatures",
                 "Federation",
                 "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -127,6 +128,22 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [
+                "HTTPSignatures",
+                "Server",
+                "PalisadeTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["peers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A Python peer from `Tests/*/peers/`, run with the virtualenv `make test` creates (`.venv`, or `PALISADE_PYTHON`).
+public enum PythonPeer {
+    /// The interpreter of the test virtualenv.
+    public static var python: URL {
+        get throws {
+            if let configured = ProcessInfo.processInfo.environment["PALISADE_PYTHON"] {
+                return URL(fileURLWithPath: configured)
+            }
+            let venv = Fixtures.projectRoot.appendingPathComponent(".venv/bin/python")
+            guard FileManager.default.isExecutableFile(atPath: venv.path) else {
+                throw HarnessError("no test virtualenv at \(venv.path): run `make test` (it creates .venv with the pinned peers)")
+            }
+            return venv
+        }
+    }
+
+    /// Runs `script ARGS` to completion; returns standard output (throws with standard error on a non-zero exit).
+    public static func run(_ script: String, _ arguments: [String], timeout: TimeInterval = 60) throws -> String {
+        let process = Process()
+        process.executableURL = try python
+        process.arguments = [Fixtures.projectRoot.appendingPathComponent(script).path] + arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw HarnessError("\(script) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errData, as: UTF8.self).suffix(2000))")
+        }
+        return String(decoding: outData, as: UTF8.self)
+    }
+
+    /// A long-running peer: started with its standard input held open, stopped by closing it.
+    public final class Server: @unchecked Sendable {
+        let process = Process()
+        let input = Pipe()
+        /// The loopback port the peer printed (`PORT n`).
+        public private(set) var port = 0
+
+        /// Starts `script ARGS` and waits for its `PORT n` line.
+        public init(_ script: String, _ arguments: [String]) throws {
+            process.executableURL = try PythonPeer.python
+            process.arguments = [Fixtures.projectRoot.appendingPathComponent(script).path] + arguments
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.standardError
+            process.standardInput = input
+            try process.run()
+            var line = Data()
+            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+                line.append(byte)
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+                stop()
+                throw HarnessError("\(script) did not report its port (got '\(text)')")
+            }
+            self.port = port
+        }
+
+        /// Closes standard input and waits for the peer to end.
+        public func stop() {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+
+        deinit {
+            if process.isRunning { process.terminate() }
+        }
+    }
+}
