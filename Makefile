@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := libsqlite3-dev pkg-config
 VENV := .venv
 PEERS := Tests/InteropTests/peers/requirements.txt
 
-.PHONY: run test build build-tests release deps clean
+.PHONY: run test build build-tests release bench deps clean
 
 ## run: install what is missing, build, and serve on the embedded defaults (./data, 127.0.0.1:8080, ./rules)
 run: build
@@ -36,6 +36,10 @@ $(VENV)/.installed: $(PEERS)
 ## release: an optimised build at .build/release/palisade
 release: deps
 	$(SWIFT) build -c release --product palisade
+
+## bench: release build, then every benchmark with its comparison (figures go in BENCHMARKS.md)
+bench: release
+	.build/release/palisade bench signatures
 
 clean:
 	rm -rf .build $(VENV)

@@ -19,11 +19,15 @@ public enum BodyDigest {
     /// several comma-separated digests may be given, and each supported one must match.
     public static func checkDigestHeader(_ header: String, body: Data) throws(SignatureError) {
         var checked = 0
-        for entry in header.split(separator: ",") {
-            let trimmed = entry.trimmingCharacters(in: .whitespaces)
-            guard let equals = trimmed.firstIndex(of: "=") else { throw SignatureError.malformedHeader(field: "Digest", detail: "'\(trimmed.prefix(40))' has no '='") }
-            let label = trimmed[..<equals].lowercased()
-            let value = String(trimmed[trimmed.index(after: equals)...])
+        for entry in header.utf8.split(separator: UInt8(ascii: ",")) {
+            let trimmed = entry.drop { $0 == UInt8(ascii: " ") }
+            guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")) else {
+                throw SignatureError.malformedHeader(field: "Digest", detail: "'\(String(decoding: trimmed.prefix(40), as: UTF8.self))' has no '='")
+            }
+            let label = String(decoding: trimmed[..<equals], as: UTF8.self).lowercased()
+            var valueBytes = trimmed[trimmed.index(after: equals)...]
+            while valueBytes.last == UInt8(ascii: " ") { valueBytes = valueBytes.dropLast() }
+            let value = String(decoding: valueBytes, as: UTF8.self)
             guard let expected = Data(base64Encoded: value) else {
                 throw SignatureError.malformedHeader(field: "Digest", detail: "the \(label) value is not base64")
             }

@@ -81,3 +81,16 @@ import Testing
         }
     }
 }
+
+/// The benchmark command runs and reports every figure (its numbers are read in BENCHMARKS.md, not asserted here).
+@Suite struct BenchCommandTests {
+    @Test func benchSignaturesPrintsEveryMeasurement() throws {
+        let directory = try TemporaryDirectory("bench")
+        defer { directory.remove() }
+        let result = try PalisadeCLI.run(["bench", "signatures", "--seconds", "0.05", "--skip-openssl"], in: directory.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        for row in ["RSA-2048 sign", "RSA-2048 verify", "Ed25519 sign", "Ed25519 verify", "full verify, draft-cavage POST", "full verify, RFC 9421 POST"] {
+            #expect(result.stdout.range(of: "  \(row)[^\n]* [0-9]+ /s\n", options: .regularExpression) != nil, "\(row) missing:\n\(result.stdout)")
+        }
+    }
+}

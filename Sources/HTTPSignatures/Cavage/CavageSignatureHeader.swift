@@ -33,7 +33,7 @@ public struct CavageSignatureHeader: Sendable, Equatable {
         guard value.utf8.count <= maximumLength else {
             throw SignatureError.malformedHeader(field: field, detail: "longer than \(maximumLength) bytes")
         }
-        var text = Substring(value.trimmingCharacters(in: .whitespaces))
+        var text = Substring(value)
         if field.lowercased() == "authorization" {
             guard text.lowercased().hasPrefix("signature ") else {
                 throw SignatureError.malformedHeader(field: field, detail: "the Authorization scheme is not 'Signature'")
@@ -69,48 +69,67 @@ public struct CavageSignatureHeader: Sendable, Equatable {
         return parts.joined(separator: ",")
     }
 
-    /// Splits `name=value,name="quoted, value"` into lower-cased names and unquoted values.
+    /// Splits `name=value,name="quoted, value"` into lower-cased names and unquoted values. Works on UTF-8 bytes:
+    /// it runs on every inbox request.
     private static func pairs(_ text: Substring, field: String) throws(SignatureError) -> [(String, String)] {
+        let bytes = Array(text.utf8)
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
         var result: [(String, String)] = []
-        var rest = text
-        while !rest.isEmpty {
-            rest = rest.drop { $0 == " " || $0 == "\t" }
-            guard let equals = rest.firstIndex(of: "=") else {
-                throw SignatureError.malformedHeader(field: field, detail: "'\(rest.prefix(40))' is not name=value")
+        var index = 0
+        func skipSpace() { while index < bytes.count, bytes[index] == space || bytes[index] == tab { index += 1 } }
+        func excerpt(_ from: Int) -> String { String(decoding: bytes[from..<min(bytes.count, from + 40)], as: UTF8.self) }
+        skipSpace()
+        while index < bytes.count {
+            let nameStart = index
+            var name: [UInt8] = []
+            while index < bytes.count, bytes[index] != UInt8(ascii: "=") {
+                let byte = bytes[index]
+                let lowered = (65...90).contains(byte) ? byte | 0x20 : byte
+                guard (97...122).contains(lowered) || (48...57).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") else {
+                    if byte == space || byte == tab || byte == comma {
+                        throw SignatureError.malformedHeader(field: field, detail: "'\(excerpt(nameStart))' is not name=value")
+                    }
+                    let word = String(decoding: bytes[nameStart...].prefix { $0 != UInt8(ascii: "=") && $0 != comma }, as: UTF8.self)
+                    throw SignatureError.malformedHeader(field: field, detail: "'\(word.lowercased().prefix(40))' is not a parameter name")
+                }
+                name.append(lowered)
+                index += 1
             }
-            let name = rest[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                throw SignatureError.malformedHeader(field: field, detail: "'\(name.prefix(40))' is not a parameter name")
+            guard index < bytes.count, !name.isEmpty else {
+                throw SignatureError.malformedHeader(field: field, detail: "'\(excerpt(nameStart))' is not name=value")
             }
-            rest = rest[rest.index(after: equals)...]
-            var value = ""
-            if rest.first == "\"" {
-                rest = rest.dropFirst()
+            let parameter = String(decoding: name, as: UTF8.self)
+            index += 1  // '='
+            var value: [UInt8] = []
+            if index < bytes.count, bytes[index] == quote {
+                index += 1
                 var closed = false
-                while let character = rest.first {
-                    rest = rest.dropFirst()
-                    if character == "\\", let escaped = rest.first {
-                        value.append(escaped)
-                        rest = rest.dropFirst()
-                    } else if character == "\"" {
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    index += 1
+                    if byte == UInt8(ascii: "\\"), index < bytes.count {
+                        value.append(bytes[index])
+                        index += 1
+                    } else if byte == quote {
                         closed = true
                         break
                     } else {
-                        value.append(character)
+                        value.append(byte)
                     }
                 }
-                guard closed else { throw SignatureError.malformedParameter(name: name, detail: "the quoted value is not closed") }
+                guard closed else { throw SignatureError.malformedParameter(name: parameter, detail: "the quoted value is not closed") }
             } else {
-                let end = rest.firstIndex(of: ",") ?? rest.endIndex
-                value = rest[..<end].trimmingCharacters(in: .whitespaces)
-                rest = rest[end...]
+                while index < bytes.count, bytes[index] != comma { value.append(bytes[index]); index += 1 }
+                while let last = value.last, last == space || last == tab { value.removeLast() }
             }
-            result.append((name, value))
-            rest = rest.drop { $0 == " " || $0 == "\t" }
-            if rest.first == "," {
-                rest = rest.dropFirst()
-            } else if !rest.isEmpty {
-                throw SignatureError.malformedHeader(field: field, detail: "expected ',' after parameter '\(name)'")
+            result.append((parameter, String(decoding: value, as: UTF8.self)))
+            skipSpace()
+            if index < bytes.count {
+                guard bytes[index] == comma else {
+                    throw SignatureError.malformedHeader(field: field, detail: "expected ',' after parameter '\(parameter)'")
+                }
+                index += 1
+                skipSpace()
             }
         }
         return result

@@ -49,10 +49,17 @@ public struct HTTPMessage: Sendable, Equatable {
         self.body = body
     }
 
-    /// Every value of the field `name` (case-insensitive), in order.
+    /// Every value of the field `name` (ASCII case-insensitive), in order.
     public func values(of name: String) -> [String] {
-        let lowered = name.lowercased()
-        return fields.filter { $0.name.lowercased() == lowered }.map(\.value)
+        fields.filter { Self.sameName($0.name, name) }.map(\.value)
+    }
+
+    /// Field names compare ASCII case-insensitively, without allocating.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 97 && (x | 0x20) <= 122)
+        }
     }
 
     /// The values of `name` joined with `", "` as RFC 9110 combines repeated fields; nil when absent.
