@@ -58,6 +58,10 @@ struct BenchSignaturesCommand: ParsableCommand {
         try measure("RSA-2048 verify") { try SignatureAlgorithm.rsaV15SHA256.isValid(rsaSignature, of: data, key: rsaPublic) }
         try measure("Ed25519 sign") { try SignatureAlgorithm.ed25519.sign(data, with: ed25519).count == 64 }
         try measure("Ed25519 verify") { try SignatureAlgorithm.ed25519.isValid(edSignature, of: data, key: edPublic) }
+        let signatureHeader = cavage.combinedValue(of: "signature") ?? ""
+        let digestHeader = cavage.combinedValue(of: "digest") ?? ""
+        try measure("parse a Signature header") { try CavageSignatureHeader.parse(signatureHeader).signature.count == 256 }
+        try measure("check a Digest header (SHA-256 of the body)") { try BodyDigest.checkDigestHeader(digestHeader, body: body); return true }
         try measure("full verify, draft-cavage POST (RSA-2048)") {
             try verifier.verify(cavage, candidate: verifier.candidate(in: cavage), key: rsaPublic, now: now).keyID.isEmpty == false
         }

@@ -34,28 +34,36 @@ public struct CavageSignatureHeader: Sendable, Equatable {
             throw SignatureError.malformedHeader(field: field, detail: "longer than \(maximumLength) bytes")
         }
         var text = Substring(value)
-        if field.lowercased() == "authorization" {
+        if field.utf8.count == 13, field.lowercased() == "authorization" {
             guard text.lowercased().hasPrefix("signature ") else {
                 throw SignatureError.malformedHeader(field: field, detail: "the Authorization scheme is not 'Signature'")
             }
             text = text.dropFirst("signature ".count)
         }
-        var parameters: [String: String] = [:]
-        for (name, parameterValue) in try pairs(text, field: field) {
-            guard parameters[name] == nil else { throw SignatureError.duplicateParameter(name) }
-            parameters[name] = parameterValue
+        // A handful of parameters: a linear scan beats hashing them into a dictionary.
+        let parameters = try pairs(text, field: field)
+        for (offset, pair) in parameters.enumerated() where parameters[..<offset].contains(where: { $0.0 == pair.0 }) {
+            throw SignatureError.duplicateParameter(pair.0)
         }
-        guard let keyID = parameters["keyid"], !keyID.isEmpty else { throw SignatureError.missingParameter("keyId") }
-        guard let encoded = parameters["signature"], !encoded.isEmpty else { throw SignatureError.missingParameter("signature") }
+        func parameter(_ name: String) -> String? { parameters.first { $0.0 == name }?.1 }
+        guard let keyID = parameter("keyid"), !keyID.isEmpty else { throw SignatureError.missingParameter("keyId") }
+        guard let encoded = parameter("signature"), !encoded.isEmpty else { throw SignatureError.missingParameter("signature") }
         guard let signature = Data(base64Encoded: encoded) else {
             throw SignatureError.malformedParameter(name: "signature", detail: "not base64")
         }
-        let headers = (parameters["headers"] ?? "date").lowercased().split(separator: " ").map(String.init)
+        let headers = coveredNames(parameter("headers") ?? "date")
         guard !headers.isEmpty else { throw SignatureError.malformedParameter(name: "headers", detail: "empty") }
         return CavageSignatureHeader(
-            keyID: keyID, algorithm: parameters["algorithm"], headers: headers, signature: signature,
-            created: try integer(parameters["created"], name: "created"),
-            expires: try integer(parameters["expires"], name: "expires"))
+            keyID: keyID, algorithm: parameter("algorithm"), headers: headers, signature: signature,
+            created: try integer(parameter("created"), name: "created"),
+            expires: try integer(parameter("expires"), name: "expires"))
+    }
+
+    /// `headers="(request-target) Host date"` → `["(request-target)", "host", "date"]`, ASCII-lowercased.
+    private static func coveredNames(_ list: String) -> [String] {
+        list.utf8.split(separator: UInt8(ascii: " ")).map { name in
+            String(decoding: name.map { (65...90).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
     }
 
     /// The header value: `keyId="…",algorithm="…",headers="…",signature="…"` (plus created/expires when set).
@@ -72,7 +80,18 @@ public struct CavageSignatureHeader: Sendable, Equatable {
     /// Splits `name=value,name="quoted, value"` into lower-cased names and unquoted values. Works on UTF-8 bytes:
     /// it runs on every inbox request.
     private static func pairs(_ text: Substring, field: String) throws(SignatureError) -> [(String, String)] {
-        let bytes = Array(text.utf8)
+        var text = text
+        let parsed: Result<[(String, String)], SignatureError> = text.withUTF8 { bytes in
+            do throws(SignatureError) {
+                return .success(try pairs(bytes: bytes, field: field))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try parsed.get()
+    }
+
+    private static func pairs(bytes: UnsafeBufferPointer<UInt8>, field: String) throws(SignatureError) -> [(String, String)] {
         let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
         var result: [(String, String)] = []
         var index = 0
@@ -81,10 +100,11 @@ public struct CavageSignatureHeader: Sendable, Equatable {
         skipSpace()
         while index < bytes.count {
             let nameStart = index
-            var name: [UInt8] = []
+            var hasUpperCase = false
             while index < bytes.count, bytes[index] != UInt8(ascii: "=") {
                 let byte = bytes[index]
                 let lowered = (65...90).contains(byte) ? byte | 0x20 : byte
+                hasUpperCase = hasUpperCase || lowered != byte
                 guard (97...122).contains(lowered) || (48...57).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") else {
                     if byte == space || byte == tab || byte == comma {
                         throw SignatureError.malformedHeader(field: field, detail: "'\(excerpt(nameStart))' is not name=value")
@@ -92,37 +112,47 @@ public struct CavageSignatureHeader: Sendable, Equatable {
                     let word = String(decoding: bytes[nameStart...].prefix { $0 != UInt8(ascii: "=") && $0 != comma }, as: UTF8.self)
                     throw SignatureError.malformedHeader(field: field, detail: "'\(word.lowercased().prefix(40))' is not a parameter name")
                 }
-                name.append(lowered)
                 index += 1
             }
-            guard index < bytes.count, !name.isEmpty else {
+            guard index < bytes.count, index > nameStart else {
                 throw SignatureError.malformedHeader(field: field, detail: "'\(excerpt(nameStart))' is not name=value")
             }
-            let parameter = String(decoding: name, as: UTF8.self)
+            let rawName = bytes[nameStart..<index]
+            let parameter = hasUpperCase
+                ? String(decoding: rawName.map { (65...90).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+                : String(decoding: rawName, as: UTF8.self)
             index += 1  // '='
-            var value: [UInt8] = []
+            let value: String
             if index < bytes.count, bytes[index] == quote {
                 index += 1
-                var closed = false
-                while index < bytes.count {
-                    let byte = bytes[index]
+                let start = index
+                var escaped = false
+                while index < bytes.count, bytes[index] != quote {
+                    if bytes[index] == UInt8(ascii: "\\") { escaped = true; index += 1 }
                     index += 1
-                    if byte == UInt8(ascii: "\\"), index < bytes.count {
-                        value.append(bytes[index])
-                        index += 1
-                    } else if byte == quote {
-                        closed = true
-                        break
-                    } else {
-                        value.append(byte)
-                    }
                 }
-                guard closed else { throw SignatureError.malformedParameter(name: parameter, detail: "the quoted value is not closed") }
+                guard index < bytes.count else { throw SignatureError.malformedParameter(name: parameter, detail: "the quoted value is not closed") }
+                if escaped {
+                    var unescaped: [UInt8] = []
+                    var position = start
+                    while position < index {
+                        if bytes[position] == UInt8(ascii: "\\") { position += 1 }
+                        if position < index { unescaped.append(bytes[position]) }
+                        position += 1
+                    }
+                    value = String(decoding: unescaped, as: UTF8.self)
+                } else {
+                    value = String(decoding: bytes[start..<index], as: UTF8.self)
+                }
+                index += 1  // closing quote
             } else {
-                while index < bytes.count, bytes[index] != comma { value.append(bytes[index]); index += 1 }
-                while let last = value.last, last == space || last == tab { value.removeLast() }
+                let start = index
+                while index < bytes.count, bytes[index] != comma { index += 1 }
+                var end = index
+                while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+                value = String(decoding: bytes[start..<end], as: UTF8.self)
             }
-            result.append((parameter, String(decoding: value, as: UTF8.self)))
+            result.append((parameter, value))
             skipSpace()
             if index < bytes.count {
                 guard bytes[index] == comma else {

@@ -7,26 +7,42 @@ public enum CavageSigningString {
     public static func build(
         for message: HTTPMessage, header: CavageSignatureHeader, includeQuery: Bool = true
     ) throws(SignatureError) -> String {
-        var lines: [String] = []
-        for name in header.headers {
+        String(decoding: try bytes(for: message, header: header, includeQuery: includeQuery), as: UTF8.self)
+    }
+
+    /// The signing string as the bytes that are signed; built in one buffer (it runs on every inbox request).
+    static func bytes(for message: HTTPMessage, header: CavageSignatureHeader, includeQuery: Bool = true) throws(SignatureError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        for (position, name) in header.headers.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: "\n")) }
             switch name {
             case "(request-target)":
-                let target = includeQuery ? message.target : message.path
-                lines.append("(request-target): \(message.method.lowercased()) \(target)")
+                out.append(contentsOf: "(request-target): ".utf8)
+                out.append(contentsOf: message.method.utf8.map { (65...90).contains($0) ? $0 | 0x20 : $0 })
+                out.append(UInt8(ascii: " "))
+                out.append(contentsOf: (includeQuery ? message.target : message.path).utf8)
             case "(created)":
                 try requirePseudoHeaderAllowed(name, algorithm: header.algorithm)
                 guard let created = header.created else { throw SignatureError.missingParameter("created") }
-                lines.append("(created): \(created)")
+                out.append(contentsOf: "(created): \(created)".utf8)
             case "(expires)":
                 try requirePseudoHeaderAllowed(name, algorithm: header.algorithm)
                 guard let expires = header.expires else { throw SignatureError.missingParameter("expires") }
-                lines.append("(expires): \(expires)")
+                out.append(contentsOf: "(expires): \(expires)".utf8)
             default:
-                guard let value = message.combinedValue(of: name) else { throw SignatureError.missingCoveredComponent(name) }
-                lines.append("\(name): \(value)")
+                out.append(contentsOf: name.utf8)
+                out.append(contentsOf: ": ".utf8)
+                var found = false
+                for field in message.fields where HTTPMessage.sameName(field.name, name) {
+                    if found { out.append(contentsOf: ", ".utf8) }
+                    out.append(contentsOf: field.value.utf8)
+                    found = true
+                }
+                guard found else { throw SignatureError.missingCoveredComponent(name) }
             }
         }
-        return lines.joined(separator: "\n")
+        return out
     }
 
     /// The algorithm a header's `algorithm` names, given the key (`hs2019` and an absent one defer to the key).

@@ -71,7 +71,7 @@ public struct SignatureVerifier: Sendable {
     }
 
     private func bodyExpected(_ message: HTTPMessage) -> Bool {
-        !message.body.isEmpty || ["POST", "PUT", "PATCH"].contains(message.method.uppercased())
+        !message.body.isEmpty || ["POST", "PUT", "PATCH"].contains { HTTPMessage.sameName($0, message.method) }
     }
 
     private func verifyCavage(_ message: HTTPMessage, _ header: CavageSignatureHeader, key: VerificationKey, now: Date) throws(SignatureError) -> VerifiedSignature {
@@ -102,10 +102,10 @@ public struct SignatureVerifier: Sendable {
 
         let algorithm = try CavageSigningString.algorithm(named: header.algorithm, key: key)
         var matchedWithoutQuery = false
-        var valid = try algorithm.isValid(header.signature, of: Data(CavageSigningString.build(for: message, header: header).utf8), key: key)
+        var valid = try algorithm.isValid(header.signature, of: Data(CavageSigningString.bytes(for: message, header: header)), key: key)
         if !valid, message.query != nil, covered.contains("(request-target)") {
-            let withoutQuery = try CavageSigningString.build(for: message, header: header, includeQuery: false)
-            valid = try algorithm.isValid(header.signature, of: Data(withoutQuery.utf8), key: key)
+            let withoutQuery = try CavageSigningString.bytes(for: message, header: header, includeQuery: false)
+            valid = try algorithm.isValid(header.signature, of: Data(withoutQuery), key: key)
             matchedWithoutQuery = valid
         }
         guard valid else { throw SignatureError.signatureDoesNotVerify(keyID: header.keyID) }
