@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTPSignatures
+import Server
 
 /// `palisade signatures verify`
 struct SignaturesVerifyCommand: ParsableCommand {
@@ -10,7 +11,8 @@ struct SignaturesVerifyCommand: ParsableCommand {
         discussion: """
             Applies the inbox's rules (Mastodon's): the signature must cover the request target, host, date or \
             created, and a matching body digest; it is valid 5 minutes after creation (or until expires, at most \
-            12 h) with 1 h of clock skew either side. --crypto-only checks the signature and digest alone.
+            12 h) with the configured clock skew either side (signatures.clock_skew_past/_future, 1 h by default). \
+            --crypto-only checks the signature and digest alone.
             """
     )
 
@@ -22,6 +24,8 @@ struct SignaturesVerifyCommand: ParsableCommand {
 
     @OptionGroup var request: RequestFileOptions
 
+    @OptionGroup var options: ConfigOption
+
     func run() throws {
         let message = try request.message()
         let text = try RequestFileOptions.keyText(key)
@@ -31,7 +35,8 @@ struct SignaturesVerifyCommand: ParsableCommand {
         } else {
             verificationKey = try VerificationKey(pem: text)
         }
-        let verifier = SignatureVerifier(policy: cryptoOnly ? .cryptographicOnly : .mastodon)
+        let policy = cryptoOnly ? VerificationPolicy.cryptographicOnly : try options.load().configuration.verificationPolicy
+        let verifier = SignatureVerifier(policy: policy)
         let verified = try verifier.verify(message, candidate: verifier.candidate(in: message), key: verificationKey, now: request.time)
         print("valid: \(verified.dialect) signature by \(verified.keyID) (\(verified.algorithm.rawValue), \(verificationKey.kind) key)")
         print("covered: \(verified.covered.joined(separator: " "))")

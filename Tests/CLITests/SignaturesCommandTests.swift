@@ -94,3 +94,17 @@ import Testing
         }
     }
 }
+
+extension SignaturesCommandTests {
+    @Test func verifyHonoursTheConfiguredClockSkew() throws {
+        try directory.write("signed.http", try sign())
+        try directory.write("strict.yml", "signatures:\n  clock_skew_past: 1m\n")
+        // 10 minutes after signing: inside Mastodon's 5 min + 1 h, outside 5 min + 1 min.
+        let later = "2026-11-27T12:10:00Z"
+        let lenient = try PalisadeCLI.run(["signatures", "verify", "--key", publicKey, "--now", later, "signed.http"], in: directory.url)
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        let strict = try PalisadeCLI.run(["signatures", "verify", "--config", "strict.yml", "--key", publicKey, "--now", later, "signed.http"], in: directory.url)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.hasPrefix("Error: the signature expired at 2026-11-27T12:05:00Z"))
+    }
+}
