@@ -133,3 +133,34 @@ import Testing
         }
     }
 }
+
+/// PKCS#1 v1.5 is deterministic: signing the peers' requests with their published key reproduces their signatures.
+@Suite struct PeerSignatureReproductionTests {
+    let key: SigningKey
+
+    init() throws {
+        key = try SigningKey(pem: Vectors.text("mastodon/http-signatures/remote-domain-bob.private.pem"))
+    }
+
+    @Test func mastodonsSignedPostIsReproducedExactly() throws {
+        let vector = try PeerVectorTests.vector("mastodon/http-signatures/post-valid.json")
+        let published = try CavageSignatureHeader.parse(try #require(vector.headers["Signature"]))
+        var message = vector.message
+        message.fields.removeAll { $0.name == "Signature" }
+        try MessageSigner(key: key, keyID: published.keyID).signCavage(&message, now: vector.now, headers: published.headers)
+        let ours = try CavageSignatureHeader.parse(try #require(message.combinedValue(of: "signature")))
+        #expect(ours.signature == published.signature)
+        #expect(ours.headers == ["host", "date", "digest", "(request-target)"])
+    }
+
+    @Test func theRFC9421RequestFromMastodonsSpecIsReproducedExactly() throws {
+        let vector = try PeerVectorTests.vector("fedify/http-signatures/rfc9421-get-from-mastodon-spec.json")
+        let published = try #require(try MessageSignatureInput.all(in: vector.message).first)
+        var message = vector.message
+        message.fields.removeAll { ["Signature", "Signature-Input"].contains($0.name) }
+        try MessageSigner(key: key, keyID: try #require(published.keyID))
+            .signRFC9421(&message, now: Date(timeIntervalSince1970: TimeInterval(try #require(published.created))))
+        #expect(message.combinedValue(of: "signature-input") == vector.headers["Signature-Input"])
+        #expect(message.combinedValue(of: "signature") == vector.headers["Signature"])
+    }
+}
