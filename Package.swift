@@ -42,6 +42,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The ActivityStreams vocabulary as Swift values: tolerant decoding of real-world JSON, addressing, HTML to text.
+        .target(
+            name: "ActivityStreams",
+            swiftSettings: swiftSettings
+        ),
         // Actors and keys, and (later) inbox, outbox and delivery. Owns its storage protocols.
         .target(
             name: "Federation",
@@ -102,6 +107,11 @@ let package = Package(
         .testTarget(
             name: "HTTPSignaturesTests",
             dependencies: ["HTTPSignatures", "PalisadeTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ActivityStreamsTests",
+            dependencies: ["ActivityStreams", "PalisadeTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
