@@ -50,7 +50,7 @@ let package = Package(
         // Actors and keys, and (later) inbox, outbox and delivery. Owns its storage protocols.
         .target(
             name: "Federation",
-            dependencies: ["HTTPSignatures"],
+            dependencies: ["ActivityStreams", "HTTPSignatures"],
             swiftSettings: swiftSettings
         ),
         // SQLite (GRDB) implementations of every domain's storage protocols. The only importer of GRDB.
@@ -67,6 +67,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "ActivityStreams",
                 "HTTPSignatures",
                 "Federation",
                 "Store",
@@ -112,6 +113,11 @@ let package = Package(
         .testTarget(
             name: "ActivityStreamsTests",
             dependencies: ["ActivityStreams", "PalisadeTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FederationTests",
+            dependencies: ["Federation", "ActivityStreams", "HTTPSignatures", "PalisadeTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -10,6 +10,13 @@ public struct Actor: Sendable, Equatable {
         public let owner: String?
         /// SPKI PEM.
         public let pem: String
+
+        /// Makes a key value.
+        public init(id: String, owner: String?, pem: String) {
+            self.id = id
+            self.owner = owner
+            self.pem = pem
+        }
     }
 
     /// A FEP-521a `Multikey` in `assertionMethod`.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Federation
 import Logging
 import NIOCore
 import Prometheus
@@ -16,13 +17,19 @@ public struct ApplicationDependencies: Sendable {
     public var registry: PrometheusCollectorRegistry
     /// The root logger; each request gets a child with its `request_id`.
     public var logger: Logger
+    /// The service actor, with the key created on first start.
+    public var serviceActor: ServiceActor
 
     /// Collects the dependencies.
-    public init(configuration: PalisadeConfiguration, store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger) {
+    public init(
+        configuration: PalisadeConfiguration, store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger,
+        serviceActor: ServiceActor
+    ) {
         self.configuration = configuration
         self.store = store
         self.registry = registry
         self.logger = logger
+        self.serviceActor = serviceActor
     }
 }
 
@@ -40,6 +47,7 @@ public func buildRouter(
     router.add(middleware: BodyLimitMiddleware(maxBytes: dependencies.configuration.limits.bodyBytes))
     HealthController(store: dependencies.store).addRoutes(to: router)
     MetricsController(registry: dependencies.registry, token: dependencies.configuration.metrics.token).addRoutes(to: router)
+    DiscoveryController(serviceActor: dependencies.serviceActor).addRoutes(to: router)
     extraRoutes(router)
     return router
 }

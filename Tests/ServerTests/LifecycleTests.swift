@@ -60,8 +60,19 @@ import Testing
         #expect(harness.logLines(containing: "created the service actor's RSA-2048 key").count == 1)
         #expect(harness.logLines(containing: "applied migrations").count == 1)
         let store = try SQLiteStore(path: harness.configuration.databasePath)
-        defer { try? store.close() }
-        #expect(try await store.key(for: .service)?.keyPair.bitCount == 2048)
+        let key = try #require(try await store.key(for: .service))
+        try store.close()
+        #expect(key.keyPair.bitCount == 2048)
+
+        // The actor document publishes exactly the stored key.
+        let (group, task, port) = try await start(harness)
+        let (status, body) = try await LoopbackHTTP.get("http://127.0.0.1:\(port)/actor", headers: [("Accept", "application/activity+json")])
+        await group.triggerGracefulShutdown()
+        try await task.value
+        #expect(status == 200)
+        let document = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        let publicKey = document?["publicKey"] as? [String: Any]
+        #expect(publicKey?["publicKeyPem"] as? String == key.keyPair.publicKeyPEM)
     }
 
     @Test func gracefulShutdownLetsASlowInFlightRequestComplete() async throws {

@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -35,8 +36,13 @@ struct ServerHarness {
         try PalisadeServer.openStore(configuration, logger: logger())
     }
 
+    /// A fixed key for the service actor (Mastodon's published test key), so route tests need no key generation.
+    static let serviceKeyPEM = try! Fixtures.text("keys/mastodon-remote-domain-bob.public.pem")
+
     func dependencies(store: SQLiteStore, format: LogFormat = .text) -> ApplicationDependencies {
-        ApplicationDependencies(configuration: configuration, store: store, registry: registry, logger: logger(format: format))
+        ApplicationDependencies(
+            configuration: configuration, store: store, registry: registry, logger: logger(format: format),
+            serviceActor: ServiceActor(baseURL: configuration.effectiveBaseURL, publicKeyPEM: Self.serviceKeyPEM))
     }
 
     /// Opens the store, builds the application and drives it with HummingbirdTesting (`.router` in memory,

@@ -1,5 +1,6 @@
 import Federation
 import Foundation
+import HTTPSignatures
 import Hummingbird
 import Logging
 import Prometheus
@@ -45,8 +46,10 @@ public struct PalisadeServer: Service {
             case .loaded:
                 logger.debug("loaded the service actor's key")
             }
+            let serviceActor = ServiceActor(baseURL: configuration.effectiveBaseURL, publicKeyPEM: key.key.keyPair.publicKeyPEM)
             let app = buildApplication(
-                ApplicationDependencies(configuration: configuration, store: store, registry: registry, logger: logger),
+                ApplicationDependencies(
+                    configuration: configuration, store: store, registry: registry, logger: logger, serviceActor: serviceActor),
                 extraRoutes: extraRoutes,
                 onListening: onListening
             )
