@@ -59,6 +59,7 @@ import Testing
         let store = try SQLiteStore(path: path)
         let applied = try store.migrate()
         #expect(applied == before.pending)
+        #expect(applied.contains("0002-federation-inbox-activities"))
         let key = try await store.key(for: .service)
         #expect(key?.keyPair.bitCount == 2048)
         #expect(key?.keyPair.publicKeyPEM.hasPrefix("-----BEGIN PUBLIC KEY-----") == true)

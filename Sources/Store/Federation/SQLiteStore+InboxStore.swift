@@ -1,0 +1,57 @@
+import Federation
+import Foundation
+import GRDB
+
+/// A row of `inbox_activities`.
+struct InboxActivityRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "inbox_activities"
+
+    var activityID: String
+    var type: String
+    var actorID: String
+    var keyID: String
+    var body: Data
+    var receivedAt: Date
+    var processedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case activityID = "activity_id", type, actorID = "actor_id", keyID = "key_id", body
+        case receivedAt = "received_at", processedAt = "processed_at"
+    }
+
+    var entry: InboxEntry {
+        InboxEntry(activityID: activityID, type: type, actorID: actorID, keyID: keyID, body: body, receivedAt: receivedAt)
+    }
+}
+
+extension SQLiteStore: InboxStore {
+    /// Inserts the entry in its own committed transaction; a known activity id changes nothing.
+    public func store(_ entry: InboxEntry) async throws -> InboxStoreOutcome {
+        let record = InboxActivityRecord(
+            activityID: entry.activityID, type: entry.type, actorID: entry.actorID, keyID: entry.keyID,
+            body: entry.body, receivedAt: entry.receivedAt, processedAt: nil)
+        return try await pool.write { db in
+            try record.insert(db, onConflict: .ignore)
+            return db.changesCount == 1 ? .stored : .duplicate
+        }
+    }
+
+    /// Unprocessed entries in arrival order.
+    public func unprocessed(limit: Int) async throws -> [InboxEntry] {
+        try await pool.read { db in
+            try InboxActivityRecord
+                .filter(Column("processed_at") == nil)
+                .order(Column("sequence"))
+                .limit(limit)
+                .fetchAll(db)
+                .map(\.entry)
+        }
+    }
+
+    /// Sets `processed_at` for the activity.
+    public func markProcessed(activityID: String, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE inbox_activities SET processed_at = ? WHERE activity_id = ?", arguments: [date, activityID])
+        }
+    }
+}
