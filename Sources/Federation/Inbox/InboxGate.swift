@@ -1,0 +1,113 @@
+import ActivityStreams
+import Foundation
+import HTTPSignatures
+
+/// A verification key and the actor that owns it, as found by fetching the key's document.
+public struct ResolvedKey: Sendable {
+    /// The key.
+    public let key: VerificationKey
+    /// The id of the actor that publishes the key.
+    public let ownerID: String
+
+    /// Makes a resolved key.
+    public init(key: VerificationKey, ownerID: String) {
+        self.key = key
+        self.ownerID = ownerID
+    }
+}
+
+/// Decides whether a POST to an inbox is accepted: a well-formed activity, a valid signature by a key its actor owns,
+/// and ids on the actor's own server. Slow work (processing) happens after, from the durable store.
+public struct InboxGate: Sendable {
+    /// The signature rules.
+    public let verifier: SignatureVerifier
+    /// Document limits (size, depth).
+    public let limits: ActivityStreamsDocument.Limits
+
+    /// A gate applying `policy` and refusing bodies above `maximumBodyBytes`.
+    public init(policy: VerificationPolicy, maximumBodyBytes: Int) {
+        self.verifier = SignatureVerifier(policy: policy)
+        self.limits = ActivityStreamsDocument.Limits(maximumBytes: maximumBodyBytes)
+    }
+
+    /// What an accepted request proved.
+    public struct Accepted: Sendable {
+        /// The entry to store.
+        public let entry: InboxEntry
+        /// The activity.
+        public let activity: Activity
+        /// The signature that verified.
+        public let signature: VerifiedSignature
+    }
+
+    /// Checks a request: parse, then resolve the signing key (through `keys`), verify, and check ownership and origins.
+    public func check(
+        _ message: HTTPMessage, now: Date, keys: (String) async throws -> ResolvedKey
+    ) async throws(InboxRefusal) -> Accepted {
+        let object: ASObject
+        do {
+            object = try ActivityStreamsDocument.decode(message.body, limits: limits)
+        } catch {
+            throw InboxRefusal.malformedDocument(error)
+        }
+        let activity: Activity
+        do {
+            activity = try Activity(object)
+        } catch {
+            throw InboxRefusal.notAnActivity(error)
+        }
+
+        let candidate: SignatureVerifier.Candidate
+        do {
+            candidate = try verifier.candidate(in: message)
+        } catch {
+            throw InboxRefusal.signature(error)
+        }
+        let resolved: ResolvedKey
+        do {
+            resolved = try await keys(candidate.keyID)
+        } catch let error as SignatureError {
+            throw InboxRefusal.signature(error)
+        } catch {
+            throw InboxRefusal.signature(.unknownKey(keyID: candidate.keyID, detail: String(describing: error)))
+        }
+        let signature: VerifiedSignature
+        do {
+            signature = try verifier.verify(message, candidate: candidate, key: resolved.key, now: now)
+        } catch {
+            throw InboxRefusal.signature(error)
+        }
+
+        guard resolved.ownerID == activity.actorID else {
+            throw InboxRefusal.keyNotOwnedByActor(keyOwner: resolved.ownerID, actor: activity.actorID)
+        }
+        if let id = activity.id, !Self.sameOrigin(id, activity.actorID) {
+            throw InboxRefusal.foreignOrigin(id: id, actor: activity.actorID)
+        }
+        // The actor may only create, update or delete its own objects; an Announce may carry others' (they are refetched).
+        if ["Create", "Update", "Delete"].contains(activity.type) {
+            for embedded in activity.objects.compactMap(\.embedded) {
+                if let id = embedded.id, !Self.sameOrigin(id, activity.actorID) {
+                    throw InboxRefusal.foreignOrigin(id: id, actor: activity.actorID)
+                }
+                if let author = embedded.reference("attributedTo")?.id, author != activity.actorID,
+                    !Self.sameOrigin(author, activity.actorID) {
+                    throw InboxRefusal.foreignOrigin(id: author, actor: activity.actorID)
+                }
+            }
+        }
+        let activityID = activity.id ?? "urn:palisade:transient:" + BodyDigest.digestHeader(for: message.body)
+        let entry = InboxEntry(
+            activityID: activityID, type: activity.type, actorID: activity.actorID, keyID: signature.keyID,
+            body: message.body, receivedAt: now)
+        return Accepted(entry: entry, activity: activity, signature: signature)
+    }
+
+    /// Same scheme, host and port.
+    public static func sameOrigin(_ a: String, _ b: String) -> Bool {
+        guard let x = URLComponents(string: a), let y = URLComponents(string: b), let hostX = x.host, let hostY = y.host else {
+            return false
+        }
+        return x.scheme?.lowercased() == y.scheme?.lowercased() && hostX.lowercased() == hostY.lowercased() && x.port == y.port
+    }
+}
