@@ -50,7 +50,13 @@ let package = Package(
         // Actors and keys, and (later) inbox, outbox and delivery. Owns its storage protocols.
         .target(
             name: "Federation",
-            dependencies: ["ActivityStreams", "HTTPSignatures"],
+            dependencies: [
+                "ActivityStreams",
+                "HTTPSignatures",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // SQLite (GRDB) implementations of every domain's storage protocols. The only importer of GRDB.
@@ -117,7 +123,13 @@ let package = Package(
         ),
         .testTarget(
             name: "FederationTests",
-            dependencies: ["Federation", "ActivityStreams", "HTTPSignatures", "PalisadeTesting"],
+            dependencies: [
+                "Federation", "ActivityStreams", "HTTPSignatures", "PalisadeTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Logging
+import PalisadeTesting
+import ServiceLifecycle
+
+/// A remote server on loopback that serves real actor and key documents from `fixtures/`, with their origin rewritten
+/// to its own address. It records the requests it receives.
+final class FixturePeer: @unchecked Sendable {
+    private(set) var port = 0
+    private let lock = NSLock()
+    private var received: [(path: String, signature: String?)] = []
+    private var group: ServiceGroup?
+    private var task: Task<Void, any Error>?
+
+    var origin: String { "http://127.0.0.1:\(port)" }
+
+    /// Requests seen so far: path and `Signature` header.
+    var requests: [(path: String, signature: String?)] { lock.withLock { received } }
+
+    /// Starts serving `documents` (path → fixture file, a URL prefix it names and the local path that replaces it, and an
+    /// optional PEM for its key) plus `/redirect-to-bob`, `/huge`, `/missing`.
+    func start(documents: [String: (fixture: String, prefix: String, localPath: String, replacingKeyWith: String?)]) async throws {
+        let router = Router()
+        router.get("**") { request, _ -> Response in
+            let path = request.uri.path
+            self.lock.withLock { self.received.append((path, request.headers[.init("Signature")!])) }
+            if path == "/redirect-to-bob" {
+                return Response(status: .found, headers: [.location: "/users/bob"])
+            }
+            if path == "/huge" {
+                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: " "), count: 3_000_000)))
+            }
+            guard let document = documents[path] else { return Response(status: .notFound) }
+            var text = try Fixtures.text(document.fixture).replacingOccurrences(of: document.prefix, with: self.origin + document.localPath)
+            if let pem = document.replacingKeyWith {
+                text = Self.replacingPEM(in: text, with: pem)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/activity+json"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        let group = ServiceGroup(services: [app], logger: Logger(label: "fixture-peer"))
+        self.group = group
+        task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        port = await iterator.next() ?? 0
+    }
+
+    func stop() async {
+        await group?.triggerGracefulShutdown()
+        _ = try? await task?.value
+    }
+
+    /// Replaces the first `publicKeyPem` value in a JSON text with `pem`.
+    static func replacingPEM(in text: String, with pem: String) -> String {
+        guard let range = text.range(of: #""publicKeyPem"\s*:\s*"[^"]*""#, options: .regularExpression) else { return text }
+        let escaped = pem.replacingOccurrences(of: "\n", with: "\\n")
+        return text.replacingCharacters(in: range, with: "\"publicKeyPem\": \"\(escaped)\"")
+    }
+}

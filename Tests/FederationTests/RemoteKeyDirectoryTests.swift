@@ -1,0 +1,122 @@
+import AsyncHTTPClient
+import Federation
+import Foundation
+import HTTPSignatures
+import PalisadeTesting
+import Testing
+
+/// Resolving signature keys from real actor documents served on loopback.
+@Suite(.serialized) struct RemoteKeyDirectoryTests {
+    let bobPEM = try! Fixtures.text("keys/mastodon-remote-domain-bob.public.pem")
+
+    func withPeer(allowPrivate: Bool = true, _ body: (FixturePeer, RemoteKeyDirectory) async throws -> Void) async throws {
+        let peer = FixturePeer()
+        try await peer.start(documents: [
+            "/users/bob": ("activitystreams/gotosocial/mastodon-social-gargron-person.json", "https://mastodon.social/users/Gargron", "/users/bob", bobPEM),
+            "/key": ("activitystreams/fedify/example.com-key.json", "https://example.com", "", nil),
+            "/person": ("activitystreams/fedify/example.com-person-two-keys.json", "https://example.com", "", nil),
+            "/users/foreign": ("activitystreams/akkoma/hostile-actor-foreign-keyid.json", "http://remote.example", "", nil),
+        ])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let serviceKey = try SigningKey(pem: Fixtures.text("keys/rfc9421-test-key-rsa.private.pkcs1.pem"))
+        let directory = RemoteKeyDirectory(
+            client: client, signer: MessageSigner(key: serviceKey, keyID: "https://mod.example.org/actor#main-key"),
+            settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: allowPrivate)), now: { Date() })
+        do {
+            try await body(peer, directory)
+        } catch {
+            try? await client.shutdown()
+            await peer.stop()
+            throw error
+        }
+        try await client.shutdown()
+        await peer.stop()
+    }
+
+    @Test func aMastodonActorsMainKeyIsResolvedWithASignedGETAndCached() async throws {
+        try await withPeer { peer, directory in
+            let keyID = peer.origin + "/users/bob#main-key"
+            let resolved = try await directory.resolve(keyID)
+            #expect(resolved.ownerID == peer.origin + "/users/bob")
+            #expect(resolved.key.kind == "RSA-2048")
+            _ = try await directory.resolve(keyID)
+            #expect(peer.requests.count == 1, "the second resolve must come from the cache")
+            let signature = try #require(peer.requests.first?.signature)
+            #expect(signature.contains(#"keyId="https://mod.example.org/actor#main-key""#))
+            #expect(signature.contains(#"headers="(request-target) host date""#))
+            await directory.forget(keyID)
+            _ = try await directory.resolve(keyID)
+            #expect(peer.requests.count == 2)
+        }
+    }
+
+    @Test func aSeparateKeyDocumentIsResolvedThroughItsOwner() async throws {
+        try await withPeer { peer, directory in
+            let resolved = try await directory.resolve(peer.origin + "/key")
+            #expect(resolved.ownerID == peer.origin + "/person")
+            #expect(peer.requests.map(\.path) == ["/key", "/person"])
+        }
+    }
+
+    @Test func anActorListingAnotherServersKeyIsNotTrusted() async throws {
+        try await withPeer { peer, directory in
+            let keyID = "https://mastodon.example.org/users/admin#main-key"
+            // The hostile actor lives on our peer but names a key on another server: asking for that key id
+            // by the peer's actor URL must fail, whatever the document claims.
+            let error = await #expect(throws: RemoteFetchError.self) { try await directory.resolve(peer.origin + "/users/foreign#main-key") }
+            guard case .keyNotPublished? = error else {
+                Issue.record("expected keyNotPublished, got \(String(describing: error)) for \(keyID)")
+                return
+            }
+        }
+    }
+
+    @Test func missingHugeAndRedirectedDocumentsAreHandled() async throws {
+        try await withPeer { peer, directory in
+            await #expect(throws: RemoteFetchError.status(404, url: peer.origin + "/missing")) {
+                try await directory.resolve(peer.origin + "/missing#main-key")
+            }
+            await #expect(throws: RemoteFetchError.tooLarge(url: peer.origin + "/huge", limit: 1_048_576)) {
+                try await directory.resolve(peer.origin + "/huge#main-key")
+            }
+            // A redirect is followed (and checked), but the key id must still match what the actor publishes.
+            let error = await #expect(throws: RemoteFetchError.self) { try await directory.resolve(peer.origin + "/redirect-to-bob#main-key") }
+            guard case .keyNotPublished? = error else {
+                Issue.record("expected keyNotPublished, got \(String(describing: error))")
+                return
+            }
+            #expect(peer.requests.map(\.path).suffix(2) == ["/redirect-to-bob", "/users/bob"])
+        }
+    }
+
+    @Test func loopbackIsRefusedUnlessAllowed() async throws {
+        try await withPeer(allowPrivate: false) { peer, directory in
+            await #expect(throws: RemoteFetchError.privateAddress(host: "127.0.0.1", address: "127.0.0.1")) {
+                try await directory.resolve(peer.origin + "/users/bob#main-key")
+            }
+            #expect(peer.requests.isEmpty)
+        }
+    }
+}
+
+@Suite struct AddressPolicyTests {
+    @Test(arguments: ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+                      "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "::", "fc00::1", "fd12:3456::1", "fe80::1", "ff02::1", "::ffff:10.0.0.1"])
+    func nonPublicAddressesAreRecognised(address: String) {
+        #expect(!AddressPolicy.isPublic(address))
+    }
+
+    @Test(arguments: ["93.184.215.14", "1.1.1.1", "172.32.0.1", "192.169.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
+    func publicAddressesAreRecognised(address: String) {
+        #expect(AddressPolicy.isPublic(address))
+    }
+
+    @Test func aHostResolvingToLoopbackIsRefused() {
+        let error = #expect(throws: RemoteFetchError.self) { try AddressPolicy(allowPrivateAddresses: false).check(host: "localhost") }
+        guard case .privateAddress(host: "localhost", _)? = error else {
+            Issue.record("expected privateAddress, got \(String(describing: error))")
+            return
+        }
+        #expect(throws: Never.self) { try AddressPolicy(allowPrivateAddresses: true).check(host: "localhost") }
+    }
+}
