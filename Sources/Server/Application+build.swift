@@ -19,17 +19,23 @@ public struct ApplicationDependencies: Sendable {
     public var logger: Logger
     /// The service actor, with the key created on first start.
     public var serviceActor: ServiceActor
+    /// Where signature keys of remote actors are found.
+    public var remoteKeys: RemoteKeyDirectory
+    /// The wall clock (fixed in tests).
+    public var now: @Sendable () -> Date
 
     /// Collects the dependencies.
     public init(
         configuration: PalisadeConfiguration, store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger,
-        serviceActor: ServiceActor
+        serviceActor: ServiceActor, remoteKeys: RemoteKeyDirectory, now: @escaping @Sendable () -> Date = SystemClock.now
     ) {
         self.configuration = configuration
         self.store = store
         self.registry = registry
         self.logger = logger
         self.serviceActor = serviceActor
+        self.remoteKeys = remoteKeys
+        self.now = now
     }
 }
 
@@ -48,6 +54,12 @@ public func buildRouter(
     HealthController(store: dependencies.store).addRoutes(to: router)
     MetricsController(registry: dependencies.registry, token: dependencies.configuration.metrics.token).addRoutes(to: router)
     DiscoveryController(serviceActor: dependencies.serviceActor).addRoutes(to: router)
+    let configuration = dependencies.configuration
+    InboxController(
+        gate: InboxGate(policy: configuration.verificationPolicy, maximumBodyBytes: configuration.limits.bodyBytes),
+        keys: dependencies.remoteKeys, store: dependencies.store,
+        scheme: configuration.effectiveBaseURL.scheme ?? "https", now: dependencies.now
+    ).addRoutes(to: router)
     extraRoutes(router)
     return router
 }

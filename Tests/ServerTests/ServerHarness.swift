@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Federation
 import Foundation
 import Hummingbird
@@ -39,10 +40,16 @@ struct ServerHarness {
     /// A fixed key for the service actor (Mastodon's published test key), so route tests need no key generation.
     static let serviceKeyPEM = try! Fixtures.text("keys/mastodon-remote-domain-bob.public.pem")
 
+    /// A key directory that fetches nothing (route tests that reach it fail with "unresolvable").
+    static let offlineClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+
     func dependencies(store: SQLiteStore, format: LogFormat = .text) -> ApplicationDependencies {
         ApplicationDependencies(
             configuration: configuration, store: store, registry: registry, logger: logger(format: format),
-            serviceActor: ServiceActor(baseURL: configuration.effectiveBaseURL, publicKeyPEM: Self.serviceKeyPEM))
+            serviceActor: ServiceActor(baseURL: configuration.effectiveBaseURL, publicKeyPEM: Self.serviceKeyPEM),
+            remoteKeys: RemoteKeyDirectory(
+                client: Self.offlineClient, signer: nil,
+                settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: false)), now: { Date() }))
     }
 
     /// Opens the store, builds the application and drives it with HummingbirdTesting (`.router` in memory,

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Federation
 import Foundation
 import HTTPSignatures
@@ -47,13 +48,27 @@ public struct PalisadeServer: Service {
                 logger.debug("loaded the service actor's key")
             }
             let serviceActor = ServiceActor(baseURL: configuration.effectiveBaseURL, publicKeyPEM: key.key.keyPair.publicKeyPEM)
+            // Redirects are followed by the directory itself, so each hop passes the address check.
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let remoteKeys = RemoteKeyDirectory(
+                client: client,
+                signer: MessageSigner(key: try SigningKey(key.key.keyPair), keyID: serviceActor.keyID),
+                settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)),
+                now: now)
             let app = buildApplication(
                 ApplicationDependencies(
-                    configuration: configuration, store: store, registry: registry, logger: logger, serviceActor: serviceActor),
+                    configuration: configuration, store: store, registry: registry, logger: logger,
+                    serviceActor: serviceActor, remoteKeys: remoteKeys, now: now),
                 extraRoutes: extraRoutes,
                 onListening: onListening
             )
-            try await app.run()
+            do {
+                try await app.run()
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
         } catch {
             try? store.close()
             throw error

@@ -1,26 +1,30 @@
 import Foundation
 import Hummingbird
 import Logging
-import PalisadeTesting
 import ServiceLifecycle
 
 /// A remote server on loopback that serves real actor and key documents from `fixtures/`, with their origin rewritten
 /// to its own address. It records the requests it receives.
-final class FixturePeer: @unchecked Sendable {
-    private(set) var port = 0
+public final class FixturePeer: @unchecked Sendable {
+    /// The loopback port.
+    public private(set) var port = 0
     private let lock = NSLock()
     private var received: [(path: String, signature: String?)] = []
     private var group: ServiceGroup?
     private var task: Task<Void, any Error>?
 
-    var origin: String { "http://127.0.0.1:\(port)" }
+    /// A peer; call `start`.
+    public init() {}
+
+    /// `http://127.0.0.1:PORT`
+    public var origin: String { "http://127.0.0.1:\(port)" }
 
     /// Requests seen so far: path and `Signature` header.
-    var requests: [(path: String, signature: String?)] { lock.withLock { received } }
+    public var requests: [(path: String, signature: String?)] { lock.withLock { received } }
 
     /// Starts serving `documents` (path → fixture file, a URL prefix it names and the local path that replaces it, and an
     /// optional PEM for its key) plus `/redirect-to-bob`, `/huge`, `/missing`.
-    func start(documents: [String: (fixture: String, prefix: String, localPath: String, replacingKeyWith: String?)]) async throws {
+    public func start(documents: [String: (fixture: String, prefix: String, localPath: String, replacingKeyWith: String?)]) async throws {
         let router = Router()
         router.get("**") { request, _ -> Response in
             let path = request.uri.path
@@ -51,7 +55,8 @@ final class FixturePeer: @unchecked Sendable {
         port = await iterator.next() ?? 0
     }
 
-    func stop() async {
+    /// Stops the server.
+    public func stop() async {
         await group?.triggerGracefulShutdown()
         _ = try? await task?.value
     }

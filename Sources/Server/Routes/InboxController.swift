@@ -1,0 +1,72 @@
+import ActivityStreams
+import Federation
+import Foundation
+import HTTPSignatures
+import Hummingbird
+import Logging
+
+/// `POST /inbox`: verify, store durably, answer `202`. Processing happens later, from the store.
+struct InboxController {
+    let gate: InboxGate
+    let keys: RemoteKeyDirectory
+    let store: any InboxStore
+    let scheme: String
+    let now: @Sendable () -> Date
+
+    /// Media types fediverse servers post activities with.
+    static let acceptedMediaTypes = ["application/activity+json", "application/ld+json", "application/json"]
+
+    func addRoutes(to router: Router<PalisadeRequestContext>) {
+        router.post("/inbox", use: receive)
+    }
+
+    @Sendable func receive(_ request: Request, context: PalisadeRequestContext) async throws -> Response {
+        let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard Self.acceptedMediaTypes.contains(mediaType) else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "post activities as application/activity+json")
+        }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let message = HTTPMessage(request: request, body: body, scheme: scheme)
+        let accepted: InboxGate.Accepted
+        do {
+            accepted = try await check(message)
+        } catch {
+            context.logger.notice("inbox refused", metadata: ["reason": .string(error.description)])
+            throw Self.apiError(error)
+        }
+        let outcome = try await store.store(accepted.entry)
+        context.logger.info(
+            "inbox accepted",
+            metadata: [
+                "activity": .string(accepted.entry.activityID), "type": .string(accepted.entry.type),
+                "actor": .string(accepted.entry.actorID), "outcome": .string(outcome == .stored ? "stored" : "duplicate"),
+            ])
+        return Response(status: .accepted)
+    }
+
+    /// Checks the request; a signature that fails with a cached key is checked once more with the key fetched anew
+    /// (the sender may have rotated its key).
+    private func check(_ message: HTTPMessage) async throws(InboxRefusal) -> InboxGate.Accepted {
+        let resolve: (String) async throws -> ResolvedKey = { keyID in try await keys.resolve(keyID) }
+        do {
+            return try await gate.check(message, now: now(), keys: resolve)
+        } catch .signature(.signatureDoesNotVerify(let keyID)) {
+            await keys.forget(keyID)
+            return try await gate.check(message, now: now(), keys: resolve)
+        }
+    }
+
+    static func apiError(_ refusal: InboxRefusal) -> APIError {
+        if case .malformedDocument(let error) = refusal, case .tooLarge = error {
+            return APIError(.contentTooLarge, code: "body_too_large", message: refusal.description)
+        }
+        switch refusal {
+        case .malformedDocument, .notAnActivity:
+            return APIError(.badRequest, code: "malformed", message: refusal.description)
+        case .signature, .keyNotOwnedByActor:
+            return APIError(.unauthorized, code: "unauthenticated", message: refusal.description)
+        case .foreignOrigin:
+            return APIError(.forbidden, code: "forbidden", message: refusal.description)
+        }
+    }
+}
