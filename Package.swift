@@ -180,7 +180,14 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["palisade", "PalisadeTesting"],
+            dependencies: [
+                "palisade",
+                "PalisadeTesting",
+                "HTTPSignatures",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
