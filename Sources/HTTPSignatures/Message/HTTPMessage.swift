@@ -70,10 +70,9 @@ public struct HTTPMessage: Sendable, Equatable {
 
     /// Replaces every field `name` with one field of `value` (appended at the end when absent).
     public mutating func setField(_ name: String, _ value: String) {
-        let lowered = name.lowercased()
-        if let index = fields.firstIndex(where: { $0.name.lowercased() == lowered }) {
+        if let index = fields.firstIndex(where: { Self.sameName($0.name, name) }) {
             fields[index].value = value
-            fields = fields.enumerated().filter { $0.offset == index || $0.element.name.lowercased() != lowered }.map(\.element)
+            fields = fields.enumerated().filter { $0.offset == index || !Self.sameName($0.element.name, name) }.map(\.element)
         } else {
             fields.append(Field(name, value))
         }
