@@ -96,6 +96,7 @@ let package = Package(
             name: "palisade",
             dependencies: [
                 "Server",
+                "Federation",
                 "HTTPSignatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

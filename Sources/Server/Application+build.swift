@@ -53,11 +53,13 @@ public func buildRouter(
     router.add(middleware: BodyLimitMiddleware(maxBytes: dependencies.configuration.limits.bodyBytes))
     HealthController(store: dependencies.store).addRoutes(to: router)
     MetricsController(registry: dependencies.registry, token: dependencies.configuration.metrics.token).addRoutes(to: router)
-    DiscoveryController(serviceActor: dependencies.serviceActor).addRoutes(to: router)
+    let accounts = HostedAccounts(accounts: dependencies.store, keys: dependencies.store, now: dependencies.now)
+    DiscoveryController(serviceActor: dependencies.serviceActor, accounts: accounts).addRoutes(to: router)
+    UsersController(accounts: accounts, baseURL: dependencies.configuration.effectiveBaseURL).addRoutes(to: router)
     let configuration = dependencies.configuration
     InboxController(
         gate: InboxGate(policy: configuration.verificationPolicy, maximumBodyBytes: configuration.limits.bodyBytes),
-        keys: dependencies.remoteKeys, store: dependencies.store,
+        keys: dependencies.remoteKeys, store: dependencies.store, accounts: accounts,
         scheme: configuration.effectiveBaseURL.scheme ?? "https", now: dependencies.now
     ).addRoutes(to: router)
     extraRoutes(router)

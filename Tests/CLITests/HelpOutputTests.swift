@@ -5,7 +5,8 @@ import Testing
 /// `--help` is part of the contract with operators and scripts: every command's help is golden-tested.
 @Suite struct HelpOutputTests {
     static let commands: [[String]] = [
-        [], ["serve"], ["admin"], ["admin", "migrate"], ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
+        [], ["serve"], ["admin"], ["admin", "migrate"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
+        ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
         ["bench"], ["bench", "signatures"], ["version"],
     ]
 
@@ -24,7 +25,7 @@ import Testing
         let directory = try TemporaryDirectory("help")
         defer { directory.remove() }
         let result = try PalisadeCLI.run(["--help"], in: directory.url)
-        for command in ["serve", "admin", "signatures", "bench", "version"] {
+        for command in ["serve", "admin", "accounts", "signatures", "bench", "version"] {
             #expect(result.stdout.contains("\n  \(command) "), "\(command) missing from --help")
         }
     }

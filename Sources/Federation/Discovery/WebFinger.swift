@@ -41,6 +41,20 @@ public enum WebFinger {
         ])
     }
 
+    /// The hosted account a resource names: `acct:name@host` on this host, or this server's `/users/name` URL.
+    public static func accountName(resource: String, serviceActor: ServiceActor) -> String? {
+        let lowered = resource.lowercased()
+        if lowered.hasPrefix("acct:") {
+            let parts = lowered.dropFirst(5).split(separator: "@", maxSplits: 1)
+            guard parts.count == 2, parts[1] == serviceActor.host.lowercased() else { return nil }
+            return String(parts[0])
+        }
+        let prefix = serviceActor.baseURL.absoluteString.lowercased() + "/users/"
+        guard lowered.hasPrefix(prefix) else { return nil }
+        let name = lowered.dropFirst(prefix.count)
+        return name.contains("/") ? nil : String(name)
+    }
+
     /// `/.well-known/host-meta`: where WebFinger lives (XRD, for older servers).
     public static func hostMeta(baseURL: URL) -> String {
         """

@@ -6,10 +6,11 @@ import Hummingbird
 /// The service actor and discovery documents: `/actor`, `/actor/outbox`, WebFinger, host-meta, NodeInfo.
 struct DiscoveryController {
     let serviceActor: ServiceActor
+    let accounts: HostedAccounts
 
     func addRoutes(to router: Router<PalisadeRequestContext>) {
-        router.get("/actor") { request, _ in try activityJSON(serviceActor.document, request: request) }
-        router.get("/actor/outbox") { request, _ in try activityJSON(serviceActor.outboxDocument, request: request) }
+        router.get("/actor") { request, _ in try JSONResponse.activity(serviceActor.document, request: request) }
+        router.get("/actor/outbox") { request, _ in try JSONResponse.activity(serviceActor.outboxDocument, request: request) }
         router.get("/.well-known/webfinger") { request, _ in
             let resource = request.uri.queryParameters["resource"].map(String.init)
             let answer: JSONValue
@@ -18,10 +19,14 @@ struct DiscoveryController {
             } catch {
                 switch error {
                 case .malformedResource: throw APIError(.badRequest, code: "malformed", message: error.description)
-                case .notFound: throw APIError.notFound(error.description)
+                case .notFound:
+                    guard let name = WebFinger.accountName(resource: resource ?? "", serviceActor: serviceActor),
+                        let actor = try await accounts.actor(named: name, baseURL: serviceActor.baseURL), actor.account.deletedAt == nil
+                    else { throw APIError.notFound(error.description) }
+                    return try JSONResponse.json(actor.webFinger(host: serviceActor.host), contentType: "application/jrd+json; charset=utf-8")
                 }
             }
-            return try json(answer, contentType: "application/jrd+json; charset=utf-8")
+            return try JSONResponse.json(answer, contentType: "application/jrd+json; charset=utf-8")
         }
         router.get("/.well-known/host-meta") { _, _ in
             Response(
@@ -29,28 +34,13 @@ struct DiscoveryController {
                 body: .init(byteBuffer: ByteBuffer(string: WebFinger.hostMeta(baseURL: serviceActor.baseURL))))
         }
         router.get("/.well-known/nodeinfo") { _, _ in
-            try json(NodeInfo.wellKnown(baseURL: serviceActor.baseURL), contentType: "application/json; charset=utf-8")
+            try JSONResponse.json(NodeInfo.wellKnown(baseURL: serviceActor.baseURL), contentType: "application/json; charset=utf-8")
         }
         router.get("/nodeinfo/2.1") { _, _ in
-            try json(
-                NodeInfo.document(version: PalisadeVersion.current, usage: NodeInfo.Usage()),
+            let users = try await accounts.list().filter { $0.deletedAt == nil }.count
+            return try JSONResponse.json(
+                NodeInfo.document(version: PalisadeVersion.current, usage: NodeInfo.Usage(users: users)),
                 contentType: "application/json; profile=\"\(NodeInfo.schema21)#\"; charset=utf-8")
         }
-    }
-
-    /// ActivityStreams JSON, as `application/ld+json; profile=…` when the client asked for that, else `application/activity+json`.
-    private func activityJSON(_ document: JSONValue, request: Request) throws -> Response {
-        let accept = request.headers[.accept] ?? ""
-        let contentType = accept.contains("application/ld+json") && !accept.contains("application/activity+json")
-            ? "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"; charset=utf-8"
-            : "application/activity+json; charset=utf-8"
-        var response = try json(document, contentType: contentType)
-        response.headers[.vary] = "Accept"
-        return response
-    }
-
-    private func json(_ document: JSONValue, contentType: String) throws -> Response {
-        let data = try JSONEncoder.sortedKeys.encode(document)
-        return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

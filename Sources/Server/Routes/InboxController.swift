@@ -10,6 +10,7 @@ struct InboxController {
     let gate: InboxGate
     let keys: RemoteKeyDirectory
     let store: any InboxStore
+    let accounts: HostedAccounts
     let scheme: String
     let now: @Sendable () -> Date
 
@@ -18,6 +19,13 @@ struct InboxController {
 
     func addRoutes(to router: Router<PalisadeRequestContext>) {
         router.post("/inbox", use: receive)
+        router.post("/users/:name/inbox") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            guard try await accounts.isActive(name: name) else {
+                throw APIError.notFound("no account named \(name.prefix(60))")
+            }
+            return try await receive(request, context: context)
+        }
     }
 
     @Sendable func receive(_ request: Request, context: PalisadeRequestContext) async throws -> Response {

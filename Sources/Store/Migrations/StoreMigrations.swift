@@ -3,7 +3,7 @@ import GRDB
 /// Every migration of every domain, in the order they shipped. A shipped migration is never edited:
 /// a change is a new migration with the next number.
 enum StoreMigrations {
-    static let all: [Migration] = FederationMigrations.all + InboxMigrations.all
+    static let all: [Migration] = FederationMigrations.all + InboxMigrations.all + HostedAccountMigrations.all
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
