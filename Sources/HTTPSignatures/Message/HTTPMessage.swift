@@ -94,10 +94,4 @@ public struct HTTPMessage: Sendable, Equatable {
     public var authority: String? {
         values(of: "host").first?.lowercased()
     }
-
-    /// `scheme://authority/target`.
-    public var targetURI: String? {
-        guard let authority else { return nil }
-        return "\(scheme)://\(authority)\(target.isEmpty ? "/" : target)"
-    }
 }
