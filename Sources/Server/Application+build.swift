@@ -83,6 +83,11 @@ public func buildApplication(
             address: .hostname(listen.host, port: listen.port),
             serverName: "Palisade/\(PalisadeVersion.current)"
         ),
+        services: [
+            InboxWorker(
+                processor: InboxProcessor(inbox: dependencies.store, flags: dependencies.store, now: dependencies.now),
+                logger: logger)
+        ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? listen.port
             logger.notice(

@@ -1,0 +1,49 @@
+import Federation
+import Foundation
+import PalisadeTesting
+import Store
+import Testing
+
+/// Processing the durable inbox: flags reach moderation once, whatever crashes in between.
+@Suite struct InboxProcessorTests {
+    let directory: TemporaryDirectory
+    let store: SQLiteStore
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    init() throws {
+        directory = try TemporaryDirectory("processor")
+        store = try SQLiteStore(path: directory.path("palisade.sqlite"))
+        try store.migrate()
+    }
+
+    func entry(_ fixture: String, type: String, id: String) throws -> InboxEntry {
+        InboxEntry(
+            activityID: id, type: type, actorID: "https://example.org/actor", keyID: "https://example.org/actor#main-key",
+            body: try Data(contentsOf: Fixtures.url("activitystreams/" + fixture)), receivedAt: now)
+    }
+
+    @Test func flagsAreRecordedForModerationAndEverythingIsMarkedProcessed() async throws {
+        _ = try await store.store(try entry("gotosocial/captured-flags/mastodon-flag-account-and-status.json", type: "Flag", id: "https://example.org/341e866f-93f8-4755-9cf4-f8fb17f434fd"))
+        _ = try await store.store(try entry("lemmy/lemmy-like-note.json", type: "Like", id: "https://example.org/like-1"))
+        _ = try await store.store(try entry("lemmy/lemmy-flag-report-page.json", type: "Flag", id: "http://ds9.lemmy.ml/activities/flag/98b0933f-5e45-4a95-a15f-e0dc86361ba4"))
+        let processor = InboxProcessor(inbox: store, flags: store, now: { now })
+        #expect(try await processor.processBatch() == 3)
+        #expect(try await processor.processBatch() == 0)
+        #expect(try await store.unprocessed(limit: 10).isEmpty)
+        let flags = try await store.receivedFlags()
+        #expect(flags.count == 2)
+        #expect(flags[0].objectIDs == ["https://bad.instance/users/tobi", "https://bad.instance/users/tobi/statuses/01GP388K19DGXSV3SW2RXWM533"])
+        #expect(flags[0].comment == "misinfo: it's not a good morning")
+        #expect(flags[1].reporterID == "http://ds9.lemmy.ml/u/lemmy_alpha")
+        #expect(flags[1].comment == "report this post", "Lemmy puts the reason in summary")
+    }
+
+    @Test func aFlagRecordedBeforeACrashIsNotRecordedTwice() async throws {
+        let flagEntry = try entry("gotosocial/captured-flags/mastodon-flag-account-only.json", type: "Flag", id: "https://example.org/3088184f-81b2-4545-8ce2-4cee4895449f")
+        _ = try await store.store(flagEntry)
+        // The crash: the effect was stored, the entry never marked processed.
+        try await store.record(ReceivedFlag(activityID: flagEntry.activityID, reporterID: "https://example.org/actor", objectIDs: ["https://bad.instance/users/tobi"], comment: "smellyyyyyyyyyyyyy", receivedAt: now))
+        #expect(try await InboxProcessor(inbox: store, flags: store, now: { now }).processBatch() == 1)
+        #expect(try await store.receivedFlags().count == 1)
+    }
+}
