@@ -11,13 +11,18 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
-    func makeActorKeyStore(in directory: TemporaryDirectory) throws -> any ActorKeyStore {
+    /// A migrated store of this backend in `directory`; the conformance suites take the protocol they test from it.
+    func openStore(in directory: TemporaryDirectory) throws -> SQLiteStore {
         switch self {
         case .sqlite:
             let store = try SQLiteStore(path: directory.path("palisade.sqlite"))
             try store.migrate()
             return store
         }
+    }
+
+    func makeActorKeyStore(in directory: TemporaryDirectory) throws -> any ActorKeyStore {
+        try openStore(in: directory)
     }
 }
 

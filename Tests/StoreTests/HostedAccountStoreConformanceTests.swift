@@ -7,12 +7,8 @@ import Testing
 
 extension StoreBackend {
     func makeAccountStores(in directory: TemporaryDirectory) throws -> (any HostedAccountStore, any ActorKeyStore) {
-        switch self {
-        case .sqlite:
-            let store = try SQLiteStore(path: directory.path("palisade.sqlite"))
-            try store.migrate()
-            return (store, store)
-        }
+        let store = try openStore(in: directory)
+        return (store, store)
     }
 }
 

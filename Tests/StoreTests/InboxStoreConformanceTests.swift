@@ -6,12 +6,7 @@ import Testing
 
 extension StoreBackend {
     func makeInboxStore(in directory: TemporaryDirectory) throws -> any InboxStore {
-        switch self {
-        case .sqlite:
-            let store = try SQLiteStore(path: directory.path("palisade.sqlite"))
-            try store.migrate()
-            return store
-        }
+        try openStore(in: directory)
     }
 }
 
