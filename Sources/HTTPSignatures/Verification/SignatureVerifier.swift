@@ -70,6 +70,17 @@ public struct SignatureVerifier: Sendable {
         }
     }
 
+    /// A digest header, when present, must match the body; a body without one is refused under the coverage rules.
+    private func checkBodyDigest(
+        _ message: HTTPMessage, field: String, check: (String, Data) throws(SignatureError) -> Void
+    ) throws(SignatureError) {
+        if let digest = message.combinedValue(of: field) {
+            try check(digest, message.body)
+        } else if !message.body.isEmpty && policy.enforceCoverage {
+            throw SignatureError.missingDigest
+        }
+    }
+
     private func bodyExpected(_ message: HTTPMessage) -> Bool {
         !message.body.isEmpty || ["POST", "PUT", "PATCH"].contains { HTTPMessage.sameName($0, message.method) }
     }
@@ -87,11 +98,7 @@ public struct SignatureVerifier: Sendable {
                 throw SignatureError.requiredComponentNotCovered("digest")
             }
         }
-        if let digest = message.combinedValue(of: "digest") {
-            try BodyDigest.checkDigestHeader(digest, body: message.body)
-        } else if !message.body.isEmpty && policy.enforceCoverage {
-            throw SignatureError.missingDigest
-        }
+        try checkBodyDigest(message, field: "digest", check: BodyDigest.checkDigestHeader)
         var created = header.created.map { Date(timeIntervalSince1970: TimeInterval($0)) }
         if created == nil, covered.contains("date"), let date = message.combinedValue(of: "date") {
             guard let parsed = HTTPDate.parse(date) else { throw SignatureError.invalidDate(date) }
@@ -129,11 +136,7 @@ public struct SignatureVerifier: Sendable {
                 throw SignatureError.requiredComponentNotCovered("content-digest")
             }
         }
-        if let digest = message.combinedValue(of: "content-digest") {
-            try BodyDigest.checkContentDigest(digest, body: message.body)
-        } else if !message.body.isEmpty && policy.enforceCoverage {
-            throw SignatureError.missingDigest
-        }
+        try checkBodyDigest(message, field: "content-digest", check: BodyDigest.checkContentDigest)
         let created = input.created.map { Date(timeIntervalSince1970: TimeInterval($0)) }
         let expires = input.expires.map { Date(timeIntervalSince1970: TimeInterval($0)) }
         try policy.checkWindow(created: created, expires: expires, now: now)
