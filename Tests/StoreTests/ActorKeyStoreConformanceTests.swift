@@ -66,9 +66,9 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     func concurrentFirstStartsAgreeOnOneServiceKey(backend: StoreBackend) async throws {
         let store = try backend.makeActorKeyStore(in: directory)
         let now = createdAt
-        let outcomes = try await withThrowingTaskGroup(of: ServiceActorKey.Outcome.self) { group in
+        let outcomes = try await withThrowingTaskGroup(of: LocalActorKey.Outcome.self) { group in
             for _ in 0..<4 {
-                group.addTask { try await ServiceActorKey.loadOrCreate(in: store, now: now) }
+                group.addTask { try await LocalActorKey.loadOrCreate(in: store, now: now) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -82,13 +82,13 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         let path = directory.path("palisade.sqlite")
         let store = try SQLiteStore(path: path)
         try store.migrate()
-        let created = try await ServiceActorKey.loadOrCreate(in: store, now: createdAt)
+        let created = try await LocalActorKey.loadOrCreate(in: store, now: createdAt)
         try store.close()
 
         let reopened = try SQLiteStore(path: path)
         defer { try? reopened.close() }
         try reopened.migrate()
-        let loaded = try await ServiceActorKey.loadOrCreate(in: reopened, now: createdAt.addingTimeInterval(3600))
+        let loaded = try await LocalActorKey.loadOrCreate(in: reopened, now: createdAt.addingTimeInterval(3600))
         guard case .loaded(let key) = loaded else {
             Issue.record("expected the stored key to be loaded, got \(loaded)")
             return

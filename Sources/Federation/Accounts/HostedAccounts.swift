@@ -48,7 +48,6 @@ public struct HostedAccounts: Sendable {
 
     /// The account's key, created when missing (also after a crash between storing the account and its key).
     private func key(for name: String) async throws -> StoredActorKey {
-        if let existing = try await keys.key(for: .account(name)) { return existing }
-        return try await keys.insertKeyIfAbsent(StoredActorKey(actor: .account(name), keyPair: try RSAKeyPair.generate(), createdAt: now()))
+        try await LocalActorKey.loadOrCreate(for: .account(name), in: keys, now: now()).key
     }
 }

@@ -40,7 +40,7 @@ public struct PalisadeServer: Service {
     public func run() async throws {
         let store = try Self.openStore(configuration, logger: logger)
         do {
-            let key = try await ServiceActorKey.loadOrCreate(in: store, now: now())
+            let key = try await LocalActorKey.loadOrCreate(in: store, now: now())
             switch key {
             case .created:
                 logger.notice("created the service actor's RSA-2048 key", metadata: ["actor": "\(configuration.effectiveBaseURL.absoluteString)/actor"])

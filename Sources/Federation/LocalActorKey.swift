@@ -1,8 +1,9 @@
 import Foundation
 import HTTPSignatures
 
-/// The service actor's key: loaded from the store, or created and stored on first start.
-public enum ServiceActorKey {
+/// A local actor's key (the service actor's or a hosted account's): loaded from the store, or created and stored
+/// the first time it is needed.
+public enum LocalActorKey {
     /// What `loadOrCreate` found.
     public enum Outcome: Sendable, Equatable {
         /// The store already held the key.
@@ -18,17 +19,18 @@ public enum ServiceActorKey {
         }
     }
 
-    /// Returns the stored service key, generating and storing an RSA-2048 pair when there is none.
-    /// Two processes starting at once end up with the same key: the first insert wins.
+    /// Returns the actor's stored key, generating and storing an RSA-2048 pair when there is none.
+    /// Two processes asking at once end up with the same key: the first insert wins.
     public static func loadOrCreate(
+        for actor: LocalActor = .service,
         in store: some ActorKeyStore,
         now: Date,
         generate: () throws -> RSAKeyPair = { try RSAKeyPair.generate() }
     ) async throws -> Outcome {
-        if let existing = try await store.key(for: .service) {
+        if let existing = try await store.key(for: actor) {
             return .loaded(existing)
         }
-        let fresh = StoredActorKey(actor: .service, keyPair: try generate(), createdAt: now)
+        let fresh = StoredActorKey(actor: actor, keyPair: try generate(), createdAt: now)
         let stored = try await store.insertKeyIfAbsent(fresh)
         return stored.keyPair == fresh.keyPair ? .created(stored) : .loaded(stored)
     }
