@@ -9,8 +9,6 @@ public enum Vocabulary {
     public static let actorTypes: Set<String> = ["Person", "Service", "Application", "Group", "Organization"]
     /// Objects that carry content a moderator reads.
     public static let postTypes: Set<String> = ["Note", "Question", "Article", "Page", "Image", "Video", "Audio", "Event", "ChatMessage"]
-    /// Collections and their pages.
-    public static let collectionTypes: Set<String> = ["Collection", "OrderedCollection", "CollectionPage", "OrderedCollectionPage"]
     /// The public audience, in every spelling servers use.
     public static let publicAudience: Set<String> = ["https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"]
 }

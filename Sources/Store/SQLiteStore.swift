@@ -71,6 +71,8 @@ public final class SQLiteStore: Sendable {
     /// e.g. for a backup) and closes every connection; later calls on this store fail.
     public func close() throws(StoreError) {
         do {
+            // Best effort: if the checkpoint cannot run, the WAL stays beside the file and SQLite replays it on the next
+            // open, so nothing is lost; closing must not fail for it.
             try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try pool.close()
         } catch {
