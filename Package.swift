@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "ActivityStreams",
                 "HTTPSignatures",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

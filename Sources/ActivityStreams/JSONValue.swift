@@ -67,3 +67,13 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 }
+
+extension JSONValue {
+    /// The value as compact JSON with sorted keys and unescaped slashes (stable bytes for digests and tests).
+    public func serialized() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding a JSONValue cannot fail: every case maps to a JSON value (non-finite numbers never decode into one).
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An actor this Palisade instance speaks for: the service actor or a hosted account.
 public enum LocalActor: Hashable, Sendable, CustomStringConvertible {
     /// The service's own `Application` actor at `/actor`, which signs every decision sent.
@@ -23,6 +25,17 @@ public enum LocalActor: Hashable, Sendable, CustomStringConvertible {
             return nil
         }
     }
+
+    /// The actor's id on the instance at `baseURL`: `…/actor` or `…/users/NAME`.
+    public func id(baseURL: URL) -> String {
+        switch self {
+        case .service: return baseURL.absoluteString + "/actor"
+        case .account(let name): return baseURL.absoluteString + "/users/" + name
+        }
+    }
+
+    /// The id of the actor's key: its id + `#main-key`.
+    public func keyID(baseURL: URL) -> String { id(baseURL: baseURL) + "#main-key" }
 
     /// How logs name the actor.
     public var description: String { storageKey }

@@ -21,14 +21,18 @@ public struct ApplicationDependencies: Sendable {
     public var serviceActor: ServiceActor
     /// Where signature keys of remote actors are found.
     public var remoteKeys: RemoteKeyDirectory
+    /// What signs and sends deliveries.
+    public var deliveryClient: DeliveryClient
     /// The wall clock (fixed in tests).
     public var now: @Sendable () -> Date
 
     /// Collects the dependencies.
     public init(
         configuration: PalisadeConfiguration, store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger,
-        serviceActor: ServiceActor, remoteKeys: RemoteKeyDirectory, now: @escaping @Sendable () -> Date = SystemClock.now
+        serviceActor: ServiceActor, remoteKeys: RemoteKeyDirectory, deliveryClient: DeliveryClient,
+        now: @escaping @Sendable () -> Date = SystemClock.now
     ) {
+        self.deliveryClient = deliveryClient
         self.configuration = configuration
         self.store = store
         self.registry = registry
@@ -53,10 +57,16 @@ public func buildRouter(
     router.add(middleware: BodyLimitMiddleware(maxBytes: dependencies.configuration.limits.bodyBytes))
     HealthController(store: dependencies.store).addRoutes(to: router)
     MetricsController(registry: dependencies.registry, token: dependencies.configuration.metrics.token).addRoutes(to: router)
-    let accounts = HostedAccounts(accounts: dependencies.store, keys: dependencies.store, now: dependencies.now)
-    DiscoveryController(serviceActor: dependencies.serviceActor, accounts: accounts).addRoutes(to: router)
-    UsersController(accounts: accounts, baseURL: dependencies.configuration.effectiveBaseURL).addRoutes(to: router)
     let configuration = dependencies.configuration
+    let store = dependencies.store
+    let baseURL = configuration.effectiveBaseURL
+    let accounts = HostedAccounts(accounts: store, keys: store, followers: store, baseURL: baseURL, now: dependencies.now)
+    DiscoveryController(serviceActor: dependencies.serviceActor, accounts: accounts, posts: store).addRoutes(to: router)
+    UsersController(accounts: accounts, posts: store, followers: store, baseURL: baseURL).addRoutes(to: router)
+    AdminAccountsController(
+        outbox: Outbox(baseURL: baseURL, accounts: store, posts: store, followers: store, now: dependencies.now),
+        deliveries: store, token: configuration.admin.token
+    ).addRoutes(to: router)
     InboxController(
         gate: InboxGate(policy: configuration.verificationPolicy, maximumBodyBytes: configuration.limits.bodyBytes),
         keys: dependencies.remoteKeys, store: dependencies.store, accounts: accounts,
@@ -84,9 +94,8 @@ public func buildApplication(
             serverName: "Palisade/\(PalisadeVersion.current)"
         ),
         services: [
-            InboxWorker(
-                processor: InboxProcessor(inbox: dependencies.store, flags: dependencies.store, now: dependencies.now),
-                logger: logger)
+            InboxWorker(processor: inboxProcessor(dependencies), logger: logger),
+            DeliveryService(worker: deliveryWorker(dependencies)),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? listen.port
@@ -100,4 +109,23 @@ public func buildApplication(
         },
         logger: logger
     )
+}
+
+/// The inbox worker's processor over the application's store.
+func inboxProcessor(_ dependencies: ApplicationDependencies) -> InboxProcessor {
+    let store = dependencies.store
+    return InboxProcessor(
+        stores: .init(inbox: store, flags: store, received: store, accounts: store, followers: store),
+        directory: dependencies.remoteKeys, baseURL: dependencies.configuration.effectiveBaseURL, now: dependencies.now)
+}
+
+/// The delivery worker over the application's store, with the configured concurrency.
+func deliveryWorker(_ dependencies: ApplicationDependencies) -> DeliveryWorker {
+    var settings = DeliveryWorker.Settings()
+    settings.concurrency = dependencies.configuration.delivery.concurrency
+    settings.perHostConcurrency = dependencies.configuration.delivery.perHostConcurrency
+    return DeliveryWorker(
+        queue: dependencies.store, keys: dependencies.store, client: dependencies.deliveryClient,
+        baseURL: dependencies.configuration.effectiveBaseURL, settings: settings, now: dependencies.now,
+        observe: DeliveryService.observer(dependencies.logger))
 }

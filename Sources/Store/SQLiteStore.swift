@@ -6,6 +6,8 @@ public final class SQLiteStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Gathers concurrent small writes (inbox entries, delivery outcomes) into shared transactions.
+    let groupCommit: GroupCommit
 
     /// Opens (creating when missing) the database at `path` without migrating it; call `migrate()` next.
     public init(path: String) throws(StoreError) {
@@ -15,6 +17,7 @@ public final class SQLiteStore: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, detail: Self.describe(error))
         }
+        self.groupCommit = GroupCommit(pool: pool)
     }
 
     /// Applies every pending migration; returns the identifiers applied now, in order.

@@ -19,12 +19,16 @@ struct AccountsCreateCommand: AsyncParsableCommand {
     @Option(help: "The bio, plain text.")
     var summary: String?
 
+    @Flag(name: .customLong("approve-followers"), help: "Follows wait for 'palisade accounts approve' instead of being accepted at once.")
+    var approveFollowers = false
+
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
         let configuration = try options.load().configuration
-        try await AccountsContext.with(configuration) { accounts in
-            let account = try await accounts.create(name: name, displayName: displayName, summary: summary)
+        try await AccountsContext.with(configuration) { services in
+            let account = try await services.accounts.create(
+                name: name, displayName: displayName, summary: summary, approvesFollowers: approveFollowers)
             print("created \(account.name): \(configuration.effectiveBaseURL.absoluteString)/users/\(account.name)")
         }
     }

@@ -7,7 +7,7 @@ import Server
 struct AccountsDeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
-        abstract: "Delete a hosted account: its actor becomes a Tombstone and its name is never reused."
+        abstract: "Delete a hosted account: its actor becomes a Tombstone, its name is never reused, and its followers are sent a Delete."
     )
 
     @Argument(help: "The username.")
@@ -17,9 +17,9 @@ struct AccountsDeleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load().configuration
-        try await AccountsContext.with(configuration) { accounts in
-            try await accounts.delete(name: name)
-            print("deleted \(name.lowercased())")
+        try await AccountsContext.with(configuration) { services in
+            let queued = try await services.accounts.delete(name: name)
+            print("deleted \(name.lowercased()); Delete queued to \(queued) inbox\(queued == 1 ? "" : "es")")
         }
     }
 }

@@ -11,8 +11,8 @@ struct AccountsListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load().configuration
-        try await AccountsContext.with(configuration) { accounts in
-            let all = try await accounts.list()
+        try await AccountsContext.with(configuration) { services in
+            let all = try await services.accounts.list()
             if all.isEmpty { print("no accounts") }
             for account in all {
                 let state = account.deletedAt.map { "deleted \($0.formatted(.iso8601))" } ?? "active"

@@ -15,7 +15,7 @@ import Testing
         let invalid = try PalisadeCLI.run(["accounts", "create", "no spaces"], in: directory.url)
         #expect(invalid.stderr.hasPrefix("Error: 'no spaces' is not a valid account name"))
         #expect(try PalisadeCLI.run(["accounts", "list"], in: directory.url).stdout == "alice\tactive\tAlice A.\n")
-        #expect(try PalisadeCLI.run(["accounts", "delete", "alice"], in: directory.url).stdout == "deleted alice\n")
+        #expect(try PalisadeCLI.run(["accounts", "delete", "alice"], in: directory.url).stdout == "deleted alice; Delete queued to 0 inboxes\n")
         #expect(try PalisadeCLI.run(["accounts", "list"], in: directory.url).stdout.hasPrefix("alice\tdeleted "))
     }
 }

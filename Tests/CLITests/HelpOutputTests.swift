@@ -6,6 +6,7 @@ import Testing
 @Suite struct HelpOutputTests {
     static let commands: [[String]] = [
         [], ["serve"], ["admin"], ["admin", "migrate"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
+        ["accounts", "post"], ["accounts", "followers"], ["accounts", "approve"], ["accounts", "reject"],
         ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
         ["bench"], ["bench", "signatures"], ["version"],
     ]

@@ -49,7 +49,10 @@ struct ServerHarness {
             serviceActor: ServiceActor(baseURL: configuration.effectiveBaseURL, publicKeyPEM: Self.serviceKeyPEM),
             remoteKeys: RemoteKeyDirectory(
                 client: Self.offlineClient, signer: nil,
-                settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: false)), now: { Date() }))
+                settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: false)), now: { Date() }),
+            deliveryClient: DeliveryClient(
+                client: Self.offlineClient, addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses),
+                userAgent: "Palisade/test"))
     }
 
     /// Opens the store, builds the application and drives it with HummingbirdTesting (`.router` in memory,

@@ -13,7 +13,9 @@ import Testing
     func withAccounts(_ setUp: (HostedAccounts) async throws -> Void, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let harness = try ServerHarness("users")
         let store = try harness.openStore()
-        try await setUp(HostedAccounts(accounts: store, keys: store, now: { Date(timeIntervalSince1970: 1_795_000_000) }))
+        try await setUp(HostedAccounts(
+            accounts: store, keys: store, followers: store, baseURL: harness.configuration.effectiveBaseURL,
+            now: { Date(timeIntervalSince1970: 1_795_000_000) }))
         try store.close()
         try await harness.withApplication(.router, test)
     }

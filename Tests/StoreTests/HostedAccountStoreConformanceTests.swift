@@ -6,9 +6,9 @@ import Store
 import Testing
 
 extension StoreBackend {
-    func makeAccountStores(in directory: TemporaryDirectory) throws -> (any HostedAccountStore, any ActorKeyStore) {
+    func makeAccountStores(in directory: TemporaryDirectory) throws -> (any HostedAccountStore, any ActorKeyStore, any FollowerStore) {
         let store = try openStore(in: directory)
-        return (store, store)
+        return (store, store, store)
     }
 }
 
@@ -16,6 +16,7 @@ extension StoreBackend {
 @Suite struct HostedAccountTests {
     let directory: TemporaryDirectory
     let now = Date(timeIntervalSince1970: 1_795_000_000)
+    let baseURL = URL(string: "https://mod.example.org")!
 
     init() throws {
         directory = try TemporaryDirectory("accounts")
@@ -23,8 +24,8 @@ extension StoreBackend {
 
     @Test(arguments: StoreBackend.allCases)
     func anAccountIsCreatedWithItsOwnKeyAndListed(backend: StoreBackend) async throws {
-        let (accounts, keys) = try backend.makeAccountStores(in: directory)
-        let service = HostedAccounts(accounts: accounts, keys: keys, now: { now })
+        let (accounts, keys, followers) = try backend.makeAccountStores(in: directory)
+        let service = HostedAccounts(accounts: accounts, keys: keys, followers: followers, baseURL: baseURL, now: { now })
         let created = try await service.create(name: "Press_Office", displayName: "Press office", summary: "We <3 news")
         #expect(created.name == "press_office")
         #expect(try await service.list() == [created])
@@ -37,8 +38,8 @@ extension StoreBackend {
 
     @Test(arguments: StoreBackend.allCases)
     func namesAreValidatedAndNeverReused(backend: StoreBackend) async throws {
-        let (accounts, keys) = try backend.makeAccountStores(in: directory)
-        let service = HostedAccounts(accounts: accounts, keys: keys, now: { now })
+        let (accounts, keys, followers) = try backend.makeAccountStores(in: directory)
+        let service = HostedAccounts(accounts: accounts, keys: keys, followers: followers, baseURL: baseURL, now: { now })
         for bad in ["", "has space", "émile", String(repeating: "a", count: 31), "../etc"] {
             await #expect(throws: HostedAccountError.invalidName(bad)) { try await service.create(name: bad, displayName: nil, summary: nil) }
         }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Federation
 import Foundation
 import PalisadeTesting
@@ -16,6 +17,16 @@ import Testing
         try store.migrate()
     }
 
+    /// A processor whose directory fetches nothing (these activities need no remote actor).
+    func processor() -> InboxProcessor {
+        InboxProcessor(
+            stores: .init(inbox: store, flags: store, received: store, accounts: store, followers: store),
+            directory: RemoteKeyDirectory(
+                client: HTTPClient.shared, signer: nil, settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: false)),
+                now: { now }),
+            baseURL: URL(string: "https://mod.example.org")!, now: { now })
+    }
+
     func entry(_ fixture: String, type: String, id: String) throws -> InboxEntry {
         InboxEntry(
             activityID: id, type: type, actorID: "https://example.org/actor", keyID: "https://example.org/actor#main-key",
@@ -26,10 +37,11 @@ import Testing
         _ = try await store.store(try entry("gotosocial/captured-flags/mastodon-flag-account-and-status.json", type: "Flag", id: "https://example.org/341e866f-93f8-4755-9cf4-f8fb17f434fd"))
         _ = try await store.store(try entry("lemmy/lemmy-like-note.json", type: "Like", id: "https://example.org/like-1"))
         _ = try await store.store(try entry("lemmy/lemmy-flag-report-page.json", type: "Flag", id: "http://ds9.lemmy.ml/activities/flag/98b0933f-5e45-4a95-a15f-e0dc86361ba4"))
-        let processor = InboxProcessor(inbox: store, flags: store, now: { now })
+        let processor = processor()
         #expect(try await processor.processBatch() == 3)
         #expect(try await processor.processBatch() == 0)
         #expect(try await store.unprocessed(limit: 10).isEmpty)
+        #expect(try await store.processingOutcome(activityID: "https://example.org/like-1")?.hasPrefix("no effect: a Like of something not hosted here") == true)
         let flags = try await store.receivedFlags()
         #expect(flags.count == 2)
         #expect(flags[0].objectIDs == ["https://bad.instance/users/tobi", "https://bad.instance/users/tobi/statuses/01GP388K19DGXSV3SW2RXWM533"])
@@ -43,7 +55,7 @@ import Testing
         _ = try await store.store(flagEntry)
         // The crash: the effect was stored, the entry never marked processed.
         try await store.record(ReceivedFlag(activityID: flagEntry.activityID, reporterID: "https://example.org/actor", objectIDs: ["https://bad.instance/users/tobi"], comment: "smellyyyyyyyyyyyyy", receivedAt: now))
-        #expect(try await InboxProcessor(inbox: store, flags: store, now: { now }).processBatch() == 1)
+        #expect(try await processor().processBatch() == 1)
         #expect(try await store.receivedFlags().count == 1)
     }
 }

@@ -38,7 +38,9 @@ extension StoreBackend {
         let store = try backend.makeInboxStore(in: directory)
         for index in 0..<5 { _ = try await store.store(entry("https://a.example/\(index)", offset: TimeInterval(index))) }
         #expect(try await store.unprocessed(limit: 3).map(\.activityID) == ["https://a.example/0", "https://a.example/1", "https://a.example/2"])
-        try await store.markProcessed(activityID: "https://a.example/1", at: now)
+        try await store.markProcessed(activityID: "https://a.example/1", at: now, outcome: "no effect: test")
+        #expect(try await store.processingOutcome(activityID: "https://a.example/1") == "no effect: test")
+        #expect(try await store.processingOutcome(activityID: "https://a.example/2") == nil)
         #expect(try await store.unprocessed(limit: 10).map(\.activityID) == ["https://a.example/0", "https://a.example/2", "https://a.example/3", "https://a.example/4"])
     }
 

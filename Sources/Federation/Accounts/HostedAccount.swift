@@ -12,14 +12,19 @@ public struct HostedAccount: Sendable, Equatable {
     public let createdAt: Date
     /// When it was deleted (it then answers as a `Tombstone`).
     public var deletedAt: Date?
+    /// Whether follows wait for approval (`manuallyApprovesFollowers`).
+    public var manuallyApprovesFollowers: Bool
 
     /// Makes an account value; `name` must already be valid (see `validName`).
-    public init(name: String, displayName: String, summary: String, createdAt: Date, deletedAt: Date? = nil) {
+    public init(
+        name: String, displayName: String, summary: String, createdAt: Date, deletedAt: Date? = nil, manuallyApprovesFollowers: Bool = false
+    ) {
         self.name = name
         self.displayName = displayName
         self.summary = summary
         self.createdAt = createdAt
         self.deletedAt = deletedAt
+        self.manuallyApprovesFollowers = manuallyApprovesFollowers
     }
 
     /// The name lower-cased when it is a valid username, else nil.
@@ -64,6 +69,6 @@ public protocol HostedAccountStore: Sendable {
     func account(named name: String) async throws -> HostedAccount?
     /// Every account, by name.
     func accounts() async throws -> [HostedAccount]
-    /// Marks the account deleted at `date`.
-    func markDeleted(_ name: String, at date: Date) async throws
+    /// Marks the account deleted at `date` and enqueues `deliveries` (its `Delete`) in the same transaction.
+    func markDeleted(_ name: String, at date: Date, deliveries: [Delivery]) async throws
 }

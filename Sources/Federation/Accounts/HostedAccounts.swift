@@ -1,3 +1,4 @@
+import ActivityStreams
 import Foundation
 import HTTPSignatures
 
@@ -5,19 +6,28 @@ import HTTPSignatures
 public struct HostedAccounts: Sendable {
     private let accounts: any HostedAccountStore
     private let keys: any ActorKeyStore
+    private let followers: any FollowerStore
+    private let baseURL: URL
     private let now: @Sendable () -> Date
 
-    /// Accounts kept in `accounts`, keys in `keys`.
-    public init(accounts: any HostedAccountStore, keys: any ActorKeyStore, now: @escaping @Sendable () -> Date) {
+    /// Accounts kept in `accounts`, keys in `keys`, followers in `followers`, on the instance at `baseURL`.
+    public init(
+        accounts: any HostedAccountStore, keys: any ActorKeyStore, followers: any FollowerStore, baseURL: URL,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.accounts = accounts
         self.keys = keys
+        self.followers = followers
+        self.baseURL = baseURL
         self.now = now
     }
 
-    /// Creates an account and its key pair.
-    public func create(name: String, displayName: String?, summary: String?) async throws -> HostedAccount {
+    /// Creates an account and its key pair; `approvesFollowers` makes follows wait for `FollowRequests.approve`.
+    public func create(name: String, displayName: String?, summary: String?, approvesFollowers: Bool = false) async throws -> HostedAccount {
         guard let valid = HostedAccount.validName(name) else { throw HostedAccountError.invalidName(name) }
-        let account = HostedAccount(name: valid, displayName: displayName ?? valid, summary: summary ?? "", createdAt: now())
+        let account = HostedAccount(
+            name: valid, displayName: displayName ?? valid, summary: summary ?? "", createdAt: now(),
+            manuallyApprovesFollowers: approvesFollowers)
         try await accounts.createAccount(account)
         _ = try await key(for: valid)
         return account
@@ -28,10 +38,19 @@ public struct HostedAccounts: Sendable {
         try await accounts.accounts()
     }
 
-    /// Deletes an account: it answers as a `Tombstone` from now on and its name is never reused.
-    public func delete(name: String) async throws {
+    /// Deletes an account: it answers as a `Tombstone` from now on, its name is never reused, and a `Delete{Person}`
+    /// signed with its key is queued to each of its followers' inboxes (in the same transaction). Returns how many.
+    @discardableResult
+    public func delete(name: String) async throws -> Int {
         guard let valid = HostedAccount.validName(name) else { throw HostedAccountError.invalidName(name) }
-        try await accounts.markDeleted(valid, at: now())
+        let accountID = LocalActor.account(valid).id(baseURL: baseURL)
+        let activity = LocalActivities.deleteActor(accountID: accountID)
+        let body = activity.serialized()
+        let deliveries = try await followers.deliveryInboxes(of: valid).map {
+            Delivery(activityID: accountID + "#delete", sender: .account(valid), inbox: $0, body: body)
+        }
+        try await accounts.markDeleted(valid, at: now(), deliveries: deliveries)
+        return deliveries.count
     }
 
     /// Whether an account of that name exists and is not deleted.

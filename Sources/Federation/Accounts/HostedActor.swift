@@ -43,7 +43,7 @@ public struct HostedActor: Sendable, Equatable {
             "followers": .string(id + "/followers"),
             "following": .string(id + "/following"),
             "endpoints": .object(["sharedInbox": .string(baseURL.absoluteString + "/inbox")]),
-            "manuallyApprovesFollowers": .bool(false),
+            "manuallyApprovesFollowers": .bool(account.manuallyApprovesFollowers),
             "discoverable": .bool(true),
             "published": .string(Date.ISO8601FormatStyle().format(account.createdAt)),
             "url": .string(id),
@@ -51,13 +51,33 @@ public struct HostedActor: Sendable, Equatable {
         ])
     }
 
-    /// An empty `OrderedCollection` at `id/suffix` (outbox, followers, following until they have items).
-    public func emptyCollection(_ suffix: String) -> JSONValue {
-        .object([
+    /// Items per collection page.
+    public static let pageSize = 20
+
+    /// The `OrderedCollection` at `id/suffix` (outbox, followers, following): its size and a link to its first page.
+    public func collection(_ suffix: String, totalItems: Int) -> JSONValue {
+        var properties: [String: JSONValue] = [
             "@context": .string("https://www.w3.org/ns/activitystreams"),
             "id": .string(id + "/" + suffix), "type": .string("OrderedCollection"),
-            "totalItems": .number(0), "orderedItems": .array([]),
-        ])
+            "totalItems": .number(Double(totalItems)),
+        ]
+        if totalItems > 0 {
+            properties["first"] = .string("\(id)/\(suffix)?page=1")
+            properties["last"] = .string("\(id)/\(suffix)?page=\(max(1, (totalItems + Self.pageSize - 1) / Self.pageSize))")
+        }
+        return .object(properties)
+    }
+
+    /// Page `page` (from 1) of the collection at `id/suffix`, holding `items`.
+    public func collectionPage(_ suffix: String, page: Int, items: [JSONValue], totalItems: Int) -> JSONValue {
+        var properties: [String: JSONValue] = [
+            "@context": .string("https://www.w3.org/ns/activitystreams"),
+            "id": .string("\(id)/\(suffix)?page=\(page)"), "type": .string("OrderedCollectionPage"),
+            "partOf": .string(id + "/" + suffix), "totalItems": .number(Double(totalItems)), "orderedItems": .array(items),
+        ]
+        if page * Self.pageSize < totalItems { properties["next"] = .string("\(id)/\(suffix)?page=\(page + 1)") }
+        if page > 1 { properties["prev"] = .string("\(id)/\(suffix)?page=\(page - 1)") }
+        return .object(properties)
     }
 
     /// The WebFinger answer for `acct:name@host`.

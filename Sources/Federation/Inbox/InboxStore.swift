@@ -40,6 +40,8 @@ public protocol InboxStore: Sendable {
     func store(_ entry: InboxEntry) async throws -> InboxStoreOutcome
     /// Up to `limit` entries not yet processed, oldest first.
     func unprocessed(limit: Int) async throws -> [InboxEntry]
-    /// Marks an entry processed (by activity id).
-    func markProcessed(activityID: String, at date: Date) async throws
+    /// Marks an entry processed (by activity id), with what processing did in words.
+    func markProcessed(activityID: String, at date: Date, outcome: String) async throws
+    /// What processing the entry did, once processed.
+    func processingOutcome(activityID: String) async throws -> String?
 }

@@ -18,8 +18,10 @@ public actor RemoteKeyDirectory {
         public var maximumBytes = 1_048_576
         /// Redirects followed (each target is checked against the address policy).
         public var maximumRedirects = 3
-        /// How long a resolved key is trusted before it is fetched again.
+        /// How long a resolved key or actor is trusted before it is fetched again.
         public var cacheLifetime: TimeInterval = 3600
+        /// The scheme WebFinger lookups use (`https`; loopback tests use `http`).
+        public var webFingerScheme = "https"
 
         /// Settings with the given address policy and defaults otherwise.
         public init(addressPolicy: AddressPolicy) {
@@ -32,6 +34,7 @@ public actor RemoteKeyDirectory {
     private let settings: Settings
     private let now: @Sendable () -> Date
     private var cache: [String: (key: ResolvedKey, until: Date)] = [:]
+    private var actors: [String: (actor: Actor, until: Date)] = [:]
 
     /// A directory fetching through `client` (which must not follow redirects itself), signing GETs with `signer`.
     public init(client: HTTPClient, signer: MessageSigner?, settings: Settings, now: @escaping @Sendable () -> Date) {
@@ -52,6 +55,61 @@ public actor RemoteKeyDirectory {
     /// Drops a cached key, so the next `resolve` fetches it again (key rotation).
     public func forget(_ keyID: String) {
         cache[keyID] = nil
+    }
+
+    /// The actor document at `id`, from the cache (filled by key lookups too) or fetched.
+    public func actor(_ id: String) async throws(RemoteFetchError) -> Actor {
+        if let cached = actors[id], cached.until > now() { return cached.actor }
+        let document = try await fetchDocument(id)
+        let actor: Actor
+        do {
+            actor = try Actor(document)
+        } catch {
+            throw RemoteFetchError.unreadable(url: id, detail: error.description)
+        }
+        guard actor.id == id || InboxGate.sameOrigin(actor.id, id) else {
+            throw RemoteFetchError.unreadable(url: id, detail: "the document's id \(actor.id) is on another server")
+        }
+        remember(actor)
+        return actor
+    }
+
+    /// Resolves `user@host` (or `acct:user@host`, or `@user@host`) through the host's WebFinger to its actor.
+    public func actor(account: String) async throws(RemoteFetchError) -> Actor {
+        var handle = account.hasPrefix("acct:") ? String(account.dropFirst(5)) : account
+        if handle.hasPrefix("@") { handle.removeFirst() }
+        let parts = handle.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+            var query = URLComponents(string: "\(settings.webFingerScheme)://\(parts[1])/.well-known/webfinger")
+        else { throw RemoteFetchError.invalidURL(account) }
+        query.queryItems = [URLQueryItem(name: "resource", value: "acct:\(handle)")]
+        guard let url = query.string else { throw RemoteFetchError.invalidURL(account) }
+        let data = try await fetch(url, accept: "application/jrd+json, application/json")
+        let links = (try? JSONDecoder().decode(JSONValue.self, from: data))?.objectValue?["links"]?.listValue ?? []
+        let actorURL = links.lazy.compactMap { link -> String? in
+            guard let object = link.objectValue, object["rel"]?.stringValue == "self",
+                let type = object["type"]?.stringValue, type.hasPrefix("application/activity+json") || type.hasPrefix("application/ld+json")
+            else { return nil }
+            return object["href"]?.stringValue
+        }.first
+        guard let actorURL else {
+            throw RemoteFetchError.unreadable(url: url, detail: "the WebFinger answer has no self link to an ActivityPub actor")
+        }
+        // The actor must live on the host that answered for the account (Mastodon's check against spoofed WebFinger).
+        guard URLComponents(string: actorURL)?.host?.lowercased() == URLComponents(string: url)?.host?.lowercased() else {
+            throw RemoteFetchError.unreadable(url: url, detail: "the WebFinger answer points to \(actorURL.prefix(200)) on another host")
+        }
+        return try await actor(actorURL)
+    }
+
+    /// Drops everything cached of an actor: its document and the keys it owns (after a `Delete` of the actor).
+    public func forgetActor(_ id: String) {
+        actors[id] = nil
+        cache = cache.filter { $0.value.key.ownerID != id }
+    }
+
+    private func remember(_ actor: Actor) {
+        actors[actor.id] = (actor, now().addingTimeInterval(settings.cacheLifetime))
     }
 
     private func fetchKey(_ keyID: String) async throws(RemoteFetchError) -> ResolvedKey {
@@ -80,6 +138,7 @@ public actor RemoteKeyDirectory {
         guard InboxGate.sameOrigin(actor.id, keyID) else {
             throw RemoteFetchError.keyNotPublished(keyID: keyID, detail: "the actor \(actor.id) is on another server than the key")
         }
+        remember(actor)
         do {
             if let published = actor.publicKeys.first(where: { $0.id == keyID }) {
                 if let owner = published.owner, owner != actor.id {
@@ -100,6 +159,16 @@ public actor RemoteKeyDirectory {
 
     /// GETs an ActivityStreams document, signed, following at most `maximumRedirects` checked redirects.
     func fetchDocument(_ url: String) async throws(RemoteFetchError) -> ASObject {
+        let data = try await fetch(url, accept: #"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams""#)
+        do {
+            return try ActivityStreamsDocument.decode(data, limits: .init(maximumBytes: settings.maximumBytes))
+        } catch {
+            throw RemoteFetchError.unreadable(url: url, detail: error.description)
+        }
+    }
+
+    /// GETs a body of at most `maximumBytes`, signed, following at most `maximumRedirects` checked redirects.
+    private func fetch(_ url: String, accept: String) async throws(RemoteFetchError) -> Data {
         var current = url
         for _ in 0...settings.maximumRedirects {
             guard let components = URLComponents(string: current), let scheme = components.scheme?.lowercased(),
@@ -108,7 +177,7 @@ public actor RemoteKeyDirectory {
             try settings.addressPolicy.check(host: host)
             let response: HTTPClientResponse
             var request = HTTPClientRequest(url: current)
-            request.headers.add(name: "Accept", value: #"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams""#)
+            request.headers.add(name: "Accept", value: accept)
             request.headers.add(name: "User-Agent", value: "Palisade (+\(signer?.keyID ?? "unsigned"))")
             do {
                 try sign(&request, components: components)
@@ -123,16 +192,11 @@ public actor RemoteKeyDirectory {
                 continue
             }
             guard response.status == .ok else { throw RemoteFetchError.status(Int(response.status.code), url: current) }
-            let body: ByteBuffer
             do {
-                body = try await response.body.collect(upTo: settings.maximumBytes)
+                let body = try await response.body.collect(upTo: settings.maximumBytes)
+                return Data(body.readableBytesView)
             } catch {
                 throw RemoteFetchError.tooLarge(url: current, limit: settings.maximumBytes)
-            }
-            do {
-                return try ActivityStreamsDocument.decode(Data(body.readableBytesView), limits: .init(maximumBytes: settings.maximumBytes))
-            } catch {
-                throw RemoteFetchError.unreadable(url: current, detail: error.description)
             }
         }
         throw RemoteFetchError.tooManyRedirects(url: url)

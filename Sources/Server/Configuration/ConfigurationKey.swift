@@ -91,6 +91,27 @@ struct ConfigurationKey: Sendable {
             render: { String($0.federation.allowPrivateAddresses) }
         ),
         ConfigurationKey(
+            path: "delivery.concurrency", summary: "deliveries in flight at once (1 to 256)", isSecret: false,
+            apply: { config, input throws(ValueProblem) in
+                config.delivery.concurrency = try readInteger(input, in: 1...256)
+            },
+            render: { String($0.delivery.concurrency) }
+        ),
+        ConfigurationKey(
+            path: "delivery.per_host_concurrency", summary: "deliveries in flight to one host at once (1 to 64)", isSecret: false,
+            apply: { config, input throws(ValueProblem) in
+                config.delivery.perHostConcurrency = try readInteger(input, in: 1...64)
+            },
+            render: { String($0.delivery.perHostConcurrency) }
+        ),
+        ConfigurationKey(
+            path: "admin.token", summary: "bearer token of the admin API under /api/v1/admin (unset: admin API off)", isSecret: true,
+            apply: { config, input throws(ValueProblem) in
+                config.admin.token = input.kind == .null || input.text.isEmpty ? nil : try readSecret(input)
+            },
+            render: { $0.admin.token.map(yamlScalar) }
+        ),
+        ConfigurationKey(
             path: "metrics.token", summary: "bearer token /metrics requires (unset: open)", isSecret: true,
             apply: { config, input throws(ValueProblem) in
                 config.metrics.token = input.kind == .null || input.text.isEmpty ? nil : try readSecret(input)

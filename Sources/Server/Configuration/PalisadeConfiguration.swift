@@ -19,6 +19,10 @@ public struct PalisadeConfiguration: Sendable, Equatable {
     public var signatures = SignatureSettings()
     /// Outgoing federation policy.
     public var federation = FederationSettings()
+    /// Outgoing deliveries.
+    public var delivery = DeliverySettings()
+    /// The admin API.
+    public var admin = AdminSettings()
     /// The `/metrics` endpoint.
     public var metrics = MetricsSettings()
 
@@ -62,6 +66,20 @@ public struct PalisadeConfiguration: Sendable, Equatable {
     public struct FederationSettings: Sendable, Equatable {
         /// Whether Palisade may fetch from private, loopback and link-local addresses (tests on loopback set it).
         public var allowPrivateAddresses: Bool = false
+    }
+
+    /// `delivery.*`
+    public struct DeliverySettings: Sendable, Equatable {
+        /// Deliveries in flight at once.
+        public var concurrency: Int = 16
+        /// Deliveries in flight to one host at once.
+        public var perHostConcurrency: Int = 4
+    }
+
+    /// `admin.*`
+    public struct AdminSettings: Sendable, Equatable {
+        /// When set, the admin API answers requests bearing this token; unset, it is off (404).
+        public var token: String?
     }
 
     /// `metrics.*`

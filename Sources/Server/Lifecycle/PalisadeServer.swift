@@ -58,7 +58,11 @@ public struct PalisadeServer: Service {
             let app = buildApplication(
                 ApplicationDependencies(
                     configuration: configuration, store: store, registry: registry, logger: logger,
-                    serviceActor: serviceActor, remoteKeys: remoteKeys, now: now),
+                    serviceActor: serviceActor, remoteKeys: remoteKeys,
+                    deliveryClient: DeliveryClient(
+                        client: client, addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses),
+                        userAgent: "Palisade/\(PalisadeVersion.current) (+\(configuration.effectiveBaseURL.absoluteString))"),
+                    now: now),
                 extraRoutes: extraRoutes,
                 onListening: onListening
             )

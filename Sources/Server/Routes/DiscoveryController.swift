@@ -7,6 +7,7 @@ import Hummingbird
 struct DiscoveryController {
     let serviceActor: ServiceActor
     let accounts: HostedAccounts
+    let posts: any LocalPostStore
 
     func addRoutes(to router: Router<PalisadeRequestContext>) {
         router.get("/actor") { request, _ in try JSONResponse.activity(serviceActor.document, request: request) }
@@ -38,8 +39,9 @@ struct DiscoveryController {
         }
         router.get("/nodeinfo/2.1") { _, _ in
             let users = try await accounts.list().filter { $0.deletedAt == nil }.count
+            let localPosts = try await posts.totalPostCount()
             return try JSONResponse.json(
-                NodeInfo.document(version: PalisadeVersion.current, usage: NodeInfo.Usage(users: users)),
+                NodeInfo.document(version: PalisadeVersion.current, usage: NodeInfo.Usage(users: users, localPosts: localPosts)),
                 contentType: "application/json; profile=\"\(NodeInfo.schema21)#\"; charset=utf-8")
         }
     }

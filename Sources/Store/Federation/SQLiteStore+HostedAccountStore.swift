@@ -11,17 +11,22 @@ struct HostedAccountRecord: Codable, FetchableRecord, PersistableRecord {
     var summary: String
     var createdAt: Date
     var deletedAt: Date?
+    var manuallyApprovesFollowers: Bool
 
     enum CodingKeys: String, CodingKey {
         case name, displayName = "display_name", summary, createdAt = "created_at", deletedAt = "deleted_at"
+        case manuallyApprovesFollowers = "manually_approves_followers"
     }
 
     init(_ account: HostedAccount) {
         (name, displayName, summary, createdAt, deletedAt) = (account.name, account.displayName, account.summary, account.createdAt, account.deletedAt)
+        manuallyApprovesFollowers = account.manuallyApprovesFollowers
     }
 
     var account: HostedAccount {
-        HostedAccount(name: name, displayName: displayName, summary: summary, createdAt: createdAt, deletedAt: deletedAt)
+        HostedAccount(
+            name: name, displayName: displayName, summary: summary, createdAt: createdAt, deletedAt: deletedAt,
+            manuallyApprovesFollowers: manuallyApprovesFollowers)
     }
 }
 
@@ -45,12 +50,13 @@ extension SQLiteStore: HostedAccountStore {
         try await pool.read { db in try HostedAccountRecord.order(Column("name")).fetchAll(db).map(\.account) }
     }
 
-    /// Sets `deleted_at` once.
-    public func markDeleted(_ name: String, at date: Date) async throws {
+    /// Sets `deleted_at` once and enqueues the account's `Delete` deliveries in the same transaction.
+    public func markDeleted(_ name: String, at date: Date, deliveries: [Delivery]) async throws {
         let outcome = try await pool.write { db -> Int in
             guard let record = try HostedAccountRecord.fetchOne(db, key: name) else { return 0 }
             guard record.deletedAt == nil else { return 1 }
             try db.execute(sql: "UPDATE hosted_accounts SET deleted_at = ? WHERE name = ?", arguments: [date, name])
+            try DeliveryRecord.enqueue(deliveries, at: date, in: db)
             return 2
         }
         switch outcome {

@@ -25,12 +25,13 @@ struct InboxActivityRecord: Codable, FetchableRecord, PersistableRecord {
 }
 
 extension SQLiteStore: InboxStore {
-    /// Inserts the entry in its own committed transaction; a known activity id changes nothing.
+    /// Inserts the entry and returns once it is committed; entries arriving together share one transaction (group
+    /// commit). A known activity id changes nothing.
     public func store(_ entry: InboxEntry) async throws -> InboxStoreOutcome {
         let record = InboxActivityRecord(
             activityID: entry.activityID, type: entry.type, actorID: entry.actorID, keyID: entry.keyID,
             body: entry.body, receivedAt: entry.receivedAt, processedAt: nil)
-        return try await pool.write { db in
+        return try await groupCommit.write { db in
             try record.insert(db, onConflict: .ignore)
             return db.changesCount == 1 ? .stored : .duplicate
         }
@@ -48,10 +49,18 @@ extension SQLiteStore: InboxStore {
         }
     }
 
-    /// Sets `processed_at` for the activity.
-    public func markProcessed(activityID: String, at date: Date) async throws {
+    /// Sets `processed_at` and `outcome` for the activity.
+    public func markProcessed(activityID: String, at date: Date, outcome: String) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE inbox_activities SET processed_at = ? WHERE activity_id = ?", arguments: [date, activityID])
+            try db.execute(
+                sql: "UPDATE inbox_activities SET processed_at = ?, outcome = ? WHERE activity_id = ?", arguments: [date, outcome, activityID])
+        }
+    }
+
+    /// The recorded outcome of processing the activity (nil while unprocessed or unknown).
+    public func processingOutcome(activityID: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT outcome FROM inbox_activities WHERE activity_id = ?", arguments: [activityID])
         }
     }
 }

@@ -4,7 +4,7 @@ import GRDB
 /// a change is a new migration with the next number.
 enum StoreMigrations {
     static let all: [Migration] = FederationMigrations.all + InboxMigrations.all + HostedAccountMigrations.all
-        + ReceivedFlagMigrations.all
+        + ReceivedFlagMigrations.all + FederationGraphMigrations.all
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

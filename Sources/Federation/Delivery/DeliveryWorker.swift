@@ -1,0 +1,145 @@
+import Foundation
+import HTTPSignatures
+
+/// Works the durable delivery queue: takes due jobs, signs and posts them with a global and a per-host concurrency
+/// limit, and records each result (delivered, retry later, dead-letter, recipient gone). Jobs in flight when the
+/// process stops stay pending and are sent after the restart (delivery is at least once; inboxes dedupe on id).
+public actor DeliveryWorker {
+    /// Limits and timing.
+    public struct Settings: Sendable {
+        /// Deliveries in flight at once.
+        public var concurrency = 16
+        /// Deliveries in flight to one `host[:port]` at once.
+        public var perHostConcurrency = 4
+        /// How long to wait before looking for due jobs again when there was nothing to do.
+        public var idleInterval: Duration = .milliseconds(250)
+        /// Backoff and give-up rules.
+        public var schedule = RetrySchedule()
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// A finished attempt, for logs and metrics.
+    public typealias Observer = @Sendable (DeliveryJob, DeliveryResult) -> Void
+
+    private let queue: any DeliveryQueue
+    private let keys: any ActorKeyStore
+    private let client: DeliveryClient
+    private let baseURL: URL
+    private let settings: Settings
+    private let now: @Sendable () -> Date
+    private let random: @Sendable () -> Double
+    private let observe: Observer
+    private var inFlight: [Int64: String] = [:]
+    private var perHost: [String: Int] = [:]
+    private var signers: [LocalActor: MessageSigner] = [:]
+    private var completionWaiter: CheckedContinuation<Void, Never>?
+    private var completionPending = false
+
+    /// A worker over `queue`, signing with the local actors' keys from `keys`.
+    public init(
+        queue: any DeliveryQueue, keys: any ActorKeyStore, client: DeliveryClient, baseURL: URL, settings: Settings = Settings(),
+        now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        observe: @escaping Observer = { _, _ in }
+    ) {
+        self.queue = queue
+        self.keys = keys
+        self.client = client
+        self.baseURL = baseURL
+        self.settings = settings
+        self.now = now
+        self.random = random
+        self.observe = observe
+    }
+
+    /// Delivers until the task is cancelled; in-flight attempts are cancelled with it and stay pending.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let started: Int
+                do {
+                    started = try await startDueJobs(in: &group)
+                } catch {
+                    started = 0
+                }
+                if started == 0 {
+                    if inFlight.isEmpty {
+                        try? await Task.sleep(for: settings.idleInterval)
+                    } else {
+                        await nextCompletion()
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many deliveries are in flight now.
+    public var inFlightCount: Int { inFlight.count }
+
+    private func startDueJobs(in group: inout DiscardingTaskGroup) async throws -> Int {
+        let capacity = settings.concurrency - inFlight.count
+        guard capacity > 0 else { return 0 }
+        let jobs = try await queue.due(at: now(), limit: max(capacity * 8, 256), excluding: Set(inFlight.keys))
+        var started = 0
+        for job in jobs where inFlight.count < settings.concurrency {
+            let host = job.delivery.host
+            guard perHost[host, default: 0] < settings.perHostConcurrency, inFlight[job.id] == nil else { continue }
+            inFlight[job.id] = host
+            perHost[host, default: 0] += 1
+            group.addTask { await self.attempt(job) }
+            started += 1
+        }
+        return started
+    }
+
+    /// One attempt, signed off the actor so deliveries sign on every core.
+    private nonisolated func attempt(_ job: DeliveryJob) async {
+        let result: DeliveryResult
+        do {
+            let signer = try await signer(for: job.delivery.sender)
+            let answer = await client.send(job.delivery, signer: signer, now: now())
+            result = settings.schedule.result(for: answer, attempts: job.attempts + 1, createdAt: job.createdAt, now: now(), jitter: random())
+        } catch {
+            result = settings.schedule.result(
+                for: .transport("no signing key for \(job.delivery.sender): \(error)"), attempts: job.attempts + 1,
+                createdAt: job.createdAt, now: now(), jitter: random())
+        }
+        if !Task.isCancelled {
+            // When recording fails the job stays due and is sent again: at least once.
+            try? await queue.finish(job.id, with: result, at: now())
+            observe(job, result)
+        }
+        await release(job)
+    }
+
+    private func release(_ job: DeliveryJob) {
+        if let host = inFlight.removeValue(forKey: job.id) {
+            perHost[host, default: 1] -= 1
+            if perHost[host] == 0 { perHost[host] = nil }
+        }
+        if let waiter = completionWaiter {
+            completionWaiter = nil
+            waiter.resume()
+        } else {
+            completionPending = true
+        }
+    }
+
+    /// Returns when an attempt has finished since the last call.
+    private func nextCompletion() async {
+        if completionPending {
+            completionPending = false
+            return
+        }
+        await withCheckedContinuation { completionWaiter = $0 }
+    }
+
+    private func signer(for actor: LocalActor) async throws -> MessageSigner {
+        if let signer = signers[actor] { return signer }
+        let stored = try await LocalActorKey.loadOrCreate(for: actor, in: keys, now: now()).key
+        let signer = MessageSigner(key: try SigningKey(stored.keyPair), keyID: actor.keyID(baseURL: baseURL))
+        signers[actor] = signer
+        return signer
+    }
+}
