@@ -168,6 +168,9 @@ let package = Package(
             name: "InteropTests",
             dependencies: [
                 "HTTPSignatures",
+                "ActivityStreams",
+                "Federation",
+                "Store",
                 "Server",
                 "PalisadeTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),

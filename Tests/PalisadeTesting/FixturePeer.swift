@@ -10,6 +10,23 @@ public final class FixturePeer: @unchecked Sendable {
     public private(set) var port = 0
     private let lock = NSLock()
     private var received: [(path: String, signature: String?)] = []
+    private var posts: [Post] = []
+    private var answers: [Int] = []
+
+    /// A request posted to the peer (an inbox delivery).
+    public struct Post: Sendable {
+        /// The request path.
+        public let path: String
+        /// Every header field, names lower-cased.
+        public let headers: [(String, String)]
+        /// The body.
+        public let body: Data
+
+        /// The activity's `type`, read from the body.
+        public var activityType: String? {
+            ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["type"] as? String
+        }
+    }
     private var group: ServiceGroup?
     private var task: Task<Void, any Error>?
 
@@ -21,6 +38,24 @@ public final class FixturePeer: @unchecked Sendable {
 
     /// Requests seen so far: path and `Signature` header.
     public var requests: [(path: String, signature: String?)] { lock.withLock { received } }
+
+    /// POSTs received so far, in order.
+    public var inboxPosts: [Post] { lock.withLock { posts } }
+
+    /// Answers the next POSTs with these statuses, in order (then 202 again).
+    public func answerNextPosts(with statuses: [Int]) {
+        lock.withLock { answers = statuses }
+    }
+
+    /// Waits until `count` POSTs have arrived (up to `seconds`); returns them.
+    public func waitForPosts(_ count: Int, seconds: Double = 10) async throws -> [Post] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while inboxPosts.count < count {
+            guard Date() < deadline else { throw HarnessError("expected \(count) POSTs, got \(inboxPosts.count)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return inboxPosts
+    }
 
     /// Starts serving `documents` (path → fixture file, a URL prefix it names and the local path that replaces it, and an
     /// optional PEM for its key) plus `/redirect-to-bob`, `/huge`, `/missing`.
@@ -43,6 +78,17 @@ public final class FixturePeer: @unchecked Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "application/activity+json"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.post("**") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let headers = [("host", request.head.authority ?? "")] + request.headers.map { ($0.name.canonicalName, $0.value) }
+            let status = self.lock.withLock { () -> Int in
+                self.posts.append(Post(path: request.uri.path, headers: headers, body: Data(body.readableBytesView)))
+                return self.answers.isEmpty ? 202 : self.answers.removeFirst()
+            }
+            var fields: HTTPFields = [:]
+            if status == 429 || status == 503 { fields[.retryAfter] = "120" }
+            return Response(status: .init(code: status), headers: fields)
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
