@@ -8,7 +8,7 @@ import Testing
         [], ["serve"], ["admin"], ["admin", "migrate"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
         ["accounts", "post"], ["accounts", "followers"], ["accounts", "approve"], ["accounts", "reject"],
         ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
-        ["bench"], ["bench", "signatures"], ["version"],
+        ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["version"],
     ]
 
     @Test(arguments: commands)

@@ -32,6 +32,7 @@ public actor DeliveryWorker {
     private let random: @Sendable () -> Double
     private let observe: Observer
     private var inFlight: [Int64: String] = [:]
+    private var ready: [DeliveryJob] = []
     private var perHost: [String: Int] = [:]
     private var signers: [LocalActor: MessageSigner] = [:]
     private var completionWaiter: CheckedContinuation<Void, Never>?
@@ -65,6 +66,7 @@ public actor DeliveryWorker {
                 }
                 if started == 0 {
                     if inFlight.isEmpty {
+                        ready = []
                         try? await Task.sleep(for: settings.idleInterval)
                     } else {
                         await nextCompletion()
@@ -78,18 +80,27 @@ public actor DeliveryWorker {
     public var inFlightCount: Int { inFlight.count }
 
     private func startDueJobs(in group: inout DiscardingTaskGroup) async throws -> Int {
-        let capacity = settings.concurrency - inFlight.count
-        guard capacity > 0 else { return 0 }
-        let jobs = try await queue.due(at: now(), limit: max(capacity * 8, 256), excluding: Set(inFlight.keys))
+        guard inFlight.count < settings.concurrency else { return 0 }
+        // Due jobs are read in batches and kept until started, so a finished delivery does not cost a query.
+        if ready.count < settings.concurrency {
+            let known = Set(inFlight.keys).union(ready.map(\.id))
+            let fetched = try await queue.due(at: now(), limit: 256, excluding: known)
+            ready += fetched.filter { !known.contains($0.id) }
+        }
         var started = 0
-        for job in jobs where inFlight.count < settings.concurrency {
+        var waiting: [DeliveryJob] = []
+        for job in ready {
             let host = job.delivery.host
-            guard perHost[host, default: 0] < settings.perHostConcurrency, inFlight[job.id] == nil else { continue }
+            guard inFlight.count < settings.concurrency, perHost[host, default: 0] < settings.perHostConcurrency else {
+                waiting.append(job)
+                continue
+            }
             inFlight[job.id] = host
             perHost[host, default: 0] += 1
             group.addTask { await self.attempt(job) }
             started += 1
         }
+        ready = waiting
         return started
     }
 

@@ -63,4 +63,14 @@ extension SQLiteStore: InboxStore {
             try String.fetchOne(db, sql: "SELECT outcome FROM inbox_activities WHERE activity_id = ?", arguments: [activityID])
         }
     }
+
+    /// How many activities the inbox holds, processed or not.
+    public func inboxActivityCount() async throws -> Int {
+        try await pool.read { db in try InboxActivityRecord.fetchCount(db) }
+    }
+
+    /// The ids of every activity the inbox holds, in arrival order.
+    public func inboxActivityIDs() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT activity_id FROM inbox_activities ORDER BY sequence") }
+    }
 }
