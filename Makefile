@@ -40,6 +40,8 @@ release: deps
 ## bench: release build, then every benchmark with its comparison (figures go in BENCHMARKS.md)
 bench: release
 	.build/release/palisade bench signatures
+	.build/release/palisade bench inbox
+	.build/release/palisade bench delivery
 
 clean:
 	rm -rf .build $(VENV)
