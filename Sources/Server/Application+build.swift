@@ -127,5 +127,8 @@ func deliveryWorker(_ dependencies: ApplicationDependencies) -> DeliveryWorker {
     return DeliveryWorker(
         queue: dependencies.store, keys: dependencies.store, client: dependencies.deliveryClient,
         baseURL: dependencies.configuration.effectiveBaseURL, settings: settings, now: dependencies.now,
-        observe: DeliveryService.observer(dependencies.logger))
+        observe: DeliveryService.observer(dependencies.logger),
+        reportFailure: { what, error in
+            dependencies.logger.error("delivery queue failure", metadata: ["while": .string(what), "error": .string(String(describing: error))])
+        })
 }

@@ -58,4 +58,44 @@ import Testing
         #expect(try await processor().processBatch() == 1)
         #expect(try await store.receivedFlags().count == 1)
     }
+
+    /// Real Pleroma-suite activities addressed to `lain` on this instance, applied through the store.
+    @Test func effectsOfPostsInteractionsMovesAndActorDeletionAreStoredAndReadBack() async throws {
+        let base = URL(string: "http://localtesting.pleroma.lol")!
+        try await store.createAccount(HostedAccount(name: "lain", displayName: "lain", summary: "", createdAt: now))
+        let admin = "http://mastodon.example.org/users/admin"
+        func stored(_ fixture: String, id: String, type: String, actor: String = admin) async throws {
+            let data = try Data(contentsOf: Fixtures.url("activitystreams/" + fixture))
+            _ = try await store.store(InboxEntry(activityID: id, type: type, actorID: actor, keyID: actor + "#main-key", body: data, receivedAt: now))
+        }
+        let processor = InboxProcessor(
+            stores: .init(inbox: store, flags: store, received: store, accounts: store, followers: store),
+            directory: RemoteKeyDirectory(
+                client: HTTPClient.shared, signer: nil, settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: false)),
+                now: { now }),
+            baseURL: base, now: { now })
+        try await stored("pleroma/mastodon-create-note.json", id: "create", type: "Create")
+        try await stored("pleroma/mastodon-like.json", id: "http://mastodon.example.org/users/admin#likes/2", type: "Like")
+        try await stored("pleroma/mastodon-block.json", id: "block", type: "Block")
+        try await stored("fep/fep-7628-move-actor.json", id: "move", type: "Move", actor: "https://server1.example/users/alice")
+        #expect(try await processor.processBatch() == 4)
+
+        let note = try #require(try await store.receivedObject(id: "http://mastodon.example.org/users/admin/statuses/99512778738411822"))
+        #expect(note.addressedTo == ["lain"])
+        let object = "http://localtesting.pleroma.lol/objects/eb92579d-3417-42a8-8652-2492c2d4f454"
+        #expect(try await store.interactions(about: object).map(\.kind) == [.like])
+        #expect(try await store.interactions(about: "http://localtesting.pleroma.lol/users/lain").map(\.kind) == [.block])
+        let moves = try await store.moves(of: "https://server1.example/users/alice")
+        #expect(moves.map(\.target) == ["https://server2.example/users/alice"])
+
+        try await stored("pleroma/mastodon-undo-like.json", id: "undo-like", type: "Undo")
+        #expect(try await processor.processBatch() == 1)
+        #expect(try await store.interactions(about: object).first?.undoneAt == now)
+
+        try await stored("pleroma/mastodon-delete-actor.json", id: "delete-actor", type: "Delete")
+        #expect(try await processor.processBatch() == 1)
+        #expect(try await store.receivedObject(id: note.id) == nil)
+        #expect(try await store.interactions(about: object).isEmpty)
+        #expect(try await store.processingOutcome(activityID: "delete-actor") == "actor purged: 1 objects, 2 interactions, 0 follows")
+    }
 }

@@ -22,6 +22,8 @@ public actor DeliveryWorker {
 
     /// A finished attempt, for logs and metrics.
     public typealias Observer = @Sendable (DeliveryJob, DeliveryResult) -> Void
+    /// A failure of the queue itself (reading due jobs, recording a result), for logs.
+    public typealias FailureReporter = @Sendable (_ what: String, _ error: any Error) -> Void
 
     private let queue: any DeliveryQueue
     private let keys: any ActorKeyStore
@@ -31,6 +33,7 @@ public actor DeliveryWorker {
     private let now: @Sendable () -> Date
     private let random: @Sendable () -> Double
     private let observe: Observer
+    private let reportFailure: FailureReporter
     private var inFlight: [Int64: String] = [:]
     private var ready: [DeliveryJob] = []
     private var perHost: [String: Int] = [:]
@@ -42,8 +45,9 @@ public actor DeliveryWorker {
     public init(
         queue: any DeliveryQueue, keys: any ActorKeyStore, client: DeliveryClient, baseURL: URL, settings: Settings = Settings(),
         now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        observe: @escaping Observer = { _, _ in }
+        observe: @escaping Observer = { _, _ in }, reportFailure: @escaping FailureReporter = { _, _ in }
     ) {
+        self.reportFailure = reportFailure
         self.queue = queue
         self.keys = keys
         self.client = client
@@ -62,6 +66,7 @@ public actor DeliveryWorker {
                 do {
                     started = try await startDueJobs(in: &group)
                 } catch {
+                    reportFailure("reading due deliveries", error)
                     started = 0
                 }
                 if started == 0 {
@@ -75,9 +80,6 @@ public actor DeliveryWorker {
             }
         }
     }
-
-    /// How many deliveries are in flight now.
-    public var inFlightCount: Int { inFlight.count }
 
     private func startDueJobs(in group: inout DiscardingTaskGroup) async throws -> Int {
         guard inFlight.count < settings.concurrency else { return 0 }
@@ -117,8 +119,12 @@ public actor DeliveryWorker {
                 createdAt: job.createdAt, now: now(), jitter: random())
         }
         if !Task.isCancelled {
-            // When recording fails the job stays due and is sent again: at least once.
-            try? await queue.finish(job.id, with: result, at: now())
+            do {
+                try await queue.finish(job.id, with: result, at: now())
+            } catch {
+                // The job stays due and is sent again: at least once.
+                reportFailure("recording the result of delivery \(job.id)", error)
+            }
             observe(job, result)
         }
         await release(job)

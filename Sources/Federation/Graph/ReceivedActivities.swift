@@ -29,7 +29,7 @@ public struct ReceivedObject: Sendable, Equatable {
 /// A remote actor's interaction with something local: a like, boost, emoji reaction, or block.
 public struct Interaction: Sendable, Equatable {
     /// What kind.
-    public enum Kind: String, Sendable, Equatable, CaseIterable {
+    public enum Kind: String, Sendable, Equatable {
         /// `Like`.
         case like
         /// `Announce` (a boost).

@@ -84,7 +84,7 @@ public enum InboxBenchmark {
         await remote.stop()
 
         let store = try SQLiteStore(path: configuration.databasePath)
-        let stored = try await store.inboxActivityCount()
+        let stored = try await store.inboxActivityIDs().count
         try store.close()
 
         let data = Data("(request-target): post /inbox\nhost: mod.example.org\ndate: Fri, 27 Nov 2026 12:00:00 GMT".utf8)

@@ -64,10 +64,6 @@ extension SQLiteStore: InboxStore {
         }
     }
 
-    /// How many activities the inbox holds, processed or not.
-    public func inboxActivityCount() async throws -> Int {
-        try await pool.read { db in try InboxActivityRecord.fetchCount(db) }
-    }
 
     /// The ids of every activity the inbox holds, in arrival order.
     public func inboxActivityIDs() async throws -> [String] {
