@@ -7,6 +7,9 @@ SYSTEM_PACKAGES := libsqlite3-dev pkg-config sqlite3
 # The Python peers the interoperability tests run against, pinned in their requirements file.
 VENV := .venv
 PEERS := Tests/InteropTests/peers/requirements.txt
+# bovine-herd, the real third-party server of the interoperability tests, in a virtualenv of its own.
+BOVINE_VENV := .venv-bovine
+BOVINE_PEERS := Tests/InteropTests/peers/bovine-requirements.txt
 
 .PHONY: run test build build-tests release bench deps clean
 
@@ -15,8 +18,8 @@ run: build
 	.build/debug/palisade serve
 
 ## test: install what is missing, build, and run the whole test suite
-test: build-tests $(VENV)/.installed
-	PALISADE_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --disable-xctest
+test: build-tests $(VENV)/.installed $(BOVINE_VENV)/.installed
+	PALISADE_PYTHON=$(CURDIR)/$(VENV)/bin/python PALISADE_BOVINE_PYTHON=$(CURDIR)/$(BOVINE_VENV)/bin/python $(SWIFT) test --disable-xctest
 
 deps:
 	@scripts/install-system-packages $(SYSTEM_PACKAGES)
@@ -33,6 +36,14 @@ $(VENV)/.installed: $(PEERS)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r $(PEERS)
 	touch $@
 
+# pyld 3.3.0 goes beside bovine (--no-deps, its own folder) for its bundled JSON-LD contexts: nothing can be fetched.
+$(BOVINE_VENV)/.installed: $(BOVINE_PEERS)
+	@command -v python3 >/dev/null || { echo "error: python3 is needed for the interoperability tests (apt-get install python3 python3-venv)" >&2; exit 1; }
+	python3 -m venv $(BOVINE_VENV)
+	$(BOVINE_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(BOVINE_PEERS)
+	$(BOVINE_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --target $(BOVINE_VENV)/pyld-3.3.0 pyld==3.3.0
+	touch $@
+
 ## release: an optimised build at .build/release/palisade
 release: deps
 	$(SWIFT) build -c release --product palisade
@@ -44,4 +55,4 @@ bench: release
 	.build/release/palisade bench delivery
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build $(VENV) $(BOVINE_VENV)

@@ -16,6 +16,21 @@ public enum PythonPeer {
         }
     }
 
+    /// The interpreter of bovine's own virtualenv (`.venv-bovine`, or `PALISADE_BOVINE_PYTHON`): bovine pins
+    /// `cryptography` and `http-sf` versions the signature peers cannot share.
+    public static var bovinePython: URL {
+        get throws {
+            if let configured = ProcessInfo.processInfo.environment["PALISADE_BOVINE_PYTHON"] {
+                return URL(fileURLWithPath: configured)
+            }
+            let venv = Fixtures.projectRoot.appendingPathComponent(".venv-bovine/bin/python")
+            guard FileManager.default.isExecutableFile(atPath: venv.path) else {
+                throw HarnessError("no bovine virtualenv at \(venv.path): run `make test` (it creates .venv-bovine with bovine-herd 0.5.19)")
+            }
+            return venv
+        }
+    }
+
     /// Runs `script ARGS` to completion; returns standard output (throws with standard error on a non-zero exit).
     public static func run(_ script: String, _ arguments: [String], timeout: TimeInterval = 60) throws -> String {
         let process = Process()
@@ -43,13 +58,19 @@ public enum PythonPeer {
         /// The loopback port the peer printed (`PORT n`).
         public private(set) var port = 0
 
-        /// Starts `script ARGS` and waits for its `PORT n` line.
-        public init(_ script: String, _ arguments: [String]) throws {
-            process.executableURL = try PythonPeer.python
+        /// Starts `script ARGS` (with `interpreter`, the test virtualenv's by default; standard error to `log` when
+        /// given) and waits for its `PORT n` line.
+        public init(_ script: String, _ arguments: [String], interpreter: URL? = nil, log: URL? = nil) throws {
+            process.executableURL = try interpreter ?? PythonPeer.python
             process.arguments = [Fixtures.projectRoot.appendingPathComponent(script).path] + arguments
             let output = Pipe()
             process.standardOutput = output
-            process.standardError = FileHandle.standardError
+            if let log {
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+                process.standardError = try FileHandle(forWritingTo: log)
+            } else {
+                process.standardError = FileHandle.standardError
+            }
             process.standardInput = input
             try process.run()
             var line = Data()
