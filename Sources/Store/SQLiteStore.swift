@@ -29,7 +29,11 @@ public final class SQLiteStore: Sendable {
             let unknown = before.subtracting(migrator.migrations)
             if !unknown.isEmpty { throw StoreError.newerSchema(unknownMigrations: unknown.sorted()) }
             try migrator.migrate(pool)
-            return migrator.migrations.filter { !before.contains($0) }
+            let applied = migrator.migrations.filter { !before.contains($0) }
+            // A reader connection opened before a table was rebuilt can prepare `SELECT *` against the old columns
+            // and hand back rows whose positions no longer match their names: readers start afresh after a change.
+            if !applied.isEmpty { pool.invalidateReadOnlyConnections() }
+            return applied
         } catch let error as StoreError {
             throw error
         } catch {

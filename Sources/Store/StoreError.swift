@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case cannotClose(path: String, detail: String)
     /// A stored row could not be read back into a domain value.
     case corruptRow(table: String, detail: String)
+    /// An activity was queued for delivery with bytes other than those already queued under its id.
+    case conflictingDeliveryBody(activityID: String)
 
     /// A sentence an operator can act on.
     public var description: String {
@@ -28,6 +30,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "cannot close database \(path): \(detail)"
         case .corruptRow(let table, let detail):
             return "a row in \(table) cannot be read: \(detail)"
+        case .conflictingDeliveryBody(let activityID):
+            return "activity \(activityID) is already queued for delivery with a different body; an activity id names one document, so a changed activity needs a new id"
         }
     }
 }

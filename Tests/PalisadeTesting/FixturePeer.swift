@@ -58,7 +58,8 @@ public final class FixturePeer: @unchecked Sendable {
     }
 
     /// Starts serving `documents` (path → fixture file, a URL prefix it names and the local path that replaces it, and an
-    /// optional PEM for its key) plus `/redirect-to-bob`, `/huge`, `/missing`.
+    /// optional PEM for its key) plus `/redirect-to-bob`, `/huge`, `/missing`; POSTs to any path are recorded and
+    /// answered 202 (or as `answerNextPosts` says), after 3 seconds under `/slow/`.
     public func start(documents: [String: (fixture: String, prefix: String, localPath: String, replacingKeyWith: String?)]) async throws {
         let router = Router()
         router.get("**") { request, _ -> Response in
@@ -86,6 +87,8 @@ public final class FixturePeer: @unchecked Sendable {
                 self.posts.append(Post(path: request.uri.path, headers: headers, body: Data(body.readableBytesView)))
                 return self.answers.isEmpty ? 202 : self.answers.removeFirst()
             }
+            // An inbox under /slow/ takes 3 seconds to answer (a delivery still in flight when its worker stops).
+            if request.uri.path.hasPrefix("/slow/") { try await Task.sleep(for: .seconds(3)) }
             var fields: HTTPFields = [:]
             if status == 429 || status == 503 { fields[.retryAfter] = "120" }
             return Response(status: .init(code: status), headers: fields)

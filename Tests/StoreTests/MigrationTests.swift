@@ -66,6 +66,55 @@ import Testing
         try store.close()
     }
 
+    /// Deliveries queued under schema 0005 (one body per row) keep their state, attempts and bytes when 0006 moves
+    /// bodies into `delivery_bodies`; the pending ones are due again and new ones keep numbering after them.
+    @Test func queuedDeliveriesFromSchema0005KeepTheirBodiesAndState() async throws {
+        try buildDatabase(fromDump: "palisade/databases/schema-0005.sql")
+        #expect(try SQLiteStore.migrationPlan(path: path).pending == ["0006-federation-delivery-bodies"])
+        // The same store migrates and then serves, as `palisade serve` does: its readers must see the new columns.
+        let store = try SQLiteStore(path: path)
+        defer { try? store.close() }
+        #expect(try store.migrate() == ["0006-federation-delivery-bodies"])
+
+        let post = "http://127.0.0.1:8080/users/alice/statuses/1/activity"
+        let statuses = try await store.deliveries(of: post)
+        #expect(statuses.map(\.state) == [.delivered, .pending])
+        #expect(statuses.map(\.attempts) == [1, 2])
+        #expect(statuses[1].lastError == "503 Service Unavailable")
+        let due = try await store.due(at: Date(), limit: 10, excluding: [])
+        #expect(due.map(\.delivery.inbox) == ["https://gts.example/users/bob/inbox", "https://mastodon.example/inbox"])
+        #expect(due.map { String(decoding: $0.delivery.body, as: UTF8.self) } == [
+            #"{"type":"Create","id":"\#(post)"}"#, #"{"type":"Delete","id":"http://127.0.0.1:8080/users/alice#delete"}"#,
+        ])
+        #expect(due.map(\.delivery.sender) == [.account("alice"), .account("alice")])
+        try await store.enqueue([Delivery(activityID: post, sender: .account("alice"), inbox: "https://new.example/inbox", body: due[0].delivery.body)], at: Date())
+        #expect(try await store.deliveries(of: post).map(\.id) == [1, 2, 4])
+        #expect(try await store.deliveryCounts() == [.delivered: 1, .pending: 3])
+    }
+
+    @Test func anActivityQueuedAgainWithOtherBytesIsRefusedAndNothingOfTheBatchIsStored() async throws {
+        let store = try SQLiteStore(path: path)
+        defer { try? store.close() }
+        try store.migrate()
+        let id = "https://mod.example.org/users/alice/statuses/1/activity"
+        try await store.enqueue([Delivery(activityID: id, sender: .account("alice"), inbox: "https://a.example/inbox", body: Data("{\"v\":1}".utf8))], at: Date())
+        await #expect(throws: StoreError.conflictingDeliveryBody(activityID: id)) {
+            try await store.enqueue([
+                Delivery(activityID: "https://mod.example.org/other", sender: .account("alice"), inbox: "https://a.example/inbox", body: Data("{}".utf8)),
+                Delivery(activityID: id, sender: .account("alice"), inbox: "https://b.example/inbox", body: Data("{\"v\":2}".utf8)),
+            ], at: Date())
+        }
+        await #expect(throws: StoreError.conflictingDeliveryBody(activityID: id)) {
+            try await store.enqueue([
+                Delivery(activityID: id, sender: .account("alice"), inbox: "https://c.example/inbox", body: Data("{\"v\":1}".utf8)),
+                Delivery(activityID: id, sender: .account("alice"), inbox: "https://d.example/inbox", body: Data("{\"v\":3}".utf8)),
+            ], at: Date())
+        }
+        #expect(try await store.deliveries(of: id).map(\.inbox) == ["https://a.example/inbox"])
+        #expect(try await store.deliveries(of: "https://mod.example.org/other").isEmpty)
+        #expect(try await store.due(at: Date(), limit: 10, excluding: []).map { String(decoding: $0.delivery.body, as: UTF8.self) } == [#"{"v":1}"#])
+    }
+
     @Test func aDatabaseFromANewerVersionIsRefusedWithoutChangingIt() throws {
         let store = try SQLiteStore(path: path)
         try store.migrate()

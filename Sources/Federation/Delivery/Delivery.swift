@@ -103,10 +103,17 @@ public protocol DeliveryQueue: Sendable {
     func enqueue(_ deliveries: [Delivery], at date: Date) async throws
     /// Up to `limit` pending jobs due at `date`, oldest due first, leaving out the ids in `excluding` (in flight).
     func due(at date: Date, limit: Int, excluding: Set<Int64>) async throws -> [DeliveryJob]
-    /// Records the result of an attempt on job `id`.
-    func finish(_ id: Int64, with result: DeliveryResult, at date: Date) async throws
+    /// Records the results of attempts (job id, result), all in one transaction.
+    func finish(_ results: [(id: Int64, result: DeliveryResult)], at date: Date) async throws
     /// Every delivery of an activity, by id.
     func deliveries(of activityID: String) async throws -> [DeliveryStatus]
     /// How many jobs are in each state.
     func deliveryCounts() async throws -> [DeliveryState: Int]
+}
+
+extension DeliveryQueue {
+    /// Records the result of one attempt on job `id`.
+    public func finish(_ id: Int64, with result: DeliveryResult, at date: Date) async throws {
+        try await finish([(id, result)], at: date)
+    }
 }

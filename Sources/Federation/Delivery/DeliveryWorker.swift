@@ -1,9 +1,12 @@
 import Foundation
 import HTTPSignatures
+import Synchronization
 
 /// Works the durable delivery queue: takes due jobs, signs and posts them with a global and a per-host concurrency
-/// limit, and records each result (delivered, retry later, dead-letter, recipient gone). Jobs in flight when the
-/// process stops stay pending and are sent after the restart (delivery is at least once; inboxes dedupe on id).
+/// limit, and records the results (delivered, retry later, dead-letter, recipient gone) — those that finished
+/// meanwhile together, in one transaction. A job stays in flight, and is not read again, until its result is
+/// recorded. Jobs in flight when the process stops stay pending and are sent after the restart (delivery is at
+/// least once; inboxes dedupe on id).
 public actor DeliveryWorker {
     /// Limits and timing.
     public struct Settings: Sendable {
@@ -37,7 +40,8 @@ public actor DeliveryWorker {
     private var inFlight: [Int64: String] = [:]
     private var ready: [DeliveryJob] = []
     private var perHost: [String: Int] = [:]
-    private var signers: [LocalActor: MessageSigner] = [:]
+    private let signers = SignerCache()
+    private var finished: [(job: DeliveryJob, result: DeliveryResult)] = []
     private var completionWaiter: CheckedContinuation<Void, Never>?
     private var completionPending = false
 
@@ -58,10 +62,12 @@ public actor DeliveryWorker {
         self.observe = observe
     }
 
-    /// Delivers until the task is cancelled; in-flight attempts are cancelled with it and stay pending.
+    /// Delivers until the task is cancelled; in-flight attempts are cancelled with it and stay pending (results
+    /// already in hand are recorded first).
     public func run() async {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
+                await recordFinished()
                 let started: Int
                 do {
                     started = try await startDueJobs(in: &group)
@@ -73,12 +79,14 @@ public actor DeliveryWorker {
                     if inFlight.isEmpty {
                         ready = []
                         try? await Task.sleep(for: settings.idleInterval)
-                    } else {
+                    } else if finished.isEmpty {
                         await nextCompletion()
                     }
                 }
             }
         }
+        // The task is cancelled, which would make the store refuse the write: record from a task that is not.
+        await Task { await self.recordFinished() }.value
     }
 
     private func startDueJobs(in group: inout DiscardingTaskGroup) async throws -> Int {
@@ -118,28 +126,43 @@ public actor DeliveryWorker {
                 for: .transport("no signing key for \(job.delivery.sender): \(error)"), attempts: job.attempts + 1,
                 createdAt: job.createdAt, now: now(), jitter: random())
         }
-        if !Task.isCancelled {
-            do {
-                try await queue.finish(job.id, with: result, at: now())
-            } catch {
-                // The job stays due and is sent again: at least once.
-                reportFailure("recording the result of delivery \(job.id)", error)
-            }
-            observe(job, result)
-        }
-        await release(job)
+        // A cancelled attempt was cut short: unless it got through, it is not an attempt to count.
+        await completed(job, result, keep: result == .delivered || !Task.isCancelled)
     }
 
-    private func release(_ job: DeliveryJob) {
-        if let host = inFlight.removeValue(forKey: job.id) {
-            perHost[host, default: 1] -= 1
-            if perHost[host] == 0 { perHost[host] = nil }
+    private func completed(_ job: DeliveryJob, _ result: DeliveryResult, keep: Bool) {
+        if keep {
+            finished.append((job, result))
+        } else {
+            release(job)
         }
         if let waiter = completionWaiter {
             completionWaiter = nil
             waiter.resume()
         } else {
             completionPending = true
+        }
+    }
+
+    /// Records every result in hand in one transaction, then frees their slots. When the write fails the jobs
+    /// stay pending and are sent again: at least once.
+    private func recordFinished() async {
+        guard !finished.isEmpty else { return }
+        let batch = finished
+        finished = []
+        do {
+            try await queue.finish(batch.map { ($0.job.id, $0.result) }, at: now())
+            for (job, result) in batch { observe(job, result) }
+        } catch {
+            reportFailure("recording the results of \(batch.count) deliveries", error)
+        }
+        for (job, _) in batch { release(job) }
+    }
+
+    private func release(_ job: DeliveryJob) {
+        if let host = inFlight.removeValue(forKey: job.id) {
+            perHost[host, default: 1] -= 1
+            if perHost[host] == 0 { perHost[host] = nil }
         }
     }
 
@@ -152,11 +175,21 @@ public actor DeliveryWorker {
         await withCheckedContinuation { completionWaiter = $0 }
     }
 
-    private func signer(for actor: LocalActor) async throws -> MessageSigner {
+    private nonisolated func signer(for actor: LocalActor) async throws -> MessageSigner {
         if let signer = signers[actor] { return signer }
         let stored = try await LocalActorKey.loadOrCreate(for: actor, in: keys, now: now()).key
         let signer = MessageSigner(key: try SigningKey(stored.keyPair), keyID: actor.keyID(baseURL: baseURL))
         signers[actor] = signer
         return signer
+    }
+}
+
+/// Signers by local actor, shared by concurrent attempts without a hop to the worker.
+final class SignerCache: Sendable {
+    private let signers = Mutex<[LocalActor: MessageSigner]>([:])
+
+    subscript(actor: LocalActor) -> MessageSigner? {
+        get { signers.withLock { $0[actor] } }
+        set { signers.withLock { $0[actor] = newValue } }
     }
 }

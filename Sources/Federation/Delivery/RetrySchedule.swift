@@ -27,8 +27,8 @@ public struct RetrySchedule: Sendable, Equatable {
     /// The default schedule.
     public init() {}
 
-    /// The result of an attempt that got `answer`; `attempts` counts this one, `jitter` is uniform in 0..<1.
-    public func result(for answer: DeliveryAnswer, attempts: Int, createdAt: Date, now: Date, jitter: Double) -> DeliveryResult {
+    /// The result of an attempt that got `answer`; `attempts` counts this one, `jitter` is uniform in 0..<1 (drawn only for a retry).
+    public func result(for answer: DeliveryAnswer, attempts: Int, createdAt: Date, now: Date, jitter: @autoclosure () -> Double) -> DeliveryResult {
         let error: String
         var retryAfter: TimeInterval?
         switch answer {
@@ -46,7 +46,7 @@ public struct RetrySchedule: Sendable, Equatable {
             return .dead(error: detail)
         }
         let exponent = Double(min(max(attempts - 1, 0), 30))
-        let backoff = min(baseDelay * pow(2, exponent), maximumDelay) * (0.5 + jitter)
+        let backoff = min(baseDelay * pow(2, exponent), maximumDelay) * (0.5 + jitter())
         let delay = max(retryAfter ?? backoff, 1)
         let next = now.addingTimeInterval(delay)
         guard next <= createdAt.addingTimeInterval(giveUpAfter) else {

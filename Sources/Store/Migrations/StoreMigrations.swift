@@ -4,7 +4,7 @@ import GRDB
 /// a change is a new migration with the next number.
 enum StoreMigrations {
     static let all: [Migration] = FederationMigrations.all + InboxMigrations.all + HostedAccountMigrations.all
-        + ReceivedFlagMigrations.all + FederationGraphMigrations.all
+        + ReceivedFlagMigrations.all + FederationGraphMigrations.all + DeliveryBodyMigrations.all
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
