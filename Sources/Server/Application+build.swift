@@ -69,7 +69,7 @@ public func buildRouter(
     ).addRoutes(to: router)
     InboxController(
         gate: InboxGate(policy: configuration.verificationPolicy, maximumBodyBytes: configuration.limits.bodyBytes),
-        keys: dependencies.remoteKeys, store: dependencies.store, accounts: accounts,
+        keys: dependencies.remoteKeys, store: dependencies.store, received: dependencies.store, accounts: accounts,
         scheme: configuration.effectiveBaseURL.scheme ?? "https", now: dependencies.now
     ).addRoutes(to: router)
     extraRoutes(router)

@@ -46,6 +46,32 @@ import Testing
         #expect(accepted.signature.covered == ["(request-target)", "host", "date", "digest"])
     }
 
+    @Test func aSelfDeleteOfAnActorHeldNowhereIsAnsweredBeforeAnyKeyIsFetched() async throws {
+        let body = try fixture("pleroma/mastodon-delete-actor.json")
+        let unsigned = HTTPMessage(method: "POST", target: "/inbox", fields: [.init("Host", "mod.example.org")], body: body)
+        let noFetch: (String) async throws -> ResolvedKey = { keyID in throw HarnessError("fetched \(keyID)") }
+        await #expect(throws: InboxRefusal.nothingHeldOfActor(type: "Delete", actor: "http://mastodon.example.org/users/admin")) {
+            try await gate.check(unsigned, now: now, keys: noFetch, holdsActor: { _ in false })
+        }
+        // Held (or unknown because the lookup failed): verified like any activity, so the unsigned one is refused.
+        await #expect(throws: InboxRefusal.signature(.missingSignature)) {
+            try await gate.check(unsigned, now: now, keys: noFetch, holdsActor: { _ in true })
+        }
+        await #expect(throws: InboxRefusal.signature(.missingSignature)) {
+            try await gate.check(unsigned, now: now, keys: noFetch, holdsActor: { _ in throw HarnessError("database down") })
+        }
+        let signed = try await gate.check(try signedPost(body, keyID: "http://mastodon.example.org/users/admin#main-key"), now: now, keys: keys)
+        #expect(signed.entry.type == "Delete")
+    }
+
+    @Test func aDeleteOfSomethingElseIsAlwaysVerified() async throws {
+        let body = try fixture("pleroma/mastodon-delete-note.json")
+        let unsigned = HTTPMessage(method: "POST", target: "/inbox", fields: [.init("Host", "mod.example.org")], body: body)
+        await #expect(throws: InboxRefusal.signature(.missingSignature)) {
+            try await gate.check(unsigned, now: now, keys: keys, holdsActor: { _ in false })
+        }
+    }
+
     @Test func aKeyOfAnotherActorIsRefused() async throws {
         let body = try fixture("gotosocial/captured-flags/mastodon-flag-account-only.json")
         await #expect(throws: InboxRefusal.keyNotOwnedByActor(keyOwner: "https://example.org/users/mallory", actor: "https://example.org/actor")) {

@@ -47,6 +47,13 @@ import Testing
             return flag
         }
 
+        /// Mastodon's `Delete` of an actor (Pleroma's fixture), sent by `actor` about `object` (itself by default).
+        func deleteActor(_ actor: String, object: String? = nil) -> String {
+            let text = (try? Fixtures.text("activitystreams/pleroma/mastodon-delete-actor.json")) ?? ""
+            return text.replacingOccurrences(of: #""id": "http://mastodon.example.org/users/admin","#, with: #""id": "\#(object ?? actor)","#)
+                .replacingOccurrences(of: "http://mastodon.example.org/users/admin", with: actor)
+        }
+
         /// A request signed by bob's key (draft-cavage by default), after `edit` changes the message.
         func signed(
             _ body: String, path: String = "/inbox", keyID: String? = nil, key: SigningKey = HostileInboxTests.bobKey,
@@ -193,6 +200,21 @@ import Testing
         Case(name: "no-content-type", status: 415) { $0.signed($0.flag("no-type"), contentType: nil) },
         Case(name: "form-content-type", status: 415) { $0.signed($0.flag("form"), contentType: "application/x-www-form-urlencoded") },
         Case(name: "inbox-of-unknown-account", status: 404) { $0.signed($0.flag("nobody"), path: "/users/nobody/inbox") },
+        // Mastodon's Delete of an actor by itself: acknowledged without a key fetch when nothing of the actor is held
+        // (its server answers 404/410 for the key), verified like anything else when something is.
+        Case(name: "self-delete-of-unknown-actor-unsigned", status: 202) { context in
+            Sent(fields: [("Content-Type", "application/activity+json")], body: Data(context.deleteActor(context.origin + "/users/gone").utf8))
+        },
+        Case(name: "self-delete-of-unknown-actor-key-gone", status: 202) {
+            $0.signed($0.deleteActor($0.origin + "/users/gone"), keyID: $0.origin + "/users/gone#main-key")
+        },
+        Case(name: "delete-of-another-actor-unsigned", status: 401) { context in
+            Sent(fields: [("Content-Type", "application/activity+json")],
+                 body: Data(context.deleteActor(context.origin + "/users/gone", object: context.actor).utf8))
+        },
+        Case(name: "self-delete-of-a-cached-actor-unsigned", status: 401) { context in
+            Sent(fields: [("Content-Type", "application/activity+json")], body: Data(context.deleteActor(context.actor).utf8))
+        },
     ]
 
     struct Running {

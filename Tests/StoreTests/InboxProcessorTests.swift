@@ -92,8 +92,12 @@ import Testing
         #expect(try await processor.processBatch() == 1)
         #expect(try await store.interactions(about: object).first?.undoneAt == now)
 
+        #expect(try await store.holdsAnything(of: admin))
+        #expect(try await store.holdsAnything(of: "https://server1.example/users/alice"), "a move alone counts")
+        #expect(try await store.holdsAnything(of: "https://elsewhere.example/users/nobody") == false)
         try await stored("pleroma/mastodon-delete-actor.json", id: "delete-actor", type: "Delete")
         #expect(try await processor.processBatch() == 1)
+        #expect(try await store.holdsAnything(of: admin) == false, "after the purge a later self-delete needs no key")
         #expect(try await store.receivedObject(id: note.id) == nil)
         #expect(try await store.interactions(about: object).isEmpty)
         #expect(try await store.processingOutcome(activityID: "delete-actor") == "actor purged: 1 objects, 2 interactions, 0 follows")

@@ -126,4 +126,6 @@ public protocol ReceivedActivityStore: Sendable {
     func moves(of actorID: String) async throws -> [ReceivedMove]
     /// Removes everything received from an actor: objects, interactions and follows.
     func purgeActor(_ actorID: String) async throws -> ActorPurge
+    /// Whether anything received from the actor is kept: an object, an interaction, a follow or a move.
+    func holdsAnything(of actorID: String) async throws -> Bool
 }

@@ -41,8 +41,11 @@ public struct InboxGate: Sendable {
     }
 
     /// Checks a request: parse, then resolve the signing key (through `keys`), verify, and check ownership and origins.
+    /// A `Delete` or `Update` of an actor by itself is answered `nothingHeldOfActor` before any key is fetched when
+    /// `holdsActor` says nothing of that actor is held (an error there counts as held: the request is verified).
     public func check(
-        _ message: HTTPMessage, now: Date, keys: (String) async throws -> ResolvedKey
+        _ message: HTTPMessage, now: Date, keys: (String) async throws -> ResolvedKey,
+        holdsActor: (String) async throws -> Bool = { _ in true }
     ) async throws(InboxRefusal) -> Accepted {
         let object: ASObject
         do {
@@ -55,6 +58,11 @@ public struct InboxGate: Sendable {
             activity = try Activity(object)
         } catch {
             throw InboxRefusal.notAnActivity(error)
+        }
+
+        if ["Delete", "Update"].contains(activity.type), activity.objects.count == 1, activity.objects[0].id == activity.actorID,
+            (try? await holdsActor(activity.actorID)) == false {
+            throw InboxRefusal.nothingHeldOfActor(type: activity.type, actor: activity.actorID)
         }
 
         let candidate: SignatureVerifier.Candidate

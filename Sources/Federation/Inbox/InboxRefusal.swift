@@ -13,6 +13,10 @@ public enum InboxRefusal: Error, Equatable, CustomStringConvertible {
     case keyNotOwnedByActor(keyOwner: String, actor: String)
     /// The activity (or an object it carries) claims an id on another server than its actor's (403).
     case foreignOrigin(id: String, actor: String)
+    /// A `Delete` or `Update` of an actor by itself, where nothing of the actor is held: there is nothing to apply, so
+    /// it is acknowledged (202) without fetching the key of an actor that is usually gone, and nothing is stored —
+    /// Mastodon answers the same, which ends the sender's retries.
+    case nothingHeldOfActor(type: String, actor: String)
 
     /// A sentence for the sender's operator.
     public var description: String {
@@ -24,6 +28,8 @@ public enum InboxRefusal: Error, Equatable, CustomStringConvertible {
             return "the signing key belongs to \(owner), not to the activity's actor \(actor)"
         case .foreignOrigin(let id, let actor):
             return "\(id) is not on the same server as the actor \(actor)"
+        case .nothingHeldOfActor(let type, let actor):
+            return "\(type) of \(actor) by itself: nothing of that actor is held here, so there is nothing to apply"
         }
     }
 }

@@ -102,6 +102,11 @@ public actor RemoteKeyDirectory {
         return try await actor(actorURL)
     }
 
+    /// Whether the actor's document or one of its keys is cached (nothing is fetched).
+    public func isCached(actor id: String) -> Bool {
+        actors[id] != nil || cache.values.contains { $0.key.ownerID == id }
+    }
+
     /// Drops everything cached of an actor: its document and the keys it owns (after a `Delete` of the actor).
     public func forgetActor(_ id: String) {
         actors[id] = nil

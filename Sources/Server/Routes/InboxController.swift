@@ -10,6 +10,7 @@ struct InboxController {
     let gate: InboxGate
     let keys: RemoteKeyDirectory
     let store: any InboxStore
+    let received: any ReceivedActivityStore
     let accounts: HostedAccounts
     let scheme: String
     let now: @Sendable () -> Date
@@ -38,6 +39,11 @@ struct InboxController {
         let accepted: InboxGate.Accepted
         do {
             accepted = try await check(message)
+        } catch .nothingHeldOfActor(let type, let actor) {
+            context.logger.info("inbox acknowledged without storing", metadata: [
+                "type": .string(type), "actor": .string(actor), "reason": "nothing of the actor is held",
+            ])
+            return Response(status: .accepted)
         } catch {
             context.logger.notice("inbox refused", metadata: ["reason": .string(error.description)])
             throw Self.apiError(error)
@@ -56,11 +62,15 @@ struct InboxController {
     /// (the sender may have rotated its key).
     private func check(_ message: HTTPMessage) async throws(InboxRefusal) -> InboxGate.Accepted {
         let resolve: (String) async throws -> ResolvedKey = { keyID in try await keys.resolve(keyID) }
+        let holds: (String) async throws -> Bool = { actor in
+            if await keys.isCached(actor: actor) { return true }
+            return try await received.holdsAnything(of: actor)
+        }
         do {
-            return try await gate.check(message, now: now(), keys: resolve)
+            return try await gate.check(message, now: now(), keys: resolve, holdsActor: holds)
         } catch .signature(.signatureDoesNotVerify(let keyID)) {
             await keys.forget(keyID)
-            return try await gate.check(message, now: now(), keys: resolve)
+            return try await gate.check(message, now: now(), keys: resolve, holdsActor: holds)
         }
     }
 
@@ -75,6 +85,9 @@ struct InboxController {
             return APIError(.unauthorized, code: "unauthenticated", message: refusal.description)
         case .foreignOrigin:
             return APIError(.forbidden, code: "forbidden", message: refusal.description)
+        case .nothingHeldOfActor:
+            // Answered 202 by `receive`; mapped here only for completeness.
+            return APIError(.accepted, code: "nothing_to_apply", message: refusal.description)
         }
     }
 }

@@ -130,6 +130,21 @@ extension SQLiteStore: ReceivedActivityStore {
         }
     }
 
+    /// Whether any object, interaction, follow or move of the actor is stored (indexed lookups, moves are few).
+    public func holdsAnything(of actorID: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM received_objects WHERE actor_id = ?1)
+                        OR EXISTS (SELECT 1 FROM interactions WHERE actor_id = ?1)
+                        OR EXISTS (SELECT 1 FROM followers WHERE actor_id = ?1)
+                        OR EXISTS (SELECT 1 FROM moves WHERE actor_id = ?1)
+                    """,
+                arguments: [actorID]) ?? false
+        }
+    }
+
     /// Deletes the actor's objects, interactions and follows in one transaction.
     public func purgeActor(_ actorID: String) async throws -> ActorPurge {
         try await pool.write { db in
