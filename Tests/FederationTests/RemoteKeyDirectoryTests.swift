@@ -1,3 +1,4 @@
+import ActivityStreams
 import AsyncHTTPClient
 import Federation
 import Foundation
@@ -86,6 +87,56 @@ import Testing
             }
             #expect(peer.requests.map(\.path).suffix(2) == ["/redirect-to-bob", "/users/bob"])
         }
+    }
+
+    /// `user@host` through the host's WebFinger (served from real answers on loopback), then the actor it names.
+    func resolveAccount(webFinger fixture: String, prefix: String?) async throws -> (Result<ActivityStreams.Actor, RemoteFetchError>, [String]) {
+        let peer = FixturePeer()
+        var documents = ["/users/Gargron": ("activitystreams/gotosocial/mastodon-social-gargron-person.json", "https://mastodon.social", "", bobPEM as String?)]
+        documents["/.well-known/webfinger"] = ("activitystreams/" + fixture, prefix ?? "\u{0}", "", nil)
+        try await peer.start(documents: documents)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        var settings = RemoteKeyDirectory.Settings(addressPolicy: AddressPolicy(allowPrivateAddresses: true))
+        settings.webFingerScheme = "http"
+        let directory = RemoteKeyDirectory(client: client, signer: nil, settings: settings, now: { Date() })
+        let result: Result<ActivityStreams.Actor, RemoteFetchError>
+        do throws(RemoteFetchError) {
+            result = .success(try await directory.actor(account: "Gargron@127.0.0.1:\(peer.port)"))
+        } catch {
+            result = .failure(error)
+        }
+        try await client.shutdown()
+        await peer.stop()
+        return (result, peer.requests.map(\.path))
+    }
+
+    @Test func anAccountIsResolvedThroughWebFingerToItsActor() async throws {
+        let (result, requests) = try await resolveAccount(webFinger: "mastodon-docs/webfinger-gargron.json", prefix: "https://mastodon.social")
+        let actor = try result.get()
+        #expect(actor.id.hasSuffix("/users/Gargron") && actor.id.hasPrefix("http://127.0.0.1:"))
+        #expect(requests == ["/.well-known/webfinger", "/users/Gargron"])
+    }
+
+    /// Akkoma's spoofed WebFinger answers name an actor on another server than the one asked: refused, never fetched.
+    @Test(arguments: ["akkoma/hostile-webfinger-spoof.json", "akkoma/hostile-webfinger-imposter.json"])
+    func aWebFingerAnswerPointingToAnotherServerIsRefused(fixture: String) async throws {
+        let (result, requests) = try await resolveAccount(webFinger: fixture, prefix: nil)
+        guard case .failure(.unreadable(_, let detail)) = result else {
+            Issue.record("expected a refusal, got \(result)")
+            return
+        }
+        #expect(detail.contains("https://bad.com/") && detail.contains("on another host"), "\(detail)")
+        #expect(requests == ["/.well-known/webfinger"])
+    }
+
+    @Test func aWebFingerAnswerWithoutAnActivityPubSelfLinkIsRefused() async throws {
+        // Something other than a JRD in WebFinger's place (Akkoma's hostile actor document): no self link, no fetch.
+        let (result, _) = try await resolveAccount(webFinger: "akkoma/hostile-actor-foreign-keyid.json", prefix: nil)
+        guard case .failure(.unreadable(_, let detail)) = result else {
+            Issue.record("expected a refusal, got \(result)")
+            return
+        }
+        #expect(detail == "the WebFinger answer has no self link to an ActivityPub actor")
     }
 
     @Test func loopbackIsRefusedUnlessAllowed() async throws {
