@@ -191,6 +191,8 @@ let package = Package(
                 "palisade",
                 "PalisadeTesting",
                 "HTTPSignatures",
+                "Federation",
+                "Store",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -9,6 +9,9 @@ struct Palisade: AsyncParsableCommand {
         abstract: "Moderation-as-a-service for the fediverse.",
         discussion: "Configuration: --config FILE, else ./palisade.yml when present, then PALISADE_* environment variables.",
         version: PalisadeVersion.current,
-        subcommands: [ServeCommand.self, AdminCommand.self, AccountsCommand.self, SignaturesCommand.self, BenchCommand.self, VersionCommand.self]
+        subcommands: [
+            ServeCommand.self, AdminCommand.self, AccountsCommand.self, DeliveriesCommand.self, SignaturesCommand.self, BenchCommand.self,
+            VersionCommand.self,
+        ]
     )
 }

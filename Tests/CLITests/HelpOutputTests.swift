@@ -7,6 +7,7 @@ import Testing
     static let commands: [[String]] = [
         [], ["serve"], ["admin"], ["admin", "migrate"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
         ["accounts", "post"], ["accounts", "followers"], ["accounts", "approve"], ["accounts", "reject"],
+        ["deliveries"], ["deliveries", "list"], ["deliveries", "retry"],
         ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
         ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["version"],
     ]
@@ -26,7 +27,7 @@ import Testing
         let directory = try TemporaryDirectory("help")
         defer { directory.remove() }
         let result = try PalisadeCLI.run(["--help"], in: directory.url)
-        for command in ["serve", "admin", "accounts", "signatures", "bench", "version"] {
+        for command in ["serve", "admin", "accounts", "deliveries", "signatures", "bench", "version"] {
             #expect(result.stdout.contains("\n  \(command) "), "\(command) missing from --help")
         }
     }

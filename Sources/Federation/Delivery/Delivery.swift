@@ -72,6 +72,8 @@ public struct DeliveryStatus: Sendable, Equatable {
     public let nextAttemptAt: Date
     /// The last failure, in words.
     public let lastError: String?
+    /// The inbox's host (`host[:port]`), for grouping.
+    public var host: String { URLComponents(string: inbox).map { ($0.host ?? "") + ($0.port.map { ":\($0)" } ?? "") } ?? inbox }
 
     /// Makes a status value.
     public init(id: Int64, activityID: String, inbox: String, state: DeliveryState, attempts: Int, nextAttemptAt: Date, lastError: String?) {
@@ -109,6 +111,11 @@ public protocol DeliveryQueue: Sendable {
     func deliveries(of activityID: String) async throws -> [DeliveryStatus]
     /// How many jobs are in each state.
     func deliveryCounts() async throws -> [DeliveryState: Int]
+    /// Jobs in `state` (every state when nil), most recently updated first, at most `limit`.
+    func deliveries(in state: DeliveryState?, limit: Int) async throws -> [DeliveryStatus]
+    /// Makes dead jobs pending and due at `date`, with a new week before they are given up (their attempts are
+    /// kept): the ones in `ids`, or every dead job when `ids` is nil. Returns how many were requeued.
+    func requeueDead(ids: [Int64]?, at date: Date) async throws -> Int
 }
 
 extension DeliveryQueue {

@@ -116,6 +116,32 @@ extension SQLiteStore: DeliveryQueue {
         }
     }
 
+    /// Jobs in a state (or all), most recently updated first.
+    public func deliveries(in state: DeliveryState?, limit: Int) async throws -> [DeliveryStatus] {
+        try await pool.read { db in
+            var request = DeliveryRecord.all()
+            if let state { request = request.filter(Column("state") == state.rawValue) }
+            return try request.order(Column("updated_at").desc, Column("id").desc).limit(limit).fetchAll(db).map(\.status)
+        }
+    }
+
+    /// Requeues dead jobs: pending, due now, created now (so the retry schedule gives them a new week).
+    public func requeueDead(ids: [Int64]?, at date: Date) async throws -> Int {
+        try await pool.write { db in
+            let set = "state = 'pending', next_attempt_at = ?, created_at = ?, updated_at = ?"
+            if let ids {
+                guard !ids.isEmpty else { return 0 }
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+                try db.execute(
+                    sql: "UPDATE deliveries SET \(set) WHERE state = 'dead' AND id IN (\(marks))",
+                    arguments: StatementArguments([date, date, date] + ids.map { $0 as (any DatabaseValueConvertible) }))
+            } else {
+                try db.execute(sql: "UPDATE deliveries SET \(set) WHERE state = 'dead'", arguments: [date, date, date])
+            }
+            return db.changesCount
+        }
+    }
+
     /// Counts by state.
     public func deliveryCounts() async throws -> [DeliveryState: Int] {
         try await pool.read { db in
