@@ -18,11 +18,10 @@ import Testing
     let bobPEM = try! Fixtures.text("keys/mastodon-remote-domain-bob.public.pem")
 
     struct Running {
-        let harness: ServerHarness
+        let live: ServerHarness.Live
         let peer: FixturePeer
-        let port: Int
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
+        var harness: ServerHarness { live.harness }
+        var port: Int { live.port }
 
         var base: String { harness.configuration.effectiveBaseURL.absoluteString }
         var follower: String { peer.origin + "/users/Gargron" }
@@ -39,20 +38,11 @@ import Testing
             accounts: store, keys: store, followers: store, baseURL: harness.configuration.effectiveBaseURL, now: { Date() }
         ).create(name: "alice", displayName: "Alice", summary: nil)
         try store.close()
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = PalisadeServer(
-            configuration: harness.configuration, registry: harness.registry, logger: harness.logger(),
-            onListening: { continuation.yield($0) })
-        let group = ServiceGroup(services: [server], logger: harness.logger())
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        return Running(harness: harness, peer: peer, port: port, group: group, task: task)
+        return Running(live: await harness.startServer(), peer: peer)
     }
 
     func stop(_ running: Running) async throws {
-        await running.group.triggerGracefulShutdown()
-        try await running.task.value
+        try await running.live.stop()
         await running.peer.stop()
     }
 

@@ -217,23 +217,8 @@ import Testing
         },
     ]
 
-    struct Running {
-        let harness: ServerHarness
-        let port: Int
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
-    }
-
-    func start(_ name: String, allowPrivate: Bool) async throws -> Running {
-        let harness = try ServerHarness(name) { $0.federation.allowPrivateAddresses = allowPrivate }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = PalisadeServer(
-            configuration: harness.configuration, registry: harness.registry, logger: harness.logger(),
-            onListening: { continuation.yield($0) })
-        let group = ServiceGroup(services: [server], logger: harness.logger())
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        return Running(harness: harness, port: await iterator.next() ?? 0, group: group, task: task)
+    func start(_ name: String, allowPrivate: Bool) async throws -> ServerHarness.Live {
+        await (try ServerHarness(name) { $0.federation.allowPrivateAddresses = allowPrivate }).startServer()
     }
 
     func send(_ sent: Sent, port: Int) async throws -> Int {
@@ -264,8 +249,7 @@ import Testing
         #expect(healthy.status == 200, "the server stays healthy")
         var stored: [String] = []
         for running in [open, strict] {
-            await running.group.triggerGracefulShutdown()
-            try await running.task.value
+            try await running.stop()
             let store = try SQLiteStore(path: running.harness.configuration.databasePath)
             stored += try await store.inboxActivityIDs()
             try store.close()

@@ -16,11 +16,10 @@ import Testing
     let bobPEM = try! Fixtures.text("keys/mastodon-remote-domain-bob.public.pem")
 
     struct Running {
-        let harness: ServerHarness
+        let live: ServerHarness.Live
         let peer: FixturePeer
-        let port: Int
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
+        var harness: ServerHarness { live.harness }
+        var port: Int { live.port }
     }
 
     func start() async throws -> Running {
@@ -29,21 +28,12 @@ import Testing
             "/actor": ("activitystreams/gotosocial/mastodon-social-gargron-person.json", "https://mastodon.social/users/Gargron", "/actor", bobPEM)
         ])
         let harness = try ServerHarness("inbox") { $0.federation.allowPrivateAddresses = true }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = PalisadeServer(
-            configuration: harness.configuration, registry: harness.registry, logger: harness.logger(),
-            onListening: { continuation.yield($0) })
-        let group = ServiceGroup(services: [server], logger: harness.logger())
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        return Running(harness: harness, peer: peer, port: port, group: group, task: task)
+        return Running(live: await harness.startServer(), peer: peer)
     }
 
     /// Stops the server and returns what is still unprocessed in its inbox.
     func stop(_ running: Running) async throws -> [InboxEntry] {
-        await running.group.triggerGracefulShutdown()
-        try await running.task.value
+        try await running.live.stop()
         await running.peer.stop()
         let store = try SQLiteStore(path: running.harness.configuration.databasePath)
         defer { try? store.close() }

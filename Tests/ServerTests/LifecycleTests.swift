@@ -19,16 +19,9 @@ import Testing
         _ harness: ServerHarness,
         extraRoutes: @escaping @Sendable (Router<PalisadeRequestContext>) -> Void = { _ in }
     ) async throws -> (ServiceGroup, Task<Void, any Error>, Int) {
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let server = PalisadeServer(
-            configuration: harness.configuration, registry: harness.registry, logger: harness.logger(),
-            extraRoutes: extraRoutes,
-            onListening: { port in portContinuation.yield(port) })
-        let group = ServiceGroup(services: [server], logger: harness.logger())
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw HarnessError("server did not start") }
-        return (group, task, port)
+        let live = await harness.startServer(extraRoutes: extraRoutes)
+        guard live.port != 0 else { throw HarnessError("server did not start") }
+        return (live.group, live.task, live.port)
     }
 
     @Test func servesHealthzAndMetricsOnAnEphemeralPort() async throws {

@@ -7,6 +7,7 @@ import Logging
 import PalisadeTesting
 import Prometheus
 import Server
+import ServiceLifecycle
 import Store
 
 /// A real server set-up on a temporary data directory: SQLite file, metrics registry, and a log that tests read.
@@ -64,6 +65,32 @@ struct ServerHarness {
         let store = try openStore()
         defer { try? store.close() }
         try await buildApplication(dependencies(store: store, format: format)).test(mode, test)
+    }
+
+    /// A `PalisadeServer` (every lifecycle service: HTTP, inbox worker, delivery worker) running on this harness's
+    /// configuration and a loopback port, until `stop`.
+    struct Live {
+        let harness: ServerHarness
+        let port: Int
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
+
+        /// Shuts the server down gracefully and waits for it.
+        func stop() async throws {
+            await group.triggerGracefulShutdown()
+            try await task.value
+        }
+    }
+
+    /// Starts the server as `palisade serve` runs it and returns once it listens.
+    func startServer(extraRoutes: @escaping @Sendable (Router<PalisadeRequestContext>) -> Void = { _ in }) async -> Live {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = PalisadeServer(
+            configuration: configuration, registry: registry, logger: logger(), extraRoutes: extraRoutes, onListening: { continuation.yield($0) })
+        let group = ServiceGroup(services: [server], logger: logger())
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        return Live(harness: self, port: await iterator.next() ?? 0, group: group, task: task)
     }
 
     /// Log lines that contain `text`.
