@@ -40,7 +40,7 @@ struct AdminAccountsController {
 
     private func authorize(_ request: Request) throws {
         guard let token else { throw APIError.notFound("the admin API is off: set admin.token to enable it") }
-        guard let presented = request.headers[.authorization], MetricsController.matches(presented, token: token) else {
+        guard BearerToken(value: token).isPresented(in: request.headers[.authorization]) else {
             throw APIError(
                 .unauthorized, code: "unauthenticated", message: "the admin API needs 'Authorization: Bearer <admin.token>'",
                 headers: [.wwwAuthenticate: "Bearer realm=\"admin\""])
