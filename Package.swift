@@ -47,6 +47,30 @@ let package = Package(
             name: "ActivityStreams",
             swiftSettings: swiftSettings
         ),
+        // libpcre2-8 as a system library; the shim header wraps the few constants defined by expressions.
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        // The Swift face of PCRE2: compile (UTF, UCP, JIT), match with limits, spans and named groups. The only importer of CPCRE2.
+        .target(
+            name: "PCRE",
+            dependencies: ["CPCRE2"],
+            swiftSettings: swiftSettings
+        ),
+        // ICU's NFKC_Casefold and confusable skeletons (uspoof) behind plain C functions: ICU renames its symbols per
+        // version with macros Swift cannot import.
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
+        ),
+        // Rule files: parse → validate → compile → evaluate over a Subject of fields; normalisation; rule tests.
+        .target(
+            name: "Rules",
+            dependencies: [
+                "PCRE", "CICU", "ActivityStreams",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Actors and keys, and (later) inbox, outbox and delivery. Owns its storage protocols.
         .target(
             name: "Federation",
@@ -117,6 +141,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/PalisadeTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PCRETests",
+            dependencies: ["PCRE"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RulesTests",
+            dependencies: ["Rules", "PCRE", "ActivityStreams", "PalisadeTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,227 @@
+import Crypto
+import Foundation
+import PCRE
+
+/// What loading a rules directory produced: the set (nil when any error was found), every diagnostic in file and
+/// line order, and the text of each file read (to print source lines under diagnostics).
+public struct RuleSetLoad: Sendable {
+    /// The compiled set, when there were no errors.
+    public let ruleSet: RuleSet?
+    /// Errors and warnings.
+    public let diagnostics: [Diagnostic]
+    /// File → its text.
+    public let sources: [String: String]
+
+    /// Whether any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Every diagnostic, rendered compiler-style with its source line and caret, separated by blank lines.
+    public func renderedDiagnostics() -> String {
+        diagnostics.map { $0.rendered(source: sources[$0.location.file]) }.joined(separator: "\n\n")
+    }
+}
+
+/// Reads `rules/**/*.yml` and `rules/lists/*.txt`, then parses, validates and compiles (RULES-FORMAT.md).
+public enum RuleSetLoader {
+    /// Loads the global rules in `directory` and, when given, a tenant `overlay` directory whose rules add to them,
+    /// replace a global rule with the same id, or turn it off (`disabled: true`).
+    public static func load(directory: String, overlay: String? = nil) -> RuleSetLoad {
+        var diagnostics: [Diagnostic] = []
+        var sources: [String: String] = [:]
+        var hasher = SHA256()
+        var definitions = loadDefinitions(directory, diagnostics: &diagnostics, sources: &sources, hasher: &hasher)
+        if let overlay {
+            let overlaid = loadDefinitions(overlay, diagnostics: &diagnostics, sources: &sources, hasher: &hasher)
+            for (list, rule) in overlaid {
+                definitions.removeAll { $0.1.id == rule.id }
+                definitions.append((list, rule))
+            }
+        }
+        var compiled: [CompiledRule] = []
+        for (_, rule) in definitions where !rule.disabled {
+            var compiler = RuleCompiler()
+            if let condition = compiler.compile(rule.condition) { compiled.append(CompiledRule(definition: rule, condition: condition)) }
+            diagnostics += compiler.diagnostics
+            if rule.tests.isEmpty {
+                diagnostics.append(Diagnostic(.warning, at: rule.location, "rule '\(rule.id)' has no tests: add a match and a no_match example"))
+            }
+        }
+        diagnostics.sort { ($0.location, $0.severity == .error ? 0 : 1, $0.message) < ($1.location, $1.severity == .error ? 0 : 1, $1.message) }
+        let version = hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
+        let failed = diagnostics.contains { $0.severity == .error }
+        return RuleSetLoad(ruleSet: failed ? nil : RuleSet(rules: compiled, version: version), diagnostics: diagnostics, sources: sources)
+    }
+
+    /// One directory's lists and rules, parsed and validated (duplicate ids within it are errors).
+    private static func loadDefinitions(
+        _ directory: String, diagnostics: inout [Diagnostic], sources: inout [String: String], hasher: inout SHA256
+    ) -> [(String, RuleDefinition)] {
+        let root = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: root, line: 1, column: 1), "no rules directory at \(root)"))
+            return []
+        }
+        let files = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []).sorted()
+        var lists: [String: [PatternSource]] = [:]
+        for file in files where file.hasPrefix("lists/") && file.hasSuffix(".txt") && !file.dropFirst(6).contains("/") {
+            let path = root + "/" + file
+            guard let text = read(path, diagnostics: &diagnostics) else { continue }
+            sources[path] = text
+            hasher.update(data: Data((path + "\0" + text + "\0").utf8))
+            let name = String(file.dropFirst(6).dropLast(4))
+            lists[name] = TermList.entries(text, file: path)
+        }
+        var usedLists: Set<String> = []
+        var definitions: [(String, RuleDefinition)] = []
+        var seen: [String: SourceLocation] = [:]
+        for file in files where (file.hasSuffix(".yml") || file.hasSuffix(".yaml")) && !file.hasPrefix("lists/") {
+            let path = root + "/" + file
+            guard let text = read(path, diagnostics: &diagnostics) else { continue }
+            sources[path] = text
+            hasher.update(data: Data((path + "\0" + text + "\0").utf8))
+            var parser = RuleParser(file: path, source: text, lists: lists)
+            for rule in parser.parse() {
+                if let first = seen[rule.id] {
+                    parser.diagnostics.append(Diagnostic(
+                        .error, at: rule.location,
+                        "duplicate id '\(rule.id)' (first defined at \(first.file):\(first.line):\(first.column))"))
+                    continue
+                }
+                seen[rule.id] = rule.location
+                definitions.append((path, rule))
+            }
+            diagnostics += parser.diagnostics
+            usedLists.formUnion(parser.usedLists)
+        }
+        for name in lists.keys.sorted() where !usedLists.contains(name) {
+            diagnostics.append(Diagnostic(.warning, at: SourceLocation(file: root + "/lists/\(name).txt", line: 1, column: 1), "term list '\(name)' is not used by any rule"))
+        }
+        return definitions
+    }
+
+    private static func read(_ path: String, diagnostics: inout [Diagnostic]) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "cannot read the file"))
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8"))
+            return nil
+        }
+        return text
+    }
+}
+
+/// `rules/lists/NAME.txt`: one pattern or `literal: text` per line; `#` comments and blank lines ignored.
+enum TermList {
+    static func entries(_ text: String, file: String) -> [PatternSource] {
+        var entries: [PatternSource] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let content = line.hasSuffix("\r") ? line.dropLast() : line
+            let trimmed = content.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
+            let indent = content.prefix { $0 == " " || $0 == "\t" }.count
+            if trimmed.hasPrefix("literal:") {
+                let literal = trimmed.dropFirst("literal:".count).trimmingCharacters(in: .whitespaces)
+                let column = content.distance(from: content.startIndex, to: content.range(of: literal)?.lowerBound ?? content.startIndex) + 1
+                entries.append(PatternSource(
+                    text: literal, isLiteral: true, isWord: false,
+                    location: SourceLocation(file: file, line: number + 1, column: column), exactColumns: true))
+            } else {
+                entries.append(PatternSource(
+                    text: trimmed, isLiteral: false, isWord: false,
+                    location: SourceLocation(file: file, line: number + 1, column: indent + 1), exactColumns: true))
+            }
+        }
+        return entries
+    }
+}
+
+/// Compile: patterns to PCRE2 (with their skeleton twins), values to the forms evaluation compares. PCRE2 errors
+/// become diagnostics with the caret at PCRE2's offset inside the pattern.
+struct RuleCompiler {
+    var diagnostics: [Diagnostic] = []
+
+    mutating func compile(_ condition: RuleCondition) -> CompiledCondition? {
+        switch condition {
+        case .all(let children): return compileChildren(children).map(CompiledCondition.all)
+        case .any(let children): return compileChildren(children).map(CompiledCondition.any)
+        case .none(let children): return compileChildren(children).map(CompiledCondition.none)
+        case .field(let field, let test, _):
+            switch test {
+            case .patterns(let sources, let raw, let caseSensitive, let multiline):
+                var compiled: [CompiledPattern] = []
+                for source in sources {
+                    if let pattern = compilePattern(source, field: field, raw: raw, caseSensitive: caseSensitive, multiline: multiline) {
+                        compiled.append(pattern)
+                    }
+                }
+                return compiled.count == sources.count ? .patterns(field: field, compiled, raw: raw) : nil
+            case .oneOf(let values):
+                return .oneOf(field: field, Set(values.map { TextNormalisation.normalise($0) }))
+            case .compare(let bounds):
+                return .compare(field: field, bounds)
+            case .exists(let expected):
+                return .exists(field: field, expected)
+            }
+        }
+    }
+
+    private mutating func compileChildren(_ children: [RuleCondition]) -> [CompiledCondition]? {
+        var compiled: [CompiledCondition] = []
+        var failed = false
+        for child in children {
+            if let condition = compile(child) { compiled.append(condition) } else { failed = true }
+        }
+        return failed ? nil : compiled
+    }
+
+    private mutating func compilePattern(
+        _ source: PatternSource, field: String, raw: Bool, caseSensitive: Bool, multiline: Bool
+    ) -> CompiledPattern? {
+        var options: PatternOptions = caseSensitive ? [] : [.caseless]
+        if multiline { options.insert(.multiline) }
+        // The written pattern (literals escaped, words bounded), as PCRE2 will see it.
+        let written = source.isLiteral ? PatternRewriter.escape(source.text) : source.text
+        let bounded: (String) -> String = { source.isWord ? #"(?<!\w)(?:"# + $0 + #")(?!\w)"# : $0 }
+        do {
+            // First the pattern as written, so PCRE2's offsets point into what the author typed.
+            _ = try Pattern(written, options: options)
+        } catch {
+            report(error, source)
+            return nil
+        }
+        do {
+            if raw {
+                return CompiledPattern(source: source, pattern: try Pattern(bounded(written), options: options), skeleton: nil)
+            }
+            let folded = caseSensitive ? written : PatternRewriter.mapLiterals(written) { TextNormalisation.nfkcCasefold(String($0)) }
+            let skeleton = PatternRewriter.mapLiterals(folded) { ScalarSkeletons.shared.skeleton(of: $0) }
+            if caseSensitive, written.unicodeScalars.contains(where: { $0.properties.isUppercase }) {
+                diagnostics.append(Diagnostic(
+                    .warning, at: source.location,
+                    "this pattern has capital letters and case_sensitive: true, but \(field) is case-folded before matching: it can never match them (add raw: true)"))
+            }
+            return CompiledPattern(
+                source: source, pattern: try Pattern(bounded(folded), options: options),
+                skeleton: try Pattern(bounded(skeleton), options: options))
+        } catch {
+            diagnostics.append(Diagnostic(.error, at: source.location, "the normalised form of this pattern does not compile: \(error.description)"))
+            return nil
+        }
+    }
+
+    private mutating func report(_ error: PCREError, _ source: PatternSource) {
+        guard case .compile(let message, let offset) = error else {
+            diagnostics.append(Diagnostic(.error, at: source.location, error.description))
+            return
+        }
+        var location = source.location
+        if source.exactColumns {
+            let prefix = String(decoding: Array(source.text.utf8).prefix(offset), as: UTF8.self)
+            location = SourceLocation(file: location.file, line: location.line, column: location.column + prefix.unicodeScalars.count)
+        }
+        diagnostics.append(Diagnostic(.error, at: location, "PCRE2: \(message)"))
+    }
+}

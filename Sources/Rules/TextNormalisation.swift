@@ -1,0 +1,139 @@
+import ActivityStreams
+import CICU
+import Synchronization
+
+/// What pattern conditions see (RULES-FORMAT.md, "Normalisation"): HTML stripped with entities decoded, NFKC with
+/// case folding and default-ignorable characters (zero-width, bidi controls) removed, white space folded; and the
+/// confusable skeleton of that (Unicode TS #39, ICU's data) for the second chance every pattern gets.
+public enum TextNormalisation {
+    /// The normalised form of a field's text; `html` first turns markup into text.
+    public static func normalise(_ text: String, html: Bool = false) -> String {
+        let plain = html ? HTMLText.plainText(text) : text
+        return foldWhiteSpace(nfkcCasefold(plain))
+    }
+
+    /// NFKC_Casefold (ICU): compatibility forms, full case folding, default ignorables removed.
+    public static func nfkcCasefold(_ text: String) -> String {
+        transform(text, palisade_nfkc_casefold)
+    }
+
+    /// The TS #39 confusable skeleton (ICU's uspoof): "frее" (Cyrillic е) and "free" have the same one.
+    public static func skeleton(_ text: String) -> String {
+        transform(text, palisade_confusable_skeleton)
+    }
+
+    /// Runs of white space (any Unicode space, tab or line break) become one space; none at either end.
+    public static func foldWhiteSpace(_ text: String) -> String {
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !result.unicodeScalars.isEmpty
+            } else {
+                if pendingSpace { result.unicodeScalars.append(" ") }
+                pendingSpace = false
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func transform(_ text: String, _ function: (UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32) -> Int32) -> String {
+        guard !text.isEmpty else { return text }
+        var input = text
+        return input.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { source -> String in
+                var capacity = Int32(bytes.count * 2 + 16)
+                while true {
+                    let result = withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(capacity)) { buffer -> (Int32, String?) in
+                        let written = function(source.baseAddress, Int32(source.count), buffer.baseAddress, capacity)
+                        guard written >= 0, written <= capacity else { return (written, nil) }
+                        let output = UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(written))
+                        return (written, String(decoding: output, as: UTF8.self))
+                    }
+                    if let string = result.1 { return string }
+                    // ICU failing on valid UTF-8 is not expected; the text is then used as it is.
+                    guard result.0 > capacity else { return text }
+                    capacity = result.0 + 1
+                }
+            }
+        }
+    }
+}
+
+/// A text's confusable skeleton with the way back: which byte of the text each part of the skeleton came from,
+/// so a match found in the skeleton is reported on the text the moderator reads.
+public struct SkeletonText: Sendable {
+    /// The skeleton.
+    public let text: String
+    /// For each scalar of the original text, in order: (its UTF-8 offset in the skeleton, its UTF-8 offset in the text).
+    private let anchors: [(skeleton: Int, original: Int)]
+    private let originalLength: Int
+
+    /// The skeleton of `original`, one scalar at a time (TS #39 maps characters independently).
+    public init(_ original: String) {
+        var text = ""
+        var anchors: [(Int, Int)] = []
+        anchors.reserveCapacity(original.unicodeScalars.count)
+        var offset = 0
+        for scalar in original.unicodeScalars {
+            anchors.append((text.utf8.count, offset))
+            text += ScalarSkeletons.shared.skeleton(of: scalar)
+            offset += String(scalar).utf8.count
+        }
+        self.text = text
+        self.anchors = anchors
+        originalLength = offset
+    }
+
+    /// The range of the original text that produced `range` of the skeleton.
+    public func originalRange(of range: Range<Int>) -> Range<Int> {
+        func original(atOrBefore offset: Int) -> Int {
+            var low = 0
+            var high = anchors.count - 1
+            var found = 0
+            while low <= high {
+                let middle = (low + high) / 2
+                if anchors[middle].skeleton <= offset {
+                    found = anchors[middle].original
+                    low = middle + 1
+                } else {
+                    high = middle - 1
+                }
+            }
+            return found
+        }
+        func original(atOrAfter offset: Int) -> Int {
+            var low = 0
+            var high = anchors.count
+            while low < high {
+                let middle = (low + high) / 2
+                if anchors[middle].skeleton < offset { low = middle + 1 } else { high = middle }
+            }
+            return low < anchors.count ? anchors[low].original : originalLength
+        }
+        guard !anchors.isEmpty else { return 0..<0 }
+        let lower = original(atOrBefore: range.lowerBound)
+        return lower..<max(lower, original(atOrAfter: range.upperBound))
+    }
+}
+
+/// Skeletons of single scalars, computed by ICU once each and kept (texts reuse few characters).
+final class ScalarSkeletons: Sendable {
+    static let shared = ScalarSkeletons()
+    private let ascii: [String]
+    private let others = Mutex<[Unicode.Scalar: String]>([:])
+
+    private init() {
+        ascii = (0..<128).map { TextNormalisation.skeleton(String(Unicode.Scalar(UInt8($0)))) }
+    }
+
+    func skeleton(of scalar: Unicode.Scalar) -> String {
+        if scalar.value < 128 { return ascii[Int(scalar.value)] }
+        if let known = others.withLock({ $0[scalar] }) { return known }
+        let computed = TextNormalisation.skeleton(String(scalar))
+        others.withLock { $0[scalar] = computed }
+        return computed
+    }
+}

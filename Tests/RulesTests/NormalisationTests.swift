@@ -1,0 +1,44 @@
+import PCRE
+import Testing
+@testable import Rules
+
+/// The evasions normalisation and confusable skeletons defeat (RULES-FORMAT.md, "Normalisation").
+@Suite struct NormalisationTests {
+    @Test func fullWidthZeroWidthEntitiesAndWhiteSpaceFoldAway() {
+        #expect(TextNormalisation.normalise("Ｆｒｅｅ ＢＴＣ") == "free btc")
+        #expect(TextNormalisation.normalise("f\u{200B}ree&nbsp;btc", html: true) == "free btc")
+        #expect(TextNormalisation.normalise("<p>FREE</p><p>\u{202E}BTC\u{202C}  now</p>", html: true) == "free btc now")
+        #expect(TextNormalisation.normalise("  free\t\n\u{3000}btc  ") == "free btc")
+        #expect(TextNormalisation.normalise("STRASSE Straße") == "strasse strasse")
+        #expect(TextNormalisation.normalise("ﬁnance ①") == "finance 1")
+    }
+
+    @Test func combiningMarksComposeAndLookAlikesShareASkeleton() {
+        #expect(TextNormalisation.normalise("cafe\u{301}") == "café")
+        // Cyrillic е and с, Greek ο and α: the same skeleton as the Latin letters.
+        #expect(SkeletonText("frее btс").text == SkeletonText("free btc").text)
+        #expect(SkeletonText("gοοgle pαypal").text == SkeletonText("google paypal").text)
+        #expect(SkeletonText("free btc").text != SkeletonText("fred btc").text)
+    }
+
+    @Test func skeletonSpansMapBackToTheText() {
+        let text = "claim frее btс now"
+        let skeleton = SkeletonText(text)
+        let matcher = Matcher()
+        let pattern = try! Pattern(PatternRewriter.mapLiterals("free btc") { ScalarSkeletons.shared.skeleton(of: $0) })
+        let found = try! matcher.matches(of: pattern, in: skeleton.text)
+        #expect(found.count == 1)
+        let range = skeleton.originalRange(of: found[0].range)
+        #expect(String(decoding: Array(text.utf8)[range], as: UTF8.self) == "frее btс")
+    }
+
+    @Test func patternLiteralsAreRewrittenAndSyntaxIsKept() {
+        let upper = { (scalar: Unicode.Scalar) in String(scalar).uppercased() }
+        #expect(PatternRewriter.mapLiterals(#"\bfree\s+(btc|eth)\b"#, upper) == #"\bFREE\s+(BTC|ETH)\b"#)
+        #expect(PatternRewriter.mapLiterals(#"[a-z]{2,4}x{3}\p{L}(?<coin>btc)(?:eth)(?i)a\Qb.c\E"#, upper)
+            == #"[a-z]{2,4}X{3}\p{L}(?<coin>BTC)(?:ETH)(?i)A\Qb.c\E"#)
+        // A literal that becomes several characters is grouped, so its quantifier still applies to all of it.
+        #expect(PatternRewriter.mapLiterals("ß+", { TextNormalisation.nfkcCasefold(String($0)) }) == "(?:ss)+")
+        #expect(PatternRewriter.mapLiterals("a.b", { $0 == "a" ? "." : String($0) }) == #"\..b"#)
+    }
+}
