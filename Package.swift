@@ -125,6 +125,8 @@ let package = Package(
                 "Server",
                 "Federation",
                 "HTTPSignatures",
+                "Rules",
+                "ActivityStreams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -41,9 +41,10 @@ struct RuleParser {
 
     /// Every rule in the file (one mapping, a list of them, or several `---` documents).
     mutating func parse() -> [RuleDefinition] {
-        let documents: [Node]
+        var documents: [Node] = []
         do {
-            documents = try Array(Yams.compose_all(yaml: source))
+            let parser = try Parser(yaml: source)
+            while let document = try parser.nextRoot() { documents.append(document) }
         } catch let error as YamlError {
             diagnostics.append(yamlDiagnostic(error))
             return []
@@ -113,8 +114,10 @@ struct RuleParser {
         var action = RuleAction()
         if let node = values["action"] { action = parseAction(node) } else if !disabled { error(node, "the rule has no 'action'") }
         var tests: [RuleExample] = []
-        if let node = values["tests"] { tests = parseTests(node) }
-        guard diagnostics.count == errorsBefore || !diagnostics[errorsBefore...].contains(where: { $0.severity == .error }) else { return nil }
+        if let node = values["tests"] { tests = parseTests(node, defaultType: appliesTo.first ?? "Create") }
+        // A rule with errors is still returned, so that its patterns are compiled and every problem is reported;
+        // the loader refuses the whole set when there is any error.
+        _ = errorsBefore
         let canonical = (try? Yams.serialize(node: node)) ?? ""
         let version = SHA256.hash(data: Data(canonical.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
         return RuleDefinition(
@@ -347,7 +350,8 @@ struct RuleParser {
 
     // MARK: - Tests
 
-    private mutating func parseTests(_ node: Node) -> [RuleExample] {
+    /// Examples; an inline one without `type` is of the rule's first `applies_to` type.
+    private mutating func parseTests(_ node: Node, defaultType: String) -> [RuleExample] {
         guard case .sequence(let items) = node else {
             error(node, "tests is a list of { match: … } and { no_match: … }")
             return []
@@ -371,6 +375,7 @@ struct RuleParser {
                     }
                     object[fieldName] = Self.json(field)
                 }
+                if object["type"] == nil { object["type"] = .string(defaultType) }
                 examples.append(RuleExample(mustMatch: kind == "match", input: .fields(Subject(plain: object)), location: at(item)))
             } else {
                 error(value, "an example is a mapping of fields or the path of a JSON document")

@@ -128,19 +128,17 @@ public struct RuleSet: Sendable {
             var matched = false
             for value in texts.values(of: field, raw: raw) {
                 for compiled in patterns {
-                    let found = try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16)
-                    if !found.isEmpty {
-                        matched = true
-                        spans += found.map { value.span(field: field, utf8: $0.range) }
-                        continue
-                    }
+                    // The text as normalised, then its skeleton (look-alikes); the moderator sees both kinds of evidence.
+                    var ranges = try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16).map(\.range)
                     if let skeleton = compiled.skeleton, let skeletonText = value.skeleton {
-                        let found = try matcher.matches(of: skeleton, in: skeletonText.text, maximum: 16)
-                        if !found.isEmpty {
-                            matched = true
-                            spans += found.map { value.span(field: field, utf8: skeletonText.originalRange(of: $0.range)) }
+                        for found in try matcher.matches(of: skeleton, in: skeletonText.text, maximum: 16) {
+                            let range = skeletonText.originalRange(of: found.range)
+                            if !ranges.contains(where: { $0.overlaps(range) || $0 == range }) { ranges.append(range) }
                         }
                     }
+                    guard !ranges.isEmpty else { continue }
+                    matched = true
+                    spans += ranges.sorted { $0.lowerBound < $1.lowerBound }.map { value.span(field: field, utf8: $0) }
                 }
             }
             return matched

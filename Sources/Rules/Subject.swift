@@ -13,7 +13,7 @@ public enum FieldValue: Sendable, Equatable {
     case bool(Bool)
 
     /// The texts a pattern or membership condition looks at.
-    var texts: [String] {
+    public var texts: [String] {
         switch self {
         case .text(let text): return [text]
         case .list(let texts): return texts
@@ -119,7 +119,8 @@ public struct Subject: Sendable, Equatable {
         var fields: [String: FieldValue] = ["type": .text(flag.type)]
         let objects = flag.ids("object")
         if let reporter = flag.reference("actor")?.id { fields["report.reporter"] = .text(reporter) }
-        if let comment = flag.text("content") { fields["report.comment"] = .text(comment) }
+        // Mastodon, GoToSocial and Misskey put the comment in `content`; Lemmy in `summary`.
+        if let comment = flag.text("content") ?? flag.text("summary") { fields["report.comment"] = .text(HTMLText.plainText(comment)) }
         fields["report.forwarded"] = .bool(false)
         fields["report.objects"] = .list(objects)
         if let account = objects.first { Self.addAccountID(account, to: &fields) }
@@ -201,7 +202,8 @@ public struct Subject: Sendable, Equatable {
         fields["attachments.descriptions"] = .list(descriptions)
     }
 
-    /// `href`s of `<a>` elements, entities decoded, in order, without duplicates.
+    /// `href`s of `<a>` elements, entities decoded, in order, without duplicates; mention and hashtag links (Mastodon
+    /// and Misskey mark them with a `mention` or `hashtag` class) are not links for rules.
     static func links(in html: String) -> [String] {
         var found: [String] = []
         var rest = html[...]
@@ -209,20 +211,24 @@ public struct Subject: Sendable, Equatable {
             rest = rest[anchor.upperBound...]
             guard let end = rest.firstIndex(of: ">") else { break }
             let attributes = rest[..<end]
-            if let href = attributes.range(of: "href=", options: .caseInsensitive) {
-                var value = attributes[href.upperBound...]
-                let quote = value.first
-                if quote == "\"" || quote == "'" {
-                    value = value.dropFirst()
-                    value = value.prefix { $0 != quote }
-                } else {
-                    value = value.prefix { !$0.isWhitespace }
-                }
-                let link = HTMLText.plainText(String(value))
+            let classes = attribute("class", in: attributes).split(separator: " ")
+            if !classes.contains(where: { $0 == "mention" || $0 == "hashtag" }) {
+                let link = HTMLText.plainText(attribute("href", in: attributes))
                 if !link.isEmpty, !found.contains(link) { found.append(link) }
             }
             rest = rest[end...]
         }
         return found
+    }
+
+    private static func attribute(_ name: String, in attributes: Substring) -> String {
+        guard let start = attributes.range(of: name + "=", options: .caseInsensitive) else { return "" }
+        var value = attributes[start.upperBound...]
+        let quote = value.first
+        if quote == "\"" || quote == "'" {
+            value = value.dropFirst()
+            return String(value.prefix { $0 != quote })
+        }
+        return String(value.prefix { !$0.isWhitespace })
     }
 }

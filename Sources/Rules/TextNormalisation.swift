@@ -126,13 +126,20 @@ final class ScalarSkeletons: Sendable {
     private let others = Mutex<[Unicode.Scalar: String]>([:])
 
     private init() {
-        ascii = (0..<128).map { TextNormalisation.skeleton(String(Unicode.Scalar(UInt8($0)))) }
+        ascii = (0..<128).map { TextNormalisation.nfkcCasefold(TextNormalisation.skeleton(String(Unicode.Scalar(UInt8($0))))) }
     }
 
+    /// The skeleton of a (case-folded) scalar, case-folded again. Text is folded before its skeleton is taken, and
+    /// some lower-case letters have no Latin look-alike where their capitals do (Cyrillic т, Greek β): those take
+    /// their capital's skeleton when it is ASCII.
     func skeleton(of scalar: Unicode.Scalar) -> String {
         if scalar.value < 128 { return ascii[Int(scalar.value)] }
         if let known = others.withLock({ $0[scalar] }) { return known }
-        let computed = TextNormalisation.skeleton(String(scalar))
+        var computed = TextNormalisation.nfkcCasefold(TextNormalisation.skeleton(String(scalar)))
+        if !computed.unicodeScalars.allSatisfy(\.isASCII) {
+            let capital = TextNormalisation.nfkcCasefold(TextNormalisation.skeleton(String(scalar).uppercased()))
+            if !capital.isEmpty, capital.unicodeScalars.allSatisfy(\.isASCII) { computed = capital }
+        }
         others.withLock { $0[scalar] = computed }
         return computed
     }

@@ -8,6 +8,7 @@ import Testing
         [], ["serve"], ["admin"], ["admin", "migrate"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
         ["accounts", "post"], ["accounts", "followers"], ["accounts", "approve"], ["accounts", "reject"],
         ["deliveries"], ["deliveries", "list"], ["deliveries", "retry"],
+        ["rules"], ["rules", "check"], ["rules", "test"], ["rules", "explain"], ["rules", "eval"],
         ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
         ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["version"],
     ]
@@ -27,7 +28,7 @@ import Testing
         let directory = try TemporaryDirectory("help")
         defer { directory.remove() }
         let result = try PalisadeCLI.run(["--help"], in: directory.url)
-        for command in ["serve", "admin", "accounts", "deliveries", "signatures", "bench", "version"] {
+        for command in ["serve", "admin", "accounts", "deliveries", "rules", "signatures", "bench", "version"] {
             #expect(result.stdout.contains("\n  \(command) "), "\(command) missing from --help")
         }
     }

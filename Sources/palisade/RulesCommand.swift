@@ -1,0 +1,184 @@
+import ActivityStreams
+import ArgumentParser
+import Foundation
+import Rules
+import Server
+
+/// `palisade rules …`
+struct RulesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Policy authoring: check, test, explain and batch-evaluate rule files (RULES-FORMAT.md).",
+        subcommands: [RulesCheckCommand.self, RulesTestCommand.self, RulesExplainCommand.self, RulesEvalCommand.self]
+    )
+
+    /// The rules directory: the argument, else the configuration's `rules_dir`.
+    static func directory(_ given: String?, _ options: ConfigOption) throws -> String {
+        if let given { return given }
+        return try options.load().configuration.rulesDirectory
+    }
+
+    /// Loads the set, printing diagnostics to standard error; exits 1 on errors.
+    static func loadOrExit(_ directory: String, overlay: String?) throws -> RuleSet {
+        let load = RuleSetLoader.load(directory: directory, overlay: overlay)
+        if !load.diagnostics.isEmpty { FileHandle.standardError.write(Data((load.renderedDiagnostics() + "\n").utf8)) }
+        guard let ruleSet = load.ruleSet else {
+            FileHandle.standardError.write(Data("error: the rules in \(directory) do not compile (see above)\n".utf8))
+            throw ExitCode(1)
+        }
+        return ruleSet
+    }
+}
+
+/// `palisade rules check [DIR] [--overlay DIR]`
+struct RulesCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse, validate and compile every rule and run its tests; print every problem as file:line:col. Exit 1 on any error.")
+
+    @Argument(help: "The rules directory (default: rules_dir from the configuration, ./rules).")
+    var directory: String?
+
+    @Option(help: "A tenant overlay directory: adds rules, replaces global ones with the same id, disables them.")
+    var overlay: String?
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let root = try RulesCommand.directory(directory, options)
+        let load = RuleSetLoader.load(directory: root, overlay: overlay)
+        var errors = load.diagnostics.filter { $0.severity == .error }.count
+        let warnings = load.diagnostics.count - errors
+        var output = load.diagnostics.isEmpty ? "" : load.renderedDiagnostics() + "\n\n"
+        var rules = 0
+        if let ruleSet = load.ruleSet {
+            rules = ruleSet.rules.count
+            for failure in RuleTestRunner.run(ruleSet, baseDirectories: [".", (root as NSString).deletingLastPathComponent], now: Date()) where !failure.passed {
+                let diagnostic = Diagnostic(.error, at: failure.location, "test of '\(failure.rule)' failed: \(failure.reason)")
+                output += diagnostic.rendered(source: load.sources[failure.location.file]) + "\n\n"
+                errors += 1
+            }
+        }
+        output += "\(rules) rules, \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+        print(output, terminator: "")
+        if errors > 0 { throw ExitCode(1) }
+    }
+}
+
+/// `palisade rules test [DIR] [--overlay DIR]`
+struct RulesTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test", abstract: "Run every rule's match / no_match examples; print each failure and 'N passed, M failed'.")
+
+    @Argument(help: "The rules directory (default: rules_dir from the configuration, ./rules).")
+    var directory: String?
+
+    @Option(help: "A tenant overlay directory.")
+    var overlay: String?
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let root = try RulesCommand.directory(directory, options)
+        let ruleSet = try RulesCommand.loadOrExit(root, overlay: overlay)
+        let results = RuleTestRunner.run(ruleSet, baseDirectories: [".", (root as NSString).deletingLastPathComponent], now: Date())
+        let failed = results.filter { !$0.passed }
+        for failure in failed {
+            print("FAIL \(failure.rule) \(failure.location.file):\(failure.location.line):\(failure.location.column): \(failure.reason)")
+        }
+        print("\(results.count - failed.count) passed, \(failed.count) failed")
+        if !failed.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// `palisade rules explain [--rules DIR] [--json] FILE`
+struct RulesExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Evaluate one activity, actor or report document (or a {field: value} object) and show the fields, hits, spans and errors.")
+
+    @Option(help: "The rules directory (default: rules_dir from the configuration, ./rules).")
+    var rules: String?
+
+    @Option(help: "A tenant overlay directory.")
+    var overlay: String?
+
+    @Flag(help: "Print one JSON object: {subject, hits, errors}.")
+    var json = false
+
+    @Argument(help: "The JSON document ('-' for standard input).")
+    var file: String
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let ruleSet = try RulesCommand.loadOrExit(try RulesCommand.directory(rules, options), overlay: overlay)
+        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        guard let data else { throw ValidationError("cannot read \(file)") }
+        let read = RuleTestRunner.subject(fromJSON: data, now: Date())
+        guard let subject = read.subject else {
+            FileHandle.standardError.write(Data("error: \(file): \(read.problem ?? "unreadable")\n".utf8))
+            throw ExitCode(1)
+        }
+        let evaluation = ruleSet.evaluate(subject)
+        if json {
+            print(String(decoding: RuleReport.json(subject: subject, evaluation: evaluation).serialized(), as: UTF8.self))
+            return
+        }
+        print("subject (\(subject.kind.rawValue), applies as \(subject.appliesToType)); rule set \(ruleSet.version)")
+        for name in subject.fields.keys.sorted() {
+            let shown = subject.fields[name]!.texts.joined(separator: " | ")
+            print("  \(name): \(shown.count > 200 ? String(shown.prefix(200)) + "…" : shown)")
+        }
+        if evaluation.hits.isEmpty { print("no rule matched") }
+        for hit in evaluation.hits {
+            var line = "HIT \(hit.rule) (version \(hit.version)) queue \(hit.queue ?? "-") priority \(hit.priority) score \(hit.score)"
+            if !hit.tags.isEmpty { line += " tags \(hit.tags.joined(separator: ","))" }
+            if let decision = hit.decision { line += " decide \(decision.rawValue)\(hit.confirm ? " (to confirm)" : "")" }
+            print(line)
+            for span in hit.spans { print("  \(span.field)[\(span.start)..<\(span.end)]: \"\(span.text)\"") }
+        }
+        for error in evaluation.errors { print("ERROR \(error.rule): \(error.message)") }
+    }
+}
+
+/// `palisade rules eval [--rules DIR]`
+struct RulesEvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Batch evaluation: one JSON subject per line on standard input, one {\"line\", \"hits\", \"errors\"} per line out, in order.")
+
+    @Option(help: "The rules directory (default: rules_dir from the configuration, ./rules).")
+    var rules: String?
+
+    @Option(help: "A tenant overlay directory.")
+    var overlay: String?
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let ruleSet = try RulesCommand.loadOrExit(try RulesCommand.directory(rules, options), overlay: overlay)
+        let now = Date()
+        var number = 0
+        while let line = readLine(strippingNewline: true) {
+            number += 1
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            let read = RuleTestRunner.subject(fromJSON: Data(line.utf8), now: now)
+            let output: JSONValue
+            if let subject = read.subject {
+                let evaluation = ruleSet.evaluate(subject)
+                output = .object([
+                    "line": .number(Double(number)),
+                    "hits": .array(evaluation.hits.map { .string($0.rule) }),
+                    "errors": .array(evaluation.errors.map { .object(["rule": .string($0.rule), "message": .string($0.message)]) }),
+                ])
+            } else {
+                output = .object([
+                    "line": .number(Double(number)), "hits": .array([]),
+                    "errors": .array([.object(["rule": .null, "message": .string(read.problem ?? "unreadable")])]),
+                ])
+            }
+            print(String(decoding: output.serialized(), as: UTF8.self))
+        }
+    }
+}

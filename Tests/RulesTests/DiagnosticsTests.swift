@@ -1,0 +1,92 @@
+import ActivityStreams
+import Foundation
+import PalisadeTesting
+import Rules
+import Testing
+
+/// Every problem in a rule set at once, compiler style, golden-tested (STYLE.md, habit 5).
+@Suite struct DiagnosticsTests {
+    /// Writes `files` (path → text) under a temporary `rules/` (and `overlay/`) and loads it.
+    func load(_ files: [String: String], overlay: [String: String]? = nil) throws -> (RuleSetLoad, TemporaryDirectory) {
+        let directory = try TemporaryDirectory("rules-diagnostics")
+        for (path, text) in files { _ = try directory.write("rules/" + path, text) }
+        for (path, text) in overlay ?? [:] { _ = try directory.write("overlay/" + path, text) }
+        let root = directory.url.path
+        return (RuleSetLoader.load(directory: root + "/rules", overlay: overlay == nil ? nil : root + "/overlay"), directory)
+    }
+
+    @Test func everyProblemIsReportedWithItsPositionSourceLineAndCaret() throws {
+        let (load, directory) = try load([
+            "spam/giveaway.yml": """
+                id: spam.giveaway
+                title: Giveaway
+                applies_to: [Create, Upadte]
+                when:
+                  all:
+                    - content: '\\b(free|giveaway\\b'
+                    - contnet: free
+                    - links.count: { gte: many }
+                    - content: { matches_any: $coins }
+                    - content: { word: free, lt: 3 }
+                action:
+                  queue: spam
+                  priority: 800
+                  decide: ban
+                tests:
+                  - match: { content: free }
+
+                """,
+            "spam/second.yml": """
+                - id: spam.giveaway
+                  title: Same id again
+                  when: { content: free }
+                  action: { queue: spam }
+                  tests: [{ match: { content: free } }]
+                - id: Bad_Id
+                  title: x
+                  when: { content: '(?<n>a)(?<n>b)' }
+                  action: { queue: spam, tags: notalist }
+                  extra: 1
+                """,
+            "broken.yml": "id: a\ntitle: [unclosed\n",
+            "lists/unused.txt": "foo\n",
+        ])
+        defer { directory.remove() }
+        #expect(load.ruleSet == nil)
+        #expect(load.hasErrors)
+        // Paths as `palisade rules check rules` run in that directory prints them.
+        let rendered = load.renderedDiagnostics().replacingOccurrences(of: directory.url.path + "/", with: "")
+        try Golden.expect(rendered + "\n", matches: "RulesTests/Golden/broken-rules.txt")
+    }
+
+    @Test func aCleanSetCompilesWithWarningsForUntestedRulesAndUnusedLists() throws {
+        let (load, directory) = try load([
+            "a.yml": "id: a.untested\ntitle: A\nwhen: { content: free }\naction: { queue: spam }\n",
+            "lists/spare.txt": "x\n",
+        ])
+        defer { directory.remove() }
+        #expect(load.ruleSet?.rules.map(\.definition.id) == ["a.untested"])
+        #expect(load.diagnostics.map(\.severity) == [.warning, .warning])
+        #expect(load.diagnostics.map(\.message) == [
+            "rule 'a.untested' has no tests: add a match and a no_match example", "term list 'spare' is not used by any rule",
+        ])
+    }
+
+    @Test func anOverlayAddsReplacesAndDisablesGlobalRules() throws {
+        let rule = { (id: String, word: String) in
+            "id: \(id)\ntitle: \(id)\nwhen: { content: \(word) }\naction: { queue: spam }\ntests: [{ match: { content: \(word) } }]\n"
+        }
+        let (load, directory) = try load(
+            ["a.yml": rule("global.kept", "alpha"), "b.yml": rule("global.replaced", "beta"), "c.yml": rule("global.off", "gamma")],
+            overlay: [
+                "x.yml": rule("global.replaced", "delta"), "y.yml": "id: global.off\ntitle: off\ndisabled: true\n",
+                "z.yml": rule("tenant.extra", "epsilon"),
+            ])
+        defer { directory.remove() }
+        let set = try #require(load.ruleSet, "\(load.renderedDiagnostics())")
+        #expect(set.rules.map(\.definition.id) == ["global.kept", "global.replaced", "tenant.extra"])
+        let hits = set.evaluate(Subject(plain: ["content": .string("alpha beta gamma delta epsilon")])).hits.map(\.rule)
+        #expect(hits == ["global.kept", "global.replaced", "tenant.extra"])
+        #expect(set.evaluate(Subject(plain: ["content": .string("beta gamma")])).hits.isEmpty, "replaced and disabled rules no longer match")
+    }
+}
