@@ -99,6 +99,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "ActivityStreams",
+                "Rules",
                 "HTTPSignatures",
                 "Federation",
                 "Store",

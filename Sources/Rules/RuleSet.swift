@@ -211,3 +211,27 @@ final class SubjectTexts {
         }
     }
 }
+
+/// What changed between two rule sets, by rule id and version (for the reload log and the admin API).
+public struct RuleSetChanges: Sendable, Equatable {
+    /// Ids only in the new set.
+    public let added: [String]
+    /// Ids only in the old set.
+    public let removed: [String]
+    /// Ids in both whose version differs.
+    public let changed: [String]
+
+    /// The changes from `old` to `new`.
+    public init(from old: RuleSet, to new: RuleSet) {
+        let before = Dictionary(old.rules.map { ($0.definition.id, $0.definition.version) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(new.rules.map { ($0.definition.id, $0.definition.version) }, uniquingKeysWith: { first, _ in first })
+        added = after.keys.filter { before[$0] == nil }.sorted()
+        removed = before.keys.filter { after[$0] == nil }.sorted()
+        changed = after.keys.filter { before[$0] != nil && before[$0] != after[$0] }.sorted()
+    }
+}
+
+extension RuleSet {
+    /// A set with no rules.
+    public static let empty = RuleSet(rules: [], version: "empty")
+}

@@ -25,13 +25,16 @@ public struct ApplicationDependencies: Sendable {
     public var deliveryClient: DeliveryClient
     /// The wall clock (fixed in tests).
     public var now: @Sendable () -> Date
+    /// The rule set in use, reloaded on SIGHUP and by the admin API.
+    public var rules: ActiveRules
 
     /// Collects the dependencies.
     public init(
         configuration: PalisadeConfiguration, store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger,
         serviceActor: ServiceActor, remoteKeys: RemoteKeyDirectory, deliveryClient: DeliveryClient,
-        now: @escaping @Sendable () -> Date = SystemClock.now
+        now: @escaping @Sendable () -> Date = SystemClock.now, rules: ActiveRules? = nil
     ) {
+        self.rules = rules ?? ActiveRules(directory: configuration.rulesDirectory, logger: logger)
         self.deliveryClient = deliveryClient
         self.configuration = configuration
         self.store = store
@@ -63,6 +66,7 @@ public func buildRouter(
     let accounts = HostedAccounts(accounts: store, keys: store, followers: store, baseURL: baseURL, now: dependencies.now)
     DiscoveryController(serviceActor: dependencies.serviceActor, accounts: accounts, posts: store).addRoutes(to: router)
     UsersController(accounts: accounts, posts: store, followers: store, baseURL: baseURL).addRoutes(to: router)
+    AdminRulesController(rules: dependencies.rules, token: configuration.admin.token).addRoutes(to: router)
     AdminAccountsController(
         outbox: Outbox(baseURL: baseURL, accounts: store, posts: store, followers: store, now: dependencies.now),
         deliveries: store, token: configuration.admin.token
@@ -96,6 +100,7 @@ public func buildApplication(
         services: [
             InboxWorker(processor: inboxProcessor(dependencies), logger: logger),
             DeliveryService(worker: deliveryWorker(dependencies)),
+            RulesReloadService(rules: dependencies.rules),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? listen.port

@@ -55,6 +55,8 @@ public struct PalisadeServer: Service {
                 signer: MessageSigner(key: try SigningKey(key.key.keyPair), keyID: serviceActor.keyID),
                 settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)),
                 now: now)
+            let rules = ActiveRules(directory: configuration.rulesDirectory, logger: logger)
+            await rules.reload(reason: "start")
             let app = buildApplication(
                 ApplicationDependencies(
                     configuration: configuration, store: store, registry: registry, logger: logger,
@@ -62,7 +64,7 @@ public struct PalisadeServer: Service {
                     deliveryClient: DeliveryClient(
                         client: client, addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses),
                         userAgent: "Palisade/\(PalisadeVersion.current) (+\(configuration.effectiveBaseURL.absoluteString))"),
-                    now: now),
+                    now: now, rules: rules),
                 extraRoutes: extraRoutes,
                 onListening: onListening
             )

@@ -12,7 +12,7 @@ struct AdminAccountsController {
 
     func addRoutes(to router: Router<PalisadeRequestContext>) {
         router.post("/api/v1/admin/accounts/:name/statuses") { request, context in
-            try authorize(request)
+            try BearerToken.requireAdmin(request, token: token)
             let body = try await request.body.collect(upTo: 65_536)
             guard let document = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)),
                 let text = document.objectValue?["text"]?.stringValue
@@ -35,15 +35,6 @@ struct AdminAccountsController {
             return try JSONResponse.json(
                 .object(["id": .string(post.id), "activity_id": .string(post.activityID), "deliveries": .number(Double(queued))]),
                 contentType: "application/json; charset=utf-8", status: .created)
-        }
-    }
-
-    private func authorize(_ request: Request) throws {
-        guard let token else { throw APIError.notFound("the admin API is off: set admin.token to enable it") }
-        guard BearerToken(value: token).isPresented(in: request.headers[.authorization]) else {
-            throw APIError(
-                .unauthorized, code: "unauthenticated", message: "the admin API needs 'Authorization: Bearer <admin.token>'",
-                headers: [.wwwAuthenticate: "Bearer realm=\"admin\""])
         }
     }
 }
