@@ -121,12 +121,20 @@ public struct SkeletonText: Sendable {
 
 /// Skeletons of single scalars, computed by ICU once each and kept (texts reuse few characters).
 final class ScalarSkeletons: Sendable {
+    /// A skeleton (decomposed, as ICU returns it) without its combining marks, case-folded. Combining marks carry no
+    /// shape of their own in a skeleton: accents, strike-throughs and "zalgo" floods added to dodge a word (f̶r̶e̶e̶,
+    /// fŕéé) drop out; the pattern on the normalised text still sees them.
+    static func folded(_ skeleton: String) -> String {
+        let unmarked = String(String.UnicodeScalarView(skeleton.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }))
+        return TextNormalisation.nfkcCasefold(unmarked)
+    }
+
     static let shared = ScalarSkeletons()
     private let ascii: [String]
     private let others = Mutex<[Unicode.Scalar: String]>([:])
 
     private init() {
-        ascii = (0..<128).map { TextNormalisation.nfkcCasefold(TextNormalisation.skeleton(String(Unicode.Scalar(UInt8($0))))) }
+        ascii = (0..<128).map { Self.folded(TextNormalisation.skeleton(String(Unicode.Scalar(UInt8($0))))) }
     }
 
     /// The skeleton of a (case-folded) scalar, case-folded again. Text is folded before its skeleton is taken, and
@@ -135,9 +143,9 @@ final class ScalarSkeletons: Sendable {
     func skeleton(of scalar: Unicode.Scalar) -> String {
         if scalar.value < 128 { return ascii[Int(scalar.value)] }
         if let known = others.withLock({ $0[scalar] }) { return known }
-        var computed = TextNormalisation.nfkcCasefold(TextNormalisation.skeleton(String(scalar)))
+        var computed = Self.folded(TextNormalisation.skeleton(String(scalar)))
         if !computed.unicodeScalars.allSatisfy(\.isASCII) {
-            let capital = TextNormalisation.nfkcCasefold(TextNormalisation.skeleton(String(scalar).uppercased()))
+            let capital = Self.folded(TextNormalisation.skeleton(String(scalar).uppercased()))
             if !capital.isEmpty, capital.unicodeScalars.allSatisfy(\.isASCII) { computed = capital }
         }
         others.withLock { $0[scalar] = computed }

@@ -131,6 +131,20 @@ import Testing
         #expect(evaluation.errors.first?.message.contains("limit") == true)
     }
 
+    /// The evasions RULES-FORMAT.md names, each against one plain rule: full-width, Cyrillic and Greek look-alikes,
+    /// zero-width joiners, HTML entity tricks, combining marks, bidi controls.
+    @Test(arguments: [
+        "Ｆｒｅｅ ＢＴＣ", "frее btс", "frεe btc", "f\u{200D}r\u{200B}e\u{2060}e b\u{FEFF}tc", "<p>free&nbsp;b&#116;c</p>",
+        "fr&#x65;e b&#x74;c", "f\u{336}r\u{336}e\u{336}e\u{336} btc", "\u{202E}free btc\u{202C}", "FREE\n\n   BTC",
+    ])
+    func evasionsOfAPlainRuleAreCaught(text: String) throws {
+        let set = try ruleSet([rule("e.free-btc", when: #"content: '\bfree btc\b'"#)])
+        let subject = Subject(activity: try ActivityStreamsDocument.decode(Data(
+            #"{"type": "Note", "id": "https://x.example/1", "content": \#(String(decoding: try JSONEncoder().encode(text), as: UTF8.self))}"#.utf8)),
+            now: Date())
+        #expect(set.evaluate(subject).hits.map(\.rule) == ["e.free-btc"], "\(text)")
+    }
+
     @Test func rulesWrittenInCyrillicStillMatchCyrillic() throws {
         let set = try ruleSet([rule("ru.scam", when: "content: 'бесплатно'")])
         #expect(hits(set, ["content": "БЕСПЛАТНО!"]) == ["ru.scam"])

@@ -21,6 +21,13 @@ import Testing
         #expect(SkeletonText("free btc").text != SkeletonText("fred btc").text)
     }
 
+    @Test func combiningMarkFloodsAndAccentsDropOutOfTheSkeleton() {
+        let free = SkeletonText("free").text
+        #expect(SkeletonText(TextNormalisation.normalise("f\u{336}r\u{336}e\u{336}e\u{336}")).text == free)
+        #expect(SkeletonText(TextNormalisation.normalise("fŕéé")).text == free)
+        #expect(SkeletonText(TextNormalisation.normalise("f\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}r\u{307}\u{308}ee")).text == free)
+    }
+
     @Test func skeletonSpansMapBackToTheText() {
         let text = "claim frее btс now"
         let skeleton = SkeletonText(text)
