@@ -2,7 +2,7 @@
 
 SWIFT ?= swift
 # Debian packages the build links against; scripts/install-system-packages installs the missing ones.
-SYSTEM_PACKAGES := libsqlite3-dev libpcre2-dev libicu-dev pkg-config sqlite3
+SYSTEM_PACKAGES := libsqlite3-dev libpcre2-dev libicu-dev libvectorscan-dev pkg-config sqlite3
 
 # The Python peers the interoperability tests run against, pinned in their requirements file.
 VENV := .venv
@@ -53,6 +53,7 @@ bench: release
 	.build/release/palisade bench signatures
 	.build/release/palisade bench inbox
 	.build/release/palisade bench delivery
+	.build/release/palisade bench rules
 
 clean:
 	rm -rf .build $(VENV) $(BOVINE_VENV)

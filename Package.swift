@@ -55,6 +55,8 @@ let package = Package(
             dependencies: ["CPCRE2"],
             swiftSettings: swiftSettings
         ),
+        // Vectorscan (libhs) as a system library: the rule set's literal prefilter.
+        .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
         // ICU's NFKC_Casefold and confusable skeletons (uspoof) behind plain C functions: ICU renames its symbols per
         // version with macros Swift cannot import.
         .target(
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "Rules",
             dependencies: [
-                "PCRE", "CICU", "ActivityStreams",
+                "PCRE", "CICU", "CVectorscan", "ActivityStreams",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

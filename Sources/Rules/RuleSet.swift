@@ -52,15 +52,43 @@ public struct Evaluation: Sendable, Equatable {
     public let errors: [RuleFailure]
 }
 
-/// A compiled pattern condition: the pattern for the normalised (or raw) text, and its skeleton twin.
+/// A compiled pattern condition: the pattern for the normalised (or raw) text, and its skeleton twin, with the
+/// literals each needs (`RequiredLiterals`) and, once the set is built, their prefilter ids.
 struct CompiledPattern: Sendable {
     let source: PatternSource
     let pattern: Pattern
     let skeleton: Pattern?
+    /// Required literals of `pattern` and of `skeleton`; nil for either means the pattern always runs.
+    var factors: (text: Set<String>, skeleton: Set<String>)?
+    /// Their ids in the set's prefilter.
+    var literalIDs: (text: [Int], skeleton: [Int])?
 }
 
 /// A condition with its patterns compiled.
 indirect enum CompiledCondition: Sendable {
+    /// The same condition with prefilter ids given to every pattern that has required literals.
+    func assigningLiteralIDs(_ ids: inout [String: Int]) -> CompiledCondition {
+        func id(_ literal: String) -> Int {
+            if let known = ids[literal] { return known }
+            ids[literal] = ids.count
+            return ids.count - 1
+        }
+        switch self {
+        case .all(let children): return .all(children.map { $0.assigningLiteralIDs(&ids) })
+        case .any(let children): return .any(children.map { $0.assigningLiteralIDs(&ids) })
+        case .none(let children): return .none(children.map { $0.assigningLiteralIDs(&ids) })
+        case .patterns(let field, let patterns, let raw):
+            return .patterns(field: field, patterns.map { compiled in
+                var compiled = compiled
+                if let factors = compiled.factors {
+                    compiled.literalIDs = (factors.text.sorted().map(id), factors.skeleton.sorted().map(id))
+                }
+                return compiled
+            }, raw: raw)
+        default: return self
+        }
+    }
+
     case all([CompiledCondition])
     case any([CompiledCondition])
     case none([CompiledCondition])
@@ -74,7 +102,7 @@ indirect enum CompiledCondition: Sendable {
 public struct CompiledRule: Sendable {
     /// The rule as written.
     public let definition: RuleDefinition
-    let condition: CompiledCondition
+    var condition: CompiledCondition
 }
 
 /// An immutable, versioned set of compiled rules. Evaluation is pure apart from the `Matcher` it is given.
@@ -84,19 +112,90 @@ public struct RuleSet: Sendable {
     /// A hash of every file the set was built from.
     public let version: String
 
-    /// A set of these rules (sorted by id).
+    /// The literal prefilter over every pattern's required literals (nil: no pattern has any).
+    let prefilter: LiteralPrefilter?
+    /// For each field, which rules a found literal makes candidates (text literals, skeleton literals).
+    private let candidatesByLiteral: [String: (text: [Int: [Int]], skeleton: [Int: [Int]])]
+    /// Rules the prefilter cannot rule out (no required pattern with literals): always evaluated.
+    private let alwaysEvaluated: [Int]
+
+    /// A set of these rules (sorted by id), with its prefilter.
     public init(rules: [CompiledRule], version: String) {
-        self.rules = rules.sorted { $0.definition.id < $1.definition.id }
+        var ids: [String: Int] = [:]
+        self.rules = rules.sorted { $0.definition.id < $1.definition.id }.map { rule in
+            var rule = rule
+            rule.condition = rule.condition.assigningLiteralIDs(&ids)
+            return rule
+        }
         self.version = version
+        var literals = [String](repeating: "", count: ids.count)
+        for (literal, id) in ids { literals[id] = literal }
+        prefilter = LiteralPrefilter(literals: literals)
+        var index: [String: (text: [Int: [Int]], skeleton: [Int: [Int]])] = [:]
+        var always: [Int] = []
+        for (position, rule) in self.rules.enumerated() {
+            guard let required = Self.requiredLiterals(rule.condition) else {
+                always.append(position)
+                continue
+            }
+            var entry = index[required.field] ?? ([:], [:])
+            for id in required.text { entry.text[id, default: []].append(position) }
+            for id in required.skeleton { entry.skeleton[id, default: []].append(position) }
+            index[required.field] = entry
+        }
+        candidatesByLiteral = index
+        alwaysEvaluated = always
+    }
+
+    /// A pattern condition every match of `condition` needs (the root, or one under `all`), when all its patterns
+    /// have required literals: the rule cannot hit unless one of them occurs.
+    private static func requiredLiterals(_ condition: CompiledCondition) -> (field: String, text: [Int], skeleton: [Int])? {
+        switch condition {
+        case .patterns(let field, let patterns, let raw):
+            guard !raw, !patterns.isEmpty, patterns.allSatisfy({ $0.literalIDs != nil }) else { return nil }
+            return (field, patterns.flatMap { $0.literalIDs!.text }, patterns.flatMap { $0.literalIDs!.skeleton })
+        case .all(let children):
+            return children.lazy.compactMap { requiredLiterals($0) }.first
+        default:
+            return nil
+        }
+    }
+
+    /// The rules that may hit: those the prefilter cannot rule out, and those whose required literals occur.
+    private func candidates(_ texts: SubjectTexts) -> [Bool] {
+        var marked = [Bool](repeating: false, count: rules.count)
+        for position in alwaysEvaluated { marked[position] = true }
+        for (field, index) in candidatesByLiteral {
+            for value in texts.values(of: field, raw: false) {
+                guard let found = value.literalsFound() else { return [Bool](repeating: true, count: rules.count) }
+                for id in found.textIDs { for position in index.text[id] ?? [] { marked[position] = true } }
+                for id in found.skeletonIDs { for position in index.skeleton[id] ?? [] { marked[position] = true } }
+            }
+        }
+        return marked
     }
 
     /// Every enabled rule that applies to the subject's type, evaluated in id order. A rule that fails (a match or
     /// depth limit) is reported in `errors` and does not stop the others.
     public func evaluate(_ subject: Subject, matcher: Matcher = Matcher()) -> Evaluation {
-        let texts = SubjectTexts(subject)
+        evaluate(subject, matcher: matcher, prefilter: true)
+    }
+
+    /// The naive loop: every applicable rule's patterns run one after another, no prefilter. The same hits as
+    /// `evaluate`, by construction and as `palisade bench rules` checks; kept as the benchmark's baseline.
+    public func evaluateNaively(_ subject: Subject, matcher: Matcher = Matcher()) -> Evaluation {
+        evaluate(subject, matcher: matcher, prefilter: false)
+    }
+
+    private func evaluate(_ subject: Subject, matcher: Matcher, prefilter usePrefilter: Bool) -> Evaluation {
+        let texts = SubjectTexts(subject, prefilter: usePrefilter ? prefilter : nil)
         var hits: [RuleHit] = []
         var errors: [RuleFailure] = []
-        for rule in rules where !rule.definition.disabled && rule.definition.appliesTo.contains(subject.appliesToType) {
+        let appliesTo = subject.appliesToType
+        let candidates = usePrefilter && prefilter != nil ? candidates(texts) : nil
+        for position in rules.indices where candidates?[position] ?? true {
+            let rule = rules[position]
+            guard !rule.definition.disabled, rule.definition.appliesTo.contains(appliesTo) else { continue }
             do {
                 var spans: [MatchSpan] = []
                 if try Self.holds(rule.condition, texts, matcher, &spans) {
@@ -128,6 +227,11 @@ public struct RuleSet: Sendable {
             var matched = false
             for value in texts.values(of: field, raw: raw) {
                 for compiled in patterns {
+                    // A pattern whose required literals are in neither text cannot match: it does not run.
+                    if let ids = compiled.literalIDs, let found = value.literalsFound(), !ids.text.contains(where: { found.text[$0] }),
+                        !ids.skeleton.contains(where: { found.skeleton[$0] }) {
+                        continue
+                    }
                     // The text as normalised, then its skeleton (look-alikes); the moderator sees both kinds of evidence.
                     var ranges = try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16).map(\.range)
                     if let skeleton = compiled.skeleton, let skeletonText = value.skeleton {
@@ -159,14 +263,38 @@ final class SubjectTexts {
     final class Value {
         let text: String
         private let makeSkeleton: Bool
-        private lazy var skeletonText: SkeletonText? = makeSkeleton ? SkeletonText(text) : nil
+        private let prefilter: LiteralPrefilter?
+        private var skeletonText: SkeletonText??
+        private var literals: (text: [Bool], skeleton: [Bool], textIDs: [Int], skeletonIDs: [Int])?
 
-        init(_ text: String, skeleton: Bool) {
+        init(_ text: String, skeleton: Bool, prefilter: LiteralPrefilter?) {
             self.text = text
             makeSkeleton = skeleton
+            self.prefilter = prefilter
         }
 
-        var skeleton: SkeletonText? { skeletonText }
+        var skeleton: SkeletonText? {
+            if let known = skeletonText { return known }
+            let made = makeSkeleton ? SkeletonText(text) : nil
+            skeletonText = .some(made)
+            return made
+        }
+
+        /// Which prefilter literals occur in the text and in its skeleton, as flags by id and as lists (nil without a
+        /// prefilter).
+        func literalsFound() -> (text: [Bool], skeleton: [Bool], textIDs: [Int], skeletonIDs: [Int])? {
+            guard let prefilter else { return nil }
+            if let literals { return literals }
+            let inText = prefilter.scan(text)
+            let inSkeleton = skeleton.map { prefilter.scan($0.text) } ?? []
+            var textFlags = [Bool](repeating: false, count: prefilter.count)
+            var skeletonFlags = textFlags
+            for id in inText { textFlags[id] = true }
+            for id in inSkeleton { skeletonFlags[id] = true }
+            let found = (textFlags, skeletonFlags, inText, inSkeleton)
+            literals = found
+            return found
+        }
 
         func span(field: String, utf8 range: Range<Int>) -> MatchSpan {
             let bytes = Array(text.utf8)
@@ -179,11 +307,13 @@ final class SubjectTexts {
     }
 
     let subject: Subject
+    private let prefilter: LiteralPrefilter?
     private var normalised: [String: [Value]] = [:]
     private var raw: [String: [Value]] = [:]
 
-    init(_ subject: Subject) {
+    init(_ subject: Subject, prefilter: LiteralPrefilter?) {
         self.subject = subject
+        self.prefilter = prefilter
     }
 
     /// The texts a pattern condition reads: normalised, or as received (`raw`: the `.raw` twin of an HTML field).
@@ -191,12 +321,12 @@ final class SubjectTexts {
         if isRaw {
             if let known = raw[field] { return known }
             let value = subject[field + ".raw"] ?? subject[field]
-            let values = (value?.texts ?? []).map { Value($0, skeleton: false) }
+            let values = (value?.texts ?? []).map { Value($0, skeleton: false, prefilter: nil) }
             raw[field] = values
             return values
         }
         if let known = normalised[field] { return known }
-        let values = (subject[field]?.texts ?? []).map { Value(TextNormalisation.normalise($0), skeleton: true) }
+        let values = (subject[field]?.texts ?? []).map { Value(TextNormalisation.normalise($0), skeleton: true, prefilter: prefilter) }
         normalised[field] = values
         return values
     }

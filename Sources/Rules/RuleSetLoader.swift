@@ -203,9 +203,15 @@ struct RuleCompiler {
                     .warning, at: source.location,
                     "this pattern has capital letters and case_sensitive: true, but \(field) is case-folded before matching: it can never match them (add raw: true)"))
             }
-            return CompiledPattern(
+            var compiled = CompiledPattern(
                 source: source, pattern: try Pattern(bounded(folded), options: options),
                 skeleton: try Pattern(bounded(skeleton), options: options))
+            // Case-sensitive patterns search folded text with unfolded literals: they always run.
+            if !caseSensitive, !multiline, let text = RequiredLiterals.factor(of: bounded(folded)),
+                let skeletonFactor = RequiredLiterals.factor(of: bounded(skeleton)) {
+                compiled.factors = (text, skeletonFactor)
+            }
+            return compiled
         } catch {
             diagnostics.append(Diagnostic(.error, at: source.location, "the normalised form of this pattern does not compile: \(error.description)"))
             return nil
