@@ -9,7 +9,7 @@ enum RequiredLiterals {
     /// The best factor of `pattern` (the one whose shortest string is longest), or nil when it has none.
     static func factor(of pattern: String) -> Set<String>? {
         var parser = Parser(scalars: Array(pattern.unicodeScalars))
-        let best = parser.parseAlternation()
+        let best = parser.parseAlternation().factor
         guard parser.index == parser.scalars.count, !parser.unsupported, let best, best.allSatisfy({ $0.utf8.count >= minimumBytes }) else {
             return nil
         }
@@ -26,27 +26,34 @@ enum RequiredLiterals {
             self.scalars = scalars
         }
 
-        /// `branch | branch | …` up to `)` or the end: the union of the branches' factors (none if one has none).
-        mutating func parseAlternation() -> Set<String>? {
+        /// `branch | branch | …` up to `)` or the end: the union of the branches' factors (none if one has none), and
+        /// every string it can match when each branch is plain literal text (`(?:rn)`, `(?:free|gift)`).
+        mutating func parseAlternation() -> (factor: Set<String>?, exact: Set<String>?) {
             var union: Set<String> = []
+            var exact: Set<String>? = []
             var complete = true
             while true {
                 let branch = parseSequence()
-                if let branch { union.formUnion(branch) } else { complete = false }
+                if let factor = branch.factor { union.formUnion(factor) } else { complete = false }
+                if let strings = branch.exact, exact != nil { exact!.formUnion(strings) } else { exact = nil }
                 guard index < scalars.count, scalars[index] == "|" else { break }
                 index += 1
             }
-            return complete && !union.isEmpty ? union : nil
+            if let strings = exact, strings.count > Self.maximumAlternatives || strings.contains("") { exact = nil }
+            return (complete && !union.isEmpty ? union : nil, exact)
         }
 
-        /// A sequence of atoms: its required factors (literal runs, required groups); the best one.
-        mutating func parseSequence() -> Set<String>? {
+        /// A sequence of atoms: its required factors (literal runs, required groups) and the best one; and its strings
+        /// when it is plain literal text.
+        mutating func parseSequence() -> (factor: Set<String>?, exact: Set<String>?) {
+            var isExact = true
             var factors: [Set<String>] = []
             // The run so far: every string it can be (a small class such as [e3] makes several).
             var run: Set<String> = [""]
             func flush() {
                 if run != [""] { factors.append(run) }
                 run = [""]
+                isExact = false
             }
             // A literal character (or a small class of them) extends the run; quantified, it ends it (optional: it
             // is not required at all).
@@ -57,7 +64,11 @@ enum RequiredLiterals {
                 }
                 if run.count * choices.count > Self.maximumAlternatives { flush() }
                 run = Set(run.flatMap { prefix in choices.map { prefix + $0 } })
-                if quantifier.1 != 1 { flush() }
+                if quantifier.1 != 1 {
+                    flush()
+                } else if quantifier.0 != 1 {
+                    isExact = false
+                }
             }
             while index < scalars.count, scalars[index] != "|", scalars[index] != ")" {
                 let scalar = scalars[index]
@@ -65,7 +76,7 @@ enum RequiredLiterals {
                 case "\\":
                     guard index + 1 < scalars.count else {
                         unsupported = true
-                        return nil
+                        return (nil, nil)
                     }
                     let next = scalars[index + 1]
                     if next == "Q" {
@@ -100,10 +111,15 @@ enum RequiredLiterals {
                     if let members { addLiteral(members, quantifier: quantifier) } else { flush() }
                 case "(":
                     let group = parseGroup()
-                    let (minimum, _) = parseQuantifier()
-                    flush()
-                    if case .consuming(let factor) = group, minimum >= 1, let factor { factors.append(factor) }
-                    if unsupported { return nil }
+                    let (minimum, maximum) = parseQuantifier()
+                    if unsupported { return (nil, nil) }
+                    if case .consuming(_, let exact?) = group, minimum == 1, maximum == 1 {
+                        // Plain literal text in a group continues the run.
+                        addLiteral(exact, quantifier: (1, 1))
+                    } else {
+                        flush()
+                        if case .consuming(let factor, _) = group, minimum >= 1, let factor { factors.append(factor) }
+                    }
                 case ".", "^", "$":
                     index += 1
                     _ = parseQuantifier()
@@ -111,18 +127,20 @@ enum RequiredLiterals {
                 case "*", "+", "?", "{":
                     // A quantifier with nothing before it, or `{` taken literally by PCRE2: not worth reasoning about.
                     unsupported = true
-                    return nil
+                    return (nil, nil)
                 default:
                     index += 1
                     addLiteral([String(scalar)], quantifier: parseQuantifier())
                 }
             }
-            flush()
-            return factors.max { Self.score($0) < Self.score($1) }
+            let exact: Set<String>? = isExact ? run : nil
+            if run != [""] { factors.append(run) }
+            return (factors.max { Self.score($0) < Self.score($1) }, exact)
         }
 
         enum Group {
-            case consuming(Set<String>?)
+            /// A group that consumes text: its factor, and its strings when it is plain literal text.
+            case consuming(Set<String>?, exact: Set<String>?)
             case zeroWidth
         }
 
@@ -159,7 +177,7 @@ enum RequiredLiterals {
                         // (?P=name) or (?P>name): a back-reference or a call.
                         while index < scalars.count, scalars[index] != ")" { index += 1 }
                         index += 1
-                        return .consuming(nil)
+                        return .consuming(nil, exact: nil)
                     }
                     while index < scalars.count, scalars[index] != closing { index += 1 }
                     index += 1
@@ -181,7 +199,7 @@ enum RequiredLiterals {
                     let recursion = options.first.map { $0 == "R" || $0 == "&" || $0.isNumber || $0 == "+" } ?? false
                     if index < scalars.count, scalars[index] == ")" {
                         index += 1
-                        return recursion ? .consuming(nil) : .zeroWidth
+                        return recursion ? .consuming(nil, exact: nil) : .zeroWidth
                     }
                     index += 1
                 }
@@ -192,7 +210,7 @@ enum RequiredLiterals {
                 return .zeroWidth
             }
             index += 1
-            return zeroWidth ? .zeroWidth : .consuming(inner)
+            return zeroWidth ? .zeroWidth : .consuming(inner.factor, exact: inner.exact)
         }
 
         private mutating func skipClass() {

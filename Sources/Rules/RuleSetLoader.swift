@@ -210,6 +210,10 @@ struct RuleCompiler {
             if !caseSensitive, !multiline, let text = RequiredLiterals.factor(of: bounded(folded)),
                 let skeletonFactor = RequiredLiterals.factor(of: bounded(skeleton)) {
                 compiled.factors = (text, skeletonFactor)
+            } else if !caseSensitive, !multiline {
+                diagnostics.append(Diagnostic(
+                    .warning, at: source.location,
+                    "this pattern has no literal text (3 bytes or more) that every match needs, so the prefilter cannot skip it: it runs on every subject, which is costly in large rule sets"))
             }
             return compiled
         } catch {
