@@ -39,6 +39,19 @@ import Testing
         #expect(subject["links.count"] == .number(0))
     }
 
+    @Test func hashtagsAndAttachmentsOfBareNotes() throws {
+        let tagged = try subject("mastodon-docs/note-hashtag.json")
+        #expect(tagged["type"] == .text("Create"), "a bare object is read as its Create")
+        #expect(tagged["object.type"] == .text("Note"))
+        #expect(tagged["hashtags"] == .list(["cats"]))
+        #expect(tagged["hashtags.count"] == .number(1))
+        #expect(tagged["text"] == .text("I love #cats"))
+        let picture = try subject("mastodon-docs/note-focalpoint-attachment.json")
+        #expect(picture["attachments.count"] == .number(1))
+        #expect(picture["attachments.media_types"] == .list(["image/png"]))
+        #expect(picture["attachments.descriptions"] == .list([]))
+    }
+
     @Test func mastodonsPersonIsAnAccount() throws {
         let subject = try subject("gotosocial/mastodon-social-gargron-person.json")
         #expect(subject.kind == .account)
