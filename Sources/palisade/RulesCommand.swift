@@ -137,6 +137,11 @@ struct RulesExplainCommand: AsyncParsableCommand {
             if let decision = hit.decision { line += " decide \(decision.rawValue)\(hit.confirm ? " (to confirm)" : "")" }
             print(line)
             for span in hit.spans { print("  \(span.field)[\(span.start)..<\(span.end)]: \"\(span.text)\"") }
+            // The normalised text the spans are offsets into.
+            for field in Set(hit.spans.map(\.field)).sorted() {
+                let normalised = (subject.fields[field]?.texts ?? []).map { TextNormalisation.normalise($0) }.joined(separator: " | ")
+                print("  normalised \(field): \(normalised.count > 300 ? String(normalised.prefix(300)) + "…" : normalised)")
+            }
         }
         for error in evaluation.errors { print("ERROR \(error.rule): \(error.message)") }
     }
