@@ -71,7 +71,15 @@ enum PatternRewriter {
 
     /// `[…]` with `]` first taken literally, escapes and POSIX classes inside.
     private static func copyClass(_ scalars: [Unicode.Scalar], _ index: inout Int, into output: inout String.UnicodeScalarView) {
-        var end = index + 1
+        let end = classEnd(scalars, from: index)
+        output.append(contentsOf: scalars[index..<end])
+        index = end
+    }
+
+    /// The index just after the character class that starts at `start` (a `[`): a `]` first (after an optional `^`)
+    /// is a member, escapes and POSIX classes (`[:alpha:]`) are skipped whole.
+    static func classEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        var end = start + 1
         if end < scalars.count, scalars[end] == "^" { end += 1 }
         if end < scalars.count, scalars[end] == "]" { end += 1 }
         while end < scalars.count, scalars[end] != "]" {
@@ -85,9 +93,7 @@ enum PatternRewriter {
                 end += 1
             }
         }
-        end = min(scalars.count, end + 1)
-        output.append(contentsOf: scalars[index..<end])
-        index = end
+        return min(scalars.count, end + 1)
     }
 
     /// `(`, and the syntax after `(?` or `(*` that is not literal text: names, look-around marks, flags, verbs.

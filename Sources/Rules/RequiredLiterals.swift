@@ -214,21 +214,7 @@ enum RequiredLiterals {
         }
 
         private mutating func skipClass() {
-            index += 1
-            if index < scalars.count, scalars[index] == "^" { index += 1 }
-            if index < scalars.count, scalars[index] == "]" { index += 1 }
-            while index < scalars.count, scalars[index] != "]" {
-                if scalars[index] == "\\" {
-                    index += 2
-                } else if scalars[index] == "[", index + 1 < scalars.count, scalars[index + 1] == ":" {
-                    index += 2
-                    while index + 1 < scalars.count, !(scalars[index] == ":" && scalars[index + 1] == "]") { index += 1 }
-                    index += 2
-                } else {
-                    index += 1
-                }
-            }
-            index += 1
+            index = PatternRewriter.classEnd(scalars, from: index)
         }
 
         /// `?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}` (with a lazy or possessive mark): (minimum, maximum; nil = unbounded).
