@@ -136,6 +136,8 @@ public struct RuleDefinition: Sendable, Equatable {
     public let tests: [RuleExample]
     /// An overlay's way to turn a global rule off.
     public let disabled: Bool
+    /// `cost: expensive`: the author knows its patterns run on every subject (no warning about it).
+    public let expensive: Bool
     /// A hash of the rule as written (changes whenever the rule does).
     public let version: String
     /// Where its `id` is.

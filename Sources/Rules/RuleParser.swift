@@ -17,7 +17,7 @@ struct RuleParser {
         "report.category", "report.comment", "report.rule_ids", "report.reporter", "report.forwarded", "report.objects",
         "tenant", "source",
     ]
-    static let ruleKeys = ["id", "title", "description", "applies_to", "scope", "when", "action", "tests", "disabled"]
+    static let ruleKeys = ["id", "title", "description", "applies_to", "scope", "when", "action", "tests", "disabled", "cost"]
     static let actionKeys = ["queue", "priority", "score", "tags", "decide", "confirm"]
     static let conditionKeys = [
         "matches", "matches_any", "raw", "word", "words", "equals", "in", "lt", "lte", "gt", "gte", "exists",
@@ -105,6 +105,12 @@ struct RuleParser {
             }
         }
         let disabled = values["disabled"].map { boolean($0, "disabled") } ?? false
+        var expensive = false
+        if let node = values["cost"] {
+            if let text = node.string, text == "expensive" || text == "normal" { expensive = text == "expensive" } else {
+                error(node, "cost is normal or expensive (a rule whose patterns the prefilter cannot skip)")
+            }
+        }
         var condition = RuleCondition.all([])
         if let when = values["when"] {
             condition = parseCondition(when)
@@ -122,7 +128,7 @@ struct RuleParser {
         let version = SHA256.hash(data: Data(canonical.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
         return RuleDefinition(
             id: id, title: title, description: description, appliesTo: appliesTo, scope: scope, condition: condition,
-            action: action, tests: tests, disabled: disabled, version: version, location: at(values["id"] ?? node))
+            action: action, tests: tests, disabled: disabled, expensive: expensive, version: version, location: at(values["id"] ?? node))
     }
 
     private mutating func parseAppliesTo(_ node: Node?) -> [String] {

@@ -39,7 +39,7 @@ public enum RuleSetLoader {
         }
         var compiled: [CompiledRule] = []
         for (_, rule) in definitions where !rule.disabled {
-            var compiler = RuleCompiler()
+            var compiler = RuleCompiler(expensiveAcknowledged: rule.expensive)
             if let condition = compiler.compile(rule.condition) { compiled.append(CompiledRule(definition: rule, condition: condition)) }
             diagnostics += compiler.diagnostics
             if rule.tests.isEmpty {
@@ -141,6 +141,8 @@ enum TermList {
 /// Compile: patterns to PCRE2 (with their skeleton twins), values to the forms evaluation compares. PCRE2 errors
 /// become diagnostics with the caret at PCRE2's offset inside the pattern.
 struct RuleCompiler {
+    /// The rule says `cost: expensive`: patterns the prefilter cannot skip are expected.
+    var expensiveAcknowledged = false
     var diagnostics: [Diagnostic] = []
 
     mutating func compile(_ condition: RuleCondition) -> CompiledCondition? {
@@ -210,10 +212,10 @@ struct RuleCompiler {
             if !caseSensitive, !multiline, let text = RequiredLiterals.factor(of: bounded(folded)),
                 let skeletonFactor = RequiredLiterals.factor(of: bounded(skeleton)) {
                 compiled.factors = (text, skeletonFactor)
-            } else if !caseSensitive, !multiline {
+            } else if !caseSensitive, !multiline, !expensiveAcknowledged {
                 diagnostics.append(Diagnostic(
                     .warning, at: source.location,
-                    "this pattern has no literal text (3 bytes or more) that every match needs, so the prefilter cannot skip it: it runs on every subject, which is costly in large rule sets"))
+                    "this pattern has no literal text (3 bytes or more) that every match needs, so the prefilter cannot skip it: it runs on every subject, which is costly in large rule sets (say `cost: expensive` on the rule if that is intended)"))
             }
             return compiled
         } catch {

@@ -72,6 +72,19 @@ import Testing
         ])
     }
 
+    @Test func patternsThePrefilterCannotSkipAreReportedUnlessTheRuleSaysItIsExpensive() throws {
+        let rule = { (id: String, cost: String) in
+            "id: \(id)\ntitle: x\n\(cost)when: { content: '(\\w+) \\1' }\naction: { queue: q }\ntests: [{ match: { content: a a } }]\n"
+        }
+        let (load, directory) = try load([
+            "a.yml": rule("a.plain", ""), "b.yml": rule("b.acknowledged", "cost: expensive\n"), "c.yml": rule("c.bad", "cost: high\n"),
+        ])
+        defer { directory.remove() }
+        #expect(load.diagnostics.map(\.location.file).map { ($0 as NSString).lastPathComponent } == ["a.yml", "c.yml", "c.yml"])
+        #expect(load.diagnostics[0].severity == .warning && load.diagnostics[0].message.hasPrefix("this pattern has no literal text"))
+        #expect(load.diagnostics[1].message == "cost is normal or expensive (a rule whose patterns the prefilter cannot skip)")
+    }
+
     @Test func anOverlayAddsReplacesAndDisablesGlobalRules() throws {
         let rule = { (id: String, word: String) in
             "id: \(id)\ntitle: \(id)\nwhen: { content: \(word) }\naction: { queue: spam }\ntests: [{ match: { content: \(word) } }]\n"
