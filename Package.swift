@@ -73,6 +73,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Tenants, reports, cases, claims, decisions, sanctions, appeals and the audit log (in progress: the case
+        // state machine so far, pure).
+        .target(
+            name: "Moderation",
+            swiftSettings: swiftSettings
+        ),
         // Actors and keys, and (later) inbox, outbox and delivery. Owns its storage protocols.
         .target(
             name: "Federation",
@@ -146,6 +152,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/PalisadeTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ModerationTests",
+            dependencies: ["Moderation"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

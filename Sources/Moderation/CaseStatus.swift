@@ -1,0 +1,282 @@
+import Foundation
+
+/// A moderator, as the audit log and claims name them.
+public struct ModeratorID: Hashable, Sendable, CustomStringConvertible {
+    /// The moderator's stable id.
+    public let rawValue: String
+
+    /// Makes an id.
+    public init(_ rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public var description: String { rawValue }
+}
+
+/// A lease on a case: while it runs, only its holder may act on the case (15 minutes by default, renewable,
+/// releasable, and over by itself when it expires).
+public struct Claim: Sendable, Equatable {
+    /// Who holds it.
+    public let moderator: ModeratorID
+    /// When it ends unless renewed.
+    public let expiresAt: Date
+
+    /// Makes a claim.
+    public init(moderator: ModeratorID, expiresAt: Date) {
+        self.moderator = moderator
+        self.expiresAt = expiresAt
+    }
+
+    /// Whether it still holds at `date`.
+    public func holds(at date: Date) -> Bool { date < expiresAt }
+}
+
+/// What a moderator decides about a case.
+public enum DecisionAction: Sendable, Equatable {
+    /// Nothing to do.
+    case dismiss
+    /// The reported posts are marked sensitive.
+    case markSensitive
+    /// The account is limited.
+    case silence
+    /// The account is suspended.
+    case suspend
+    /// The whole domain: silenced or suspended, with media and reports from it refused or not.
+    case defederate(domain: String, severity: Severity, rejectMedia: Bool, rejectReports: Bool)
+
+    /// How hard a defederation is.
+    public enum Severity: String, Sendable, Equatable {
+        case silence, suspend
+    }
+
+    /// Whether the action puts a sanction on an account or a domain (which a reversal lifts).
+    public var sanctions: Bool { self != .dismiss }
+}
+
+/// A decision: one or more actions, why, on which rules, until when.
+public struct Decision: Sendable, Equatable {
+    /// The actions (a case can need several: mark sensitive and silence).
+    public let actions: [DecisionAction]
+    /// Why, in words the moderator wrote or chose.
+    public let reason: String
+    /// The report category (`spam`, `violation`, `legal`, …).
+    public let category: String?
+    /// The rules it rests on.
+    public let ruleIDs: [String]
+    /// When its sanctions end by themselves (timed silences); nil: until reversed.
+    public let expiresAt: Date?
+    /// Who made (or proposed) it.
+    public let by: ModeratorID
+
+    /// Makes a decision.
+    public init(actions: [DecisionAction], reason: String, category: String? = nil, ruleIDs: [String] = [], expiresAt: Date? = nil, by: ModeratorID) {
+        self.actions = actions
+        self.reason = reason
+        self.category = category
+        self.ruleIDs = ruleIDs
+        self.expiresAt = expiresAt
+        self.by = by
+    }
+}
+
+/// Something that happens to a case (each becomes a row of the audit log).
+public enum CaseEvent: Sendable, Equatable {
+    /// Take the case for `lease`, or renew one's own claim.
+    case claim(by: ModeratorID, lease: TimeInterval)
+    /// Give the case back before the lease ends.
+    case release(by: ModeratorID)
+    /// Send the case to another queue (another team or role); the claim ends.
+    case escalate(by: ModeratorID, toQueue: String)
+    /// Decide; with `needsApproval`, the decision is only proposed until a second moderator approves it.
+    case decide(Decision, needsApproval: Bool)
+    /// A second moderator approves the proposed decision.
+    case approve(by: ModeratorID)
+    /// A second moderator turns the proposal down: the case is open again.
+    case rejectProposal(by: ModeratorID, reason: String)
+    /// A note for the team; changes nothing else.
+    case note(by: ModeratorID, text: String)
+    /// Close a decided case.
+    case close(by: ModeratorID)
+    /// The sanctioned party appeals: the case reopens (sanctions stay until reversed).
+    case appeal(statement: String)
+    /// The holder of a reopened case reverses its decision: the sanctions are lifted.
+    case reverse(by: ModeratorID, reason: String)
+}
+
+/// What a transition asks the world to do (the caller performs it: the state machine does no I/O).
+public enum CaseEffect: Sendable, Equatable {
+    /// Apply the sanctions of the decision (and send them out, issue 7).
+    case applySanctions(Decision)
+    /// Lift the sanctions of the decision.
+    case liftSanctions(Decision)
+    /// Ask a second moderator for approval.
+    case requestApproval(Decision)
+    /// The case moved to another queue.
+    case movedToQueue(String)
+}
+
+/// Why an event cannot apply to the case as it stands, in words a moderator can act on.
+public enum CaseTransitionError: Error, Equatable, CustomStringConvertible {
+    /// Someone else holds the case.
+    case claimedByAnother(ModeratorID, until: Date)
+    /// The event needs the actor to hold the case, and they do not.
+    case notClaimedBy(ModeratorID)
+    /// The event does not apply in this phase.
+    case notAllowed(event: String, phase: CaseStatus.Phase)
+    /// Nobody approves (or turns down) their own proposal.
+    case ownProposal(ModeratorID)
+    /// A decision needs at least one action and a reason.
+    case incompleteDecision(String)
+
+    public var description: String {
+        switch self {
+        case .claimedByAnother(let holder, let until): return "the case is claimed by \(holder) until \(until.formatted(.iso8601))"
+        case .notClaimedBy(let moderator): return "\(moderator) does not hold a claim on this case: claim it first"
+        case .notAllowed(let event, let phase): return "cannot \(event) a case that is \(phase.rawValue)"
+        case .ownProposal(let moderator): return "\(moderator) proposed this decision; another moderator must approve or reject it"
+        case .incompleteDecision(let detail): return "the decision is incomplete: \(detail)"
+        }
+    }
+}
+
+/// A case's review state as a value: every transition goes through `apply`, which checks every invariant and
+/// returns the effects to perform. Open → claimed → decided (or proposed → approved) → closed; escalation moves it to
+/// another queue; an appeal reopens it and a reversal lifts its sanctions.
+public struct CaseStatus: Sendable, Equatable {
+    /// Where the case stands.
+    public enum Phase: String, Sendable, Equatable {
+        /// Waiting for a moderator (claims come and go while open).
+        case open
+        /// Sent to another queue; waiting there.
+        case escalated
+        /// A decision is proposed and waits for a second moderator.
+        case awaitingApproval = "awaiting_approval"
+        /// Decided; sanctions applied.
+        case decided
+        /// Done.
+        case closed
+        /// Reopened by an appeal.
+        case reopened
+    }
+
+    /// The phase.
+    public private(set) var phase: Phase = .open
+    /// The current queue.
+    public private(set) var queue: String
+    /// The claim, if one was taken and not released (it may have expired: see `holder(at:)`).
+    public private(set) var claim: Claim?
+    /// The decision in force, or proposed while awaiting approval.
+    public private(set) var decision: Decision?
+    /// Appeals so far.
+    public private(set) var appeals = 0
+    /// On a reopened case, the decision a new one replaces (its sanctions are lifted when the new one takes effect).
+    public private(set) var superseded: Decision?
+
+    /// A new, open case in `queue`.
+    public init(queue: String) {
+        self.queue = queue
+    }
+
+    /// Who holds the case at `date` (nil: nobody, or the claim expired).
+    public func holder(at date: Date) -> ModeratorID? {
+        guard let claim, claim.holds(at: date) else { return nil }
+        return claim.moderator
+    }
+
+    /// Applies `event` at `now`; throws without changing anything when it is not allowed.
+    public mutating func apply(_ event: CaseEvent, at now: Date) throws(CaseTransitionError) -> [CaseEffect] {
+        switch event {
+        case .claim(let moderator, let lease):
+            guard [.open, .escalated, .reopened].contains(phase) else { throw .notAllowed(event: "claim", phase: phase) }
+            if let claim, claim.holds(at: now), claim.moderator != moderator {
+                throw .claimedByAnother(claim.moderator, until: claim.expiresAt)
+            }
+            claim = Claim(moderator: moderator, expiresAt: now.addingTimeInterval(lease))
+            return []
+
+        case .release(let moderator):
+            try requireHolder(moderator, at: now)
+            claim = nil
+            return []
+
+        case .escalate(let moderator, let target):
+            guard [.open, .escalated, .reopened].contains(phase) else { throw .notAllowed(event: "escalate", phase: phase) }
+            try requireHolder(moderator, at: now)
+            phase = .escalated
+            queue = target
+            claim = nil
+            return [.movedToQueue(target)]
+
+        case .decide(let proposed, let needsApproval):
+            guard [.open, .escalated, .reopened].contains(phase) else { throw .notAllowed(event: "decide", phase: phase) }
+            try requireHolder(proposed.by, at: now)
+            guard !proposed.actions.isEmpty else { throw .incompleteDecision("choose at least one action") }
+            guard !proposed.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw .incompleteDecision("give a reason")
+            }
+            claim = nil
+            if phase == .reopened { superseded = decision }
+            decision = proposed
+            if needsApproval {
+                phase = .awaitingApproval
+                return [.requestApproval(proposed)]
+            }
+            phase = .decided
+            return takeEffect(proposed)
+
+        case .approve(let moderator):
+            guard phase == .awaitingApproval, let proposed = decision else { throw .notAllowed(event: "approve", phase: phase) }
+            guard moderator != proposed.by else { throw .ownProposal(moderator) }
+            phase = .decided
+            return takeEffect(proposed)
+
+        case .rejectProposal(let moderator, _):
+            guard phase == .awaitingApproval, let proposed = decision else { throw .notAllowed(event: "reject a proposal for", phase: phase) }
+            guard moderator != proposed.by else { throw .ownProposal(moderator) }
+            // Back to where the proposal was made from; a reopened case keeps the decision under appeal.
+            phase = appeals > 0 ? .reopened : .open
+            decision = superseded
+            superseded = nil
+            return []
+
+        case .note:
+            return []
+
+        case .close:
+            guard phase == .decided else { throw .notAllowed(event: "close", phase: phase) }
+            phase = .closed
+            return []
+
+        case .appeal:
+            guard phase == .decided || phase == .closed, decision != nil else { throw .notAllowed(event: "appeal", phase: phase) }
+            phase = .reopened
+            appeals += 1
+            claim = nil
+            return []
+
+        case .reverse(let moderator, _):
+            guard phase == .reopened, let reversed = decision else { throw .notAllowed(event: "reverse", phase: phase) }
+            try requireHolder(moderator, at: now)
+            phase = .decided
+            decision = Decision(actions: [.dismiss], reason: "reversed on appeal", category: reversed.category, ruleIDs: reversed.ruleIDs, by: moderator)
+            claim = nil
+            return reversed.actions.contains(where: \.sanctions) ? [.liftSanctions(reversed)] : []
+        }
+    }
+
+    /// The decision is in force: the sanctions of the one it replaces (after an appeal) are lifted, its own applied.
+    private mutating func takeEffect(_ decided: Decision) -> [CaseEffect] {
+        var effects: [CaseEffect] = []
+        if let replaced = superseded, replaced.actions.contains(where: \.sanctions) { effects.append(.liftSanctions(replaced)) }
+        superseded = nil
+        if decided.actions.contains(where: \.sanctions) { effects.append(.applySanctions(decided)) }
+        return effects
+    }
+
+    private func requireHolder(_ moderator: ModeratorID, at now: Date) throws(CaseTransitionError) {
+        guard holder(at: now) == moderator else {
+            if let claim, claim.holds(at: now) { throw .claimedByAnother(claim.moderator, until: claim.expiresAt) }
+            throw .notClaimedBy(moderator)
+        }
+    }
+}
