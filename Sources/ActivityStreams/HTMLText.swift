@@ -47,12 +47,30 @@ public enum HTMLText {
         return tidy(output)
     }
 
+    /// The `href` of every `<a>` in `html`, entities decoded, with the element's classes (Mastodon and Misskey
+    /// mark mention and hashtag links with `mention` and `hashtag`).
+    public static func links(_ html: String) -> [(href: String, classes: [String])] {
+        var links: [(href: String, classes: [String])] = []
+        var scalars = Array(html.unicodeScalars)[...]
+        while let scalar = scalars.first {
+            if scalar == "<", let tag = readTag(&scalars) {
+                if tag.name == "a", !tag.isClosing, let href = tag.href {
+                    links.append((plainText(String(href)), tag.classes.map(String.init)))
+                }
+                continue
+            }
+            scalars.removeFirst()
+        }
+        return links
+    }
+
     private enum SpanKind { case plain, invisible, ellipsis }
 
     private struct Tag {
         let name: String
         let isClosing: Bool
         let classes: [Substring]
+        let href: Substring?
     }
 
     /// Reads `<…>` at the front of `scalars`; nil (consuming nothing) when it is not a tag, such as a lone `<`.
@@ -78,14 +96,14 @@ public enum HTMLText {
         let isClosing = body.hasPrefix("/")
         if isClosing { body.removeFirst() }
         let name = body.prefix { $0.isLetter || $0.isNumber }.lowercased()
-        var classes: [Substring] = []
-        if let range = body.range(of: "class=") {
+        func attribute(_ attribute: String) -> Substring? {
+            guard let range = body.range(of: attribute + "=", options: .caseInsensitive) else { return nil }
             let rest = body[range.upperBound...]
             let delimiter = rest.first == "\"" || rest.first == "'" ? rest.first! : " "
-            let value = rest.drop { $0 == delimiter }.prefix { $0 != delimiter }
-            classes = value.split(separator: " ")
+            return rest.drop { $0 == delimiter }.prefix { $0 != delimiter }
         }
-        return Tag(name: name, isClosing: isClosing, classes: classes)
+        let classes = attribute("class")?.split(separator: " ") ?? []
+        return Tag(name: name, isClosing: isClosing, classes: classes, href: name == "a" ? attribute("href") : nil)
     }
 
     private static let namedEntities: [String: String] = [

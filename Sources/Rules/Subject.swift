@@ -202,33 +202,13 @@ public struct Subject: Sendable, Equatable {
         fields["attachments.descriptions"] = .list(descriptions)
     }
 
-    /// `href`s of `<a>` elements, entities decoded, in order, without duplicates; mention and hashtag links (Mastodon
+    /// `href`s of `<a>` elements (`HTMLText.links`), in order, without duplicates; mention and hashtag links (Mastodon
     /// and Misskey mark them with a `mention` or `hashtag` class) are not links for rules.
     static func links(in html: String) -> [String] {
         var found: [String] = []
-        var rest = html[...]
-        while let anchor = rest.range(of: "<a ", options: .caseInsensitive) {
-            rest = rest[anchor.upperBound...]
-            guard let end = rest.firstIndex(of: ">") else { break }
-            let attributes = rest[..<end]
-            let classes = attribute("class", in: attributes).split(separator: " ")
-            if !classes.contains(where: { $0 == "mention" || $0 == "hashtag" }) {
-                let link = HTMLText.plainText(attribute("href", in: attributes))
-                if !link.isEmpty, !found.contains(link) { found.append(link) }
-            }
-            rest = rest[end...]
+        for link in HTMLText.links(html) where !link.classes.contains("mention") && !link.classes.contains("hashtag") {
+            if !link.href.isEmpty, !found.contains(link.href) { found.append(link.href) }
         }
         return found
-    }
-
-    private static func attribute(_ name: String, in attributes: Substring) -> String {
-        guard let start = attributes.range(of: name + "=", options: .caseInsensitive) else { return "" }
-        var value = attributes[start.upperBound...]
-        let quote = value.first
-        if quote == "\"" || quote == "'" {
-            value = value.dropFirst()
-            return String(value.prefix { $0 != quote })
-        }
-        return String(value.prefix { !$0.isWhitespace })
     }
 }

@@ -83,4 +83,11 @@ import Testing
         let encoded = try JSONEncoder().encode(JSONValue.object(object.properties))
         #expect(try ActivityStreamsDocument.decode(encoded) == object)
     }
+
+    @Test func linksAreReadWithTheirClasses() {
+        let html = #"<p><a href="https://x.example/a?b=1&amp;c=2" class="u-url mention">@x</a> <A HREF='https://y.example'>y</A> <a>none</a> <a href=https://z.example class=hashtag>#z</a></p>"#
+        let links = HTMLText.links(html)
+        #expect(links.map(\.href) == ["https://x.example/a?b=1&c=2", "https://y.example", "https://z.example"])
+        #expect(links.map(\.classes) == [["u-url", "mention"], [], ["hashtag"]])
+    }
 }
