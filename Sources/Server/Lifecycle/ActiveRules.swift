@@ -9,8 +9,10 @@ import UnixSignals
 /// API). A reload compiles off the hot path; readers keep the set they took until they are done with it. A set
 /// that does not compile is refused and the running one stays.
 public final class ActiveRules: Sendable {
-    private let current = Mutex<RuleSet>(.empty)
-    private let reloading = Mutex<Bool>(false)
+    /// The set in use, and the number of the reload that put it there: a reload that started earlier but finished
+    /// later never replaces a newer set.
+    private let current = Mutex<(set: RuleSet, reload: Int)>((.empty, 0))
+    private let reloadsStarted = Atomic<Int>(0)
     private let directory: String
     private let logger: Logger
 
@@ -29,19 +31,19 @@ public final class ActiveRules: Sendable {
     }
 
     /// The set in use now.
-    public var ruleSet: RuleSet { current.withLock { $0 } }
+    public var ruleSet: RuleSet { current.withLock { $0.set } }
 
     /// Loads the directory again; swaps the set in when it compiles, and logs what changed (or every problem).
     @discardableResult
     public func reload(reason: String) async -> Outcome {
         let directory = self.directory
+        let number = reloadsStarted.add(1, ordering: .relaxed).newValue
+        let load = await Task.detached { RuleSetLoader.load(directory: directory) }.value
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
             logger.notice("no rules directory: no rules are evaluated", metadata: ["directory": .string(directory), "reason": .string(reason)])
-            let load = RuleSetLoader.load(directory: directory)
             return .refused(load)
         }
-        let load = await Task.detached { RuleSetLoader.load(directory: directory) }.value
         guard let next = load.ruleSet else {
             logger.error(
                 "rules not reloaded: the files do not compile; the running set stays",
@@ -52,9 +54,14 @@ public final class ActiveRules: Sendable {
                 ])
             return .refused(load)
         }
-        let previous = current.withLock { old -> RuleSet in
-            defer { old = next }
-            return old
+        let previous = current.withLock { state -> RuleSet? in
+            guard number > state.reload else { return nil }
+            defer { state = (next, number) }
+            return state.set
+        }
+        guard let previous else {
+            logger.notice("rules reload overtaken by a later one; its set stays", metadata: ["reason": .string(reason)])
+            return .loaded(ruleSet, RuleSetChanges(from: ruleSet, to: ruleSet), warnings: load.diagnostics)
         }
         let changes = RuleSetChanges(from: previous, to: next)
         logger.notice(
@@ -74,10 +81,8 @@ struct RulesReloadService: Service {
     let rules: ActiveRules
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-                await rules.reload(reason: "SIGHUP")
-            }
-        } onGracefulShutdown: {}
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            await rules.reload(reason: "SIGHUP")
+        }
     }
 }
