@@ -77,7 +77,6 @@ struct RuleParser {
 
     private mutating func parseRule(_ node: Node) -> RuleDefinition? {
         guard case .mapping(let mapping) = node else { return nil }
-        let errorsBefore = diagnostics.count
         var values: [String: Node] = [:]
         for (key, value) in mapping {
             guard let name = key.string else {
@@ -123,7 +122,6 @@ struct RuleParser {
         if let node = values["tests"] { tests = parseTests(node, defaultType: appliesTo.first ?? "Create") }
         // A rule with errors is still returned, so that its patterns are compiled and every problem is reported;
         // the loader refuses the whole set when there is any error.
-        _ = errorsBefore
         let canonical = (try? Yams.serialize(node: node)) ?? ""
         let version = SHA256.hash(data: Data(canonical.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
         return RuleDefinition(
