@@ -47,7 +47,10 @@ struct BenchRulesCommand: AsyncParsableCommand {
             if size == 1_000, speedup < 10 || report.compileSeconds > 5 || report.memoryMiB > 100 { met = false }
             if size == 5_000, speedup < 15 { met = false }
         }
-        emit("targets (×10 at 1,000 rules, ×15 at 5,000, identical hits, reload < 5 s, < 100 MB): " + (met ? "met" : "NOT met"))
+        // The targets name the 1,000- and 5,000-rule sets: without both, the run cannot say they are met.
+        let measured = rules.contains(1_000) && rules.contains(5_000)
+        emit("targets (×10 at 1,000 rules, ×15 at 5,000, identical hits, reload < 5 s, < 100 MB): "
+            + (!measured ? (met ? "not measured (run with the 1,000 and 5,000 sizes)" : "NOT met") : met ? "met" : "NOT met"))
     }
 
     private func emit(_ line: String) {
