@@ -55,23 +55,10 @@ import Testing
         _ = try await second.waitForLogLine(containing: "notice palisade: listening")
         second.send(SIGTERM)
         #expect(second.waitForExit(timeout: 30))
-        let stored = try storedActivityIDs(directory.path("data/palisade.sqlite"))
+        // Read with the sqlite3 shell, one id per row, duplicates kept.
+        let stored = try SQLiteShell.query(directory.path("data/palisade.sqlite"), "SELECT activity_id FROM inbox_activities")
         #expect(acked.subtracting(Set(stored)).isEmpty, "acknowledged but lost: \(acked.subtracting(Set(stored)).prefix(5))")
         #expect(stored.count == Set(stored).count, "an activity is stored at most once")
-    }
-
-    /// Reads the stored ids (one per row, duplicates kept) with the sqlite3 shell, an implementation independent of ours.
-    private func storedActivityIDs(_ path: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", path, "SELECT activity_id FROM inbox_activities"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw HarnessError("sqlite3 failed reading \(path)") }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }
 

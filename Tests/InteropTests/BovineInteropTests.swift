@@ -64,8 +64,8 @@ import Testing
         #expect(flagged.status == 200, "\(flagged.body)\(context())")
         let flagID = try #require(try json(flagged.body)["flag"] as? String)
         let row = try await poll("bovine's Flag in received_flags", context: context) {
-            try sqlite(directory.path("data/palisade.sqlite"), "SELECT reporter_id, object_ids, comment FROM received_flags WHERE activity_id = '\(flagID)'")
-                .split(separator: "\n").first.map(String.init)
+            try SQLiteShell.query(directory.path("data/palisade.sqlite"), "SELECT reporter_id, object_ids, comment FROM received_flags WHERE activity_id = '\(flagID)'")
+                .first
         }
         #expect(row == #"\#(cowID)|["\#(origin.replacingOccurrences(of: "/", with: "\\/"))\/users\/alice","\#(noteID.replacingOccurrences(of: "/", with: "\\/"))"]|spam from alice"#)
 
@@ -88,18 +88,5 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         throw HarnessError("timed out waiting for \(what)\(context())")
-    }
-
-    /// Runs one query with the sqlite3 shell (independent of our store) and returns its output.
-    private func sqlite(_ path: String, _ query: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", path, query]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

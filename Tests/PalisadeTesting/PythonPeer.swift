@@ -4,31 +4,25 @@ import Foundation
 public enum PythonPeer {
     /// The interpreter of the test virtualenv.
     public static var python: URL {
-        get throws {
-            if let configured = ProcessInfo.processInfo.environment["PALISADE_PYTHON"] {
-                return URL(fileURLWithPath: configured)
-            }
-            let venv = Fixtures.projectRoot.appendingPathComponent(".venv/bin/python")
-            guard FileManager.default.isExecutableFile(atPath: venv.path) else {
-                throw HarnessError("no test virtualenv at \(venv.path): run `make test` (it creates .venv with the pinned peers)")
-            }
-            return venv
-        }
+        get throws { try interpreter(variable: "PALISADE_PYTHON", virtualenv: ".venv", holding: "the pinned peers") }
     }
 
     /// The interpreter of bovine's own virtualenv (`.venv-bovine`, or `PALISADE_BOVINE_PYTHON`): bovine pins
     /// `cryptography` and `http-sf` versions the signature peers cannot share.
     public static var bovinePython: URL {
-        get throws {
-            if let configured = ProcessInfo.processInfo.environment["PALISADE_BOVINE_PYTHON"] {
-                return URL(fileURLWithPath: configured)
-            }
-            let venv = Fixtures.projectRoot.appendingPathComponent(".venv-bovine/bin/python")
-            guard FileManager.default.isExecutableFile(atPath: venv.path) else {
-                throw HarnessError("no bovine virtualenv at \(venv.path): run `make test` (it creates .venv-bovine with bovine-herd 0.5.19)")
-            }
-            return venv
+        get throws { try interpreter(variable: "PALISADE_BOVINE_PYTHON", virtualenv: ".venv-bovine", holding: "bovine-herd 0.5.19") }
+    }
+
+    /// `$variable` when set, else the virtualenv's python under the project root (an error saying to run `make test`).
+    private static func interpreter(variable: String, virtualenv: String, holding what: String) throws -> URL {
+        if let configured = ProcessInfo.processInfo.environment[variable] {
+            return URL(fileURLWithPath: configured)
         }
+        let venv = Fixtures.projectRoot.appendingPathComponent(virtualenv + "/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: venv.path) else {
+            throw HarnessError("no virtualenv at \(venv.path): run `make test` (it creates \(virtualenv) with \(what))")
+        }
+        return venv
     }
 
     /// Runs `script ARGS` to completion; returns standard output (throws with standard error on a non-zero exit).
