@@ -11,15 +11,23 @@ struct RulesCommand: AsyncParsableCommand {
         abstract: "Policy authoring: check, test, explain and batch-evaluate rule files (RULES-FORMAT.md).",
         subcommands: [RulesCheckCommand.self, RulesTestCommand.self, RulesExplainCommand.self, RulesEvalCommand.self]
     )
+}
 
-    /// The rules directory: the argument, else the configuration's `rules_dir`.
-    static func directory(_ given: String?, _ options: ConfigOption) throws -> String {
+/// `--overlay DIR` and `--config FILE`, shared by the rules commands, and how they load the set.
+struct RuleSetOptions: ParsableArguments {
+    @Option(help: "A tenant overlay directory: adds rules, replaces global ones with the same id, disables them.")
+    var overlay: String?
+
+    @OptionGroup var options: ConfigOption
+
+    /// The rules directory: the one given, else the configuration's `rules_dir`.
+    func directory(_ given: String?) throws -> String {
         if let given { return given }
         return try options.load().configuration.rulesDirectory
     }
 
     /// Loads the set, printing diagnostics to standard error; exits 1 on errors.
-    static func loadOrExit(_ directory: String, overlay: String?) throws -> RuleSet {
+    func loadOrExit(_ directory: String) throws -> RuleSet {
         let load = RuleSetLoader.load(directory: directory, overlay: overlay)
         if !load.diagnostics.isEmpty { FileHandle.standardError.write(Data((load.renderedDiagnostics() + "\n").utf8)) }
         guard let ruleSet = load.ruleSet else {
@@ -39,14 +47,11 @@ struct RulesCheckCommand: AsyncParsableCommand {
     @Argument(help: "The rules directory (default: rules_dir from the configuration, ./rules).")
     var directory: String?
 
-    @Option(help: "A tenant overlay directory: adds rules, replaces global ones with the same id, disables them.")
-    var overlay: String?
-
-    @OptionGroup var options: ConfigOption
+    @OptionGroup var source: RuleSetOptions
 
     func run() async throws {
-        let root = try RulesCommand.directory(directory, options)
-        let load = RuleSetLoader.load(directory: root, overlay: overlay)
+        let root = try source.directory(directory)
+        let load = RuleSetLoader.load(directory: root, overlay: source.overlay)
         var errors = load.diagnostics.filter { $0.severity == .error }.count
         let warnings = load.diagnostics.count - errors
         var output = load.diagnostics.isEmpty ? "" : load.renderedDiagnostics() + "\n\n"
@@ -73,14 +78,11 @@ struct RulesTestCommand: AsyncParsableCommand {
     @Argument(help: "The rules directory (default: rules_dir from the configuration, ./rules).")
     var directory: String?
 
-    @Option(help: "A tenant overlay directory.")
-    var overlay: String?
-
-    @OptionGroup var options: ConfigOption
+    @OptionGroup var source: RuleSetOptions
 
     func run() async throws {
-        let root = try RulesCommand.directory(directory, options)
-        let ruleSet = try RulesCommand.loadOrExit(root, overlay: overlay)
+        let root = try source.directory(directory)
+        let ruleSet = try source.loadOrExit(root)
         let results = RuleTestRunner.run(ruleSet, baseDirectories: [".", (root as NSString).deletingLastPathComponent], now: Date())
         let failed = results.filter { !$0.passed }
         for failure in failed {
@@ -100,19 +102,16 @@ struct RulesExplainCommand: AsyncParsableCommand {
     @Option(help: "The rules directory (default: rules_dir from the configuration, ./rules).")
     var rules: String?
 
-    @Option(help: "A tenant overlay directory.")
-    var overlay: String?
-
     @Flag(help: "Print one JSON object: {subject, hits, errors}.")
     var json = false
 
     @Argument(help: "The JSON document ('-' for standard input).")
     var file: String
 
-    @OptionGroup var options: ConfigOption
+    @OptionGroup var source: RuleSetOptions
 
     func run() async throws {
-        let ruleSet = try RulesCommand.loadOrExit(try RulesCommand.directory(rules, options), overlay: overlay)
+        let ruleSet = try source.loadOrExit(try source.directory(rules))
         let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
         guard let data else { throw ValidationError("cannot read \(file)") }
         let read = RuleTestRunner.subject(fromJSON: data, now: Date())
@@ -156,13 +155,10 @@ struct RulesEvalCommand: AsyncParsableCommand {
     @Option(help: "The rules directory (default: rules_dir from the configuration, ./rules).")
     var rules: String?
 
-    @Option(help: "A tenant overlay directory.")
-    var overlay: String?
-
-    @OptionGroup var options: ConfigOption
+    @OptionGroup var source: RuleSetOptions
 
     func run() async throws {
-        let ruleSet = try RulesCommand.loadOrExit(try RulesCommand.directory(rules, options), overlay: overlay)
+        let ruleSet = try source.loadOrExit(try source.directory(rules))
         let now = Date()
         var number = 0
         while let line = readLine(strippingNewline: true) {
