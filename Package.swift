@@ -135,6 +135,7 @@ let package = Package(
                 "Federation",
                 "HTTPSignatures",
                 "Rules",
+                "PCRE",
                 "ActivityStreams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

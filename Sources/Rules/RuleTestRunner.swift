@@ -21,7 +21,6 @@ public enum RuleTestRunner {
         let matcher = Matcher()
         var results: [RuleTestResult] = []
         for rule in ruleSet.rules {
-            let single = RuleSet(rules: [rule], version: ruleSet.version)
             for example in rule.definition.tests {
                 let subject: Subject
                 switch example.input {
@@ -35,7 +34,10 @@ public enum RuleTestRunner {
                         continue
                     }
                 }
-                let evaluation = single.evaluate(subject, matcher: matcher)
+                // The whole set runs (its prefilter is built once); only this rule's outcome counts.
+                let whole = ruleSet.evaluate(subject, matcher: matcher)
+                let id = rule.definition.id
+                let evaluation = Evaluation(hits: whole.hits.filter { $0.rule == id }, errors: whole.errors.filter { $0.rule == id })
                 let matched = !evaluation.hits.isEmpty
                 let reason: String
                 if let failure = evaluation.errors.first {

@@ -1,6 +1,7 @@
 import ActivityStreams
 import ArgumentParser
 import Foundation
+import PCRE
 import Rules
 import Server
 
@@ -160,6 +161,7 @@ struct RulesEvalCommand: AsyncParsableCommand {
     func run() async throws {
         let ruleSet = try source.loadOrExit(try source.directory(rules))
         let now = Date()
+        let matcher = Matcher()
         var number = 0
         while let line = readLine(strippingNewline: true) {
             number += 1
@@ -167,7 +169,7 @@ struct RulesEvalCommand: AsyncParsableCommand {
             let read = RuleTestRunner.subject(fromJSON: Data(line.utf8), now: now)
             let output: JSONValue
             if let subject = read.subject {
-                let evaluation = ruleSet.evaluate(subject)
+                let evaluation = ruleSet.evaluate(subject, matcher: matcher)
                 output = .object([
                     "line": .number(Double(number)),
                     "hits": .array(evaluation.hits.map { .string($0.rule) }),
