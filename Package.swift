@@ -73,10 +73,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Tenants, reports, cases, claims, decisions, sanctions, appeals and the audit log (in progress: the case
-        // state machine so far, pure).
+        // Tenants, instances, moderators, reports, cases, claims, decisions, sanctions, appeals, the audit chain and the
+        // ingest pipeline; its storage protocols (Store implements them).
         .target(
             name: "Moderation",
+            dependencies: [
+                "ActivityStreams", "Federation", "Rules",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The JSON request and response types of the moderation API, shared by the server and the review TUI.
+        .target(
+            name: "ModerationAPI",
             swiftSettings: swiftSettings
         ),
         // Actors and keys, and (later) inbox, outbox and delivery. Owns its storage protocols.
@@ -97,6 +107,7 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "Federation",
+                "Moderation",
                 "HTTPSignatures",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -157,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModerationTests",
-            dependencies: ["Moderation"],
+            dependencies: ["Moderation", "Rules", "Federation", "ActivityStreams", "PalisadeTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -194,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "Federation", "HTTPSignatures", "PalisadeTesting",
+                "Store", "Federation", "Moderation", "HTTPSignatures", "PalisadeTesting",
                 // Only to build fixture databases from SQL dumps and inspect schemas; Sources never see GRDB outside Store.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

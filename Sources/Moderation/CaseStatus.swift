@@ -1,7 +1,7 @@
 import Foundation
 
 /// A moderator, as the audit log and claims name them.
-public struct ModeratorID: Hashable, Sendable, CustomStringConvertible {
+public struct ModeratorID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The moderator's stable id.
     public let rawValue: String
 
@@ -11,6 +11,16 @@ public struct ModeratorID: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { rawValue }
+
+    /// The id under which a rule's automatic decisions are recorded (`rule:ID`).
+    public static func rule(_ id: String) -> ModeratorID { ModeratorID("rule:" + id) }
+
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// A lease on a case: while it runs, only its holder may act on the case (15 minutes by default, renewable,
@@ -54,7 +64,7 @@ public enum DecisionAction: Sendable, Equatable {
 }
 
 /// A decision: one or more actions, why, on which rules, until when.
-public struct Decision: Sendable, Equatable {
+public struct Decision: Sendable, Equatable, Codable {
     /// The actions (a case can need several: mark sensitive and silence).
     public let actions: [DecisionAction]
     /// Why, in words the moderator wrote or chose.
@@ -69,6 +79,10 @@ public struct Decision: Sendable, Equatable {
     public let by: ModeratorID
 
     /// Makes a decision.
+    enum CodingKeys: String, CodingKey {
+        case actions, reason, category, ruleIDs = "rule_ids", expiresAt = "expires_at", by
+    }
+
     public init(actions: [DecisionAction], reason: String, category: String? = nil, ruleIDs: [String] = [], expiresAt: Date? = nil, by: ModeratorID) {
         self.actions = actions
         self.reason = reason
@@ -89,6 +103,9 @@ public enum CaseEvent: Sendable, Equatable {
     case escalate(by: ModeratorID, toQueue: String)
     /// Decide; with `needsApproval`, the decision is only proposed until a second moderator approves it.
     case decide(Decision, needsApproval: Bool)
+    /// A rule decides automatically (no claim needed, but never over a moderator's live claim); with `needsApproval`
+    /// it is only proposed.
+    case ruleDecision(Decision, needsApproval: Bool)
     /// A second moderator approves the proposed decision.
     case approve(by: ModeratorID)
     /// A second moderator turns the proposal down: the case is open again.
@@ -177,6 +194,19 @@ public struct CaseStatus: Sendable, Equatable {
         self.queue = queue
     }
 
+    /// A status restored from storage, exactly as it was saved.
+    public init(phase: Phase, queue: String, claim: Claim?, decision: Decision?, superseded: Decision?, appeals: Int) {
+        self.phase = phase
+        self.queue = queue
+        self.claim = claim
+        self.decision = decision
+        self.superseded = superseded
+        self.appeals = appeals
+    }
+
+    /// Whether the case waits for a moderator (it can be claimed, escalated or decided).
+    public var isActionable: Bool { [.open, .escalated, .reopened].contains(phase) }
+
     /// Who holds the case at `date` (nil: nobody, or the claim expired).
     public func holder(at date: Date) -> ModeratorID? {
         guard let claim, claim.holds(at: date) else { return nil }
@@ -217,6 +247,20 @@ public struct CaseStatus: Sendable, Equatable {
             claim = nil
             if phase == .reopened { superseded = decision }
             decision = proposed
+            if needsApproval {
+                phase = .awaitingApproval
+                return [.requestApproval(proposed)]
+            }
+            phase = .decided
+            return takeEffect(proposed)
+
+        case .ruleDecision(let proposed, let needsApproval):
+            guard isActionable else { throw .notAllowed(event: "decide", phase: phase) }
+            if let claim, claim.holds(at: now) { throw .claimedByAnother(claim.moderator, until: claim.expiresAt) }
+            guard !proposed.actions.isEmpty else { throw .incompleteDecision("choose at least one action") }
+            if phase == .reopened { superseded = decision }
+            decision = proposed
+            claim = nil
             if needsApproval {
                 phase = .awaitingApproval
                 return [.requestApproval(proposed)]

@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+
+/// A change to a case, for screens that update live.
+public struct CaseChange: Sendable, Equatable {
+    public let tenantID: TenantID
+    public let caseID: CaseID
+    /// The audit kind (`intake`, `claim`, `decision`, …).
+    public let kind: String
+    public let queue: String
+    public let phase: CaseStatus.Phase
+    public let holder: String?
+    public let actor: String
+    public let at: Date
+    /// The audit row's sequence number.
+    public let sequence: Int64
+
+    /// Makes a change.
+    public init(
+        tenantID: TenantID, caseID: CaseID, kind: String, queue: String, phase: CaseStatus.Phase, holder: String?, actor: String, at: Date,
+        sequence: Int64
+    ) {
+        self.tenantID = tenantID
+        self.caseID = caseID
+        self.kind = kind
+        self.queue = queue
+        self.phase = phase
+        self.holder = holder
+        self.actor = actor
+        self.at = at
+        self.sequence = sequence
+    }
+}
+
+/// Fans case changes out to subscribers of one tenant each (the event streams of the moderation API). A slow
+/// subscriber loses its oldest undelivered changes, never blocks the others.
+public final class CaseChanges: Sendable {
+    private let subscribers = Mutex<[TenantID: [UUID: AsyncStream<CaseChange>.Continuation]]>([:])
+    private let buffer: Int
+
+    /// A fan-out keeping up to `buffer` undelivered changes per subscriber.
+    public init(buffer: Int = 1_000) {
+        self.buffer = buffer
+    }
+
+    /// A stream of the tenant's changes from now on; it ends when the consumer stops iterating.
+    public func subscribe(tenant: TenantID) -> AsyncStream<CaseChange> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<CaseChange>.makeStream(bufferingPolicy: .bufferingNewest(buffer))
+        subscribers.withLock { $0[tenant, default: [:]][id] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            self?.subscribers.withLock { _ = $0[tenant]?.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Sends a change to its tenant's subscribers.
+    public func publish(_ change: CaseChange) {
+        let targets = subscribers.withLock { Array(($0[change.tenantID] ?? [:]).values) }
+        for continuation in targets { continuation.yield(change) }
+    }
+
+    /// How many subscribers a tenant has.
+    public func subscriberCount(tenant: TenantID) -> Int {
+        subscribers.withLock { $0[tenant]?.count ?? 0 }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// What moderators do to cases, with the role each step needs, and the live change each one publishes. The state
+/// machine and the store enforce the rest (claims, approvals, phases); every query is scoped by the principal's tenant.
+public struct CaseDesk: Sendable {
+    private let cases: any CaseStore
+    private let changes: CaseChanges
+    private let ruleSetVersion: @Sendable () -> String?
+    private let now: @Sendable () -> Date
+
+    /// A desk over the store.
+    public init(cases: any CaseStore, changes: CaseChanges, ruleSetVersion: @escaping @Sendable () -> String?, now: @escaping @Sendable () -> Date) {
+        self.cases = cases
+        self.changes = changes
+        self.ruleSetVersion = ruleSetVersion
+        self.now = now
+    }
+
+    /// Throws `forbidden` unless the principal has `role`.
+    public static func require(_ principal: Principal, _ role: Role, to what: String) throws(ModerationError) {
+        guard principal.has(role) else {
+            throw .forbidden("\(what) needs the \(role.rawValue) role; \(principal.moderator.name) is \(principal.moderator.role.rawValue)")
+        }
+    }
+
+    /// Claims (or renews the claim on) a case for the tenant's lease; an escalation to a role keeps weaker roles out.
+    public func claim(_ caseID: CaseID, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .triage, to: "claiming a case")
+        let summary = try await cases.summary(of: caseID, tenant: tenant.id, at: now())
+        if let role = summary.escalatedToRole, !principal.has(role) {
+            throw ModerationError.forbidden("case \(caseID) was escalated to the \(role.rawValue) role")
+        }
+        return try await transition(.claim(by: principal.moderator.moderatorID, lease: tenant.claimLease), caseID, tenant, principal)
+    }
+
+    /// Claims the next case of a queue (highest priority, then oldest).
+    public func claimNext(queue: String, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .triage, to: "claiming a case")
+        let outcome = try await cases.claimNext(
+            queue: queue, tenant: tenant.id, moderator: principal.moderator.moderatorID, role: principal.moderator.role, lease: tenant.claimLease,
+            at: now())
+        publish(outcome, tenant: tenant.id)
+        return outcome
+    }
+
+    /// Gives the case back.
+    public func release(_ caseID: CaseID, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .triage, to: "releasing a case")
+        return try await transition(.release(by: principal.moderator.moderatorID), caseID, tenant, principal)
+    }
+
+    /// Decides (or, where the tenant asks for a second moderator, proposes).
+    public func decide(
+        _ caseID: CaseID, actions: [DecisionAction], reason: String, category: String?, ruleIDs: [String], expiresAt: Date?, tenant: Tenant,
+        as principal: Principal
+    ) async throws -> TransitionOutcome {
+        try Self.require(principal, .moderator, to: "deciding a case")
+        if let expiresAt, expiresAt <= now() { throw ModerationError.invalid("expires_at is in the past") }
+        let decision = Decision(
+            actions: actions, reason: reason, category: category, ruleIDs: ruleIDs, expiresAt: expiresAt, by: principal.moderator.moderatorID)
+        return try await transition(.decide(decision, needsApproval: tenant.needsApproval(decision)), caseID, tenant, principal)
+    }
+
+    /// Approves the proposed decision `decisionID` (never one's own).
+    public func approve(_ caseID: CaseID, decision decisionID: Int64, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .moderator, to: "approving a decision")
+        return try await transition(.approve(by: principal.moderator.moderatorID), caseID, tenant, principal, decisionID: decisionID)
+    }
+
+    /// Turns the proposed decision down: the case is open again.
+    public func reject(_ caseID: CaseID, decision decisionID: Int64, reason: String, tenant: Tenant, as principal: Principal) async throws
+        -> TransitionOutcome
+    {
+        try Self.require(principal, .moderator, to: "rejecting a proposed decision")
+        return try await transition(
+            .rejectProposal(by: principal.moderator.moderatorID, reason: reason), caseID, tenant, principal, decisionID: decisionID)
+    }
+
+    /// Adds a note for the team.
+    public func note(_ caseID: CaseID, text: String, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .triage, to: "adding a note")
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ModerationError.invalid("a note needs text") }
+        return try await transition(.note(by: principal.moderator.moderatorID, text: text), caseID, tenant, principal)
+    }
+
+    /// Sends the case to another queue and, optionally, to a role.
+    public func escalate(_ caseID: CaseID, queue: String?, role: Role?, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .triage, to: "escalating a case")
+        let summary = try await cases.summary(of: caseID, tenant: tenant.id, at: now())
+        let target = queue ?? summary.queue
+        let outcome = try await cases.apply(
+            .escalate(by: principal.moderator.moderatorID, toQueue: target), to: caseID, tenant: tenant.id, decisionID: nil,
+            actor: principal.moderator.name, ruleSetVersion: ruleSetVersion(), at: now())
+        if let role { try await cases.setEscalationRole(role, case: caseID, tenant: tenant.id) }
+        publish(outcome, tenant: tenant.id)
+        return outcome
+    }
+
+    /// Closes a decided case.
+    public func close(_ caseID: CaseID, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .moderator, to: "closing a case")
+        return try await transition(.close(by: principal.moderator.moderatorID), caseID, tenant, principal)
+    }
+
+    /// Records an appeal (the appellant's statement, entered by a moderator): the case reopens.
+    public func appeal(_ caseID: CaseID, statement: String, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .moderator, to: "recording an appeal")
+        return try await transition(.appeal(statement: statement), caseID, tenant, principal)
+    }
+
+    /// Reverses the decision of a reopened case (held by the principal): its sanctions are lifted.
+    public func reverse(_ caseID: CaseID, reason: String, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .moderator, to: "reversing a decision")
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ModerationError.invalid("a reversal needs a reason") }
+        return try await transition(.reverse(by: principal.moderator.moderatorID, reason: reason), caseID, tenant, principal)
+    }
+
+    private func transition(_ event: CaseEvent, _ caseID: CaseID, _ tenant: Tenant, _ principal: Principal, decisionID: Int64? = nil)
+        async throws -> TransitionOutcome
+    {
+        let outcome = try await cases.apply(
+            event, to: caseID, tenant: tenant.id, decisionID: decisionID, actor: principal.moderator.name, ruleSetVersion: ruleSetVersion(),
+            at: now())
+        publish(outcome, tenant: tenant.id)
+        return outcome
+    }
+
+    private func publish(_ outcome: TransitionOutcome, tenant: TenantID) {
+        changes.publish(CaseChange(
+            tenantID: tenant, caseID: outcome.caseID, kind: outcome.audit.kind, queue: outcome.status.queue, phase: outcome.status.phase,
+            holder: outcome.status.holder(at: outcome.audit.at)?.rawValue, actor: outcome.audit.actor, at: outcome.audit.at,
+            sequence: outcome.audit.sequence))
+    }
+}

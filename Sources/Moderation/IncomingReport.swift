@@ -1,0 +1,123 @@
+import ActivityStreams
+import Federation
+import Foundation
+
+/// Where a report came from.
+public enum ReportSource: String, Sendable, Codable {
+    /// A `Flag` from an attached instance's actor.
+    case flag
+    /// A Mastodon admin webhook (`report.created` / `report.updated`).
+    case webhook
+    /// A `Flag` from an actor of no attached instance.
+    case unsolicited
+}
+
+/// A reported status as evidence: its text, with the content warning and media marked (never expanded).
+public struct ReportedStatus: Sendable, Equatable, Codable {
+    /// Its URI.
+    public let id: String
+    /// Its text (HTML turned into plain text); nil when only the URI is known (a `Flag` names statuses by id).
+    public let text: String?
+    /// Its content warning, if any.
+    public let contentWarning: String?
+    /// How many media attachments it has.
+    public let mediaCount: Int
+    /// Whether its author marked it sensitive.
+    public let sensitive: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, text, contentWarning = "content_warning", mediaCount = "media_count", sensitive
+    }
+
+    /// Makes a status snapshot.
+    public init(id: String, text: String?, contentWarning: String? = nil, mediaCount: Int = 0, sensitive: Bool = false) {
+        self.id = id
+        self.text = text
+        self.contentWarning = contentWarning
+        self.mediaCount = mediaCount
+        self.sensitive = sensitive
+    }
+}
+
+/// A report as intake sees it, whatever its wire shape: who reported whom, about which statuses, and why.
+public struct IncomingReport: Sendable, Equatable {
+    /// Where it came from.
+    public var source: ReportSource
+    /// What makes it unique per tenant: the Flag's id, or `webhook:DOMAIN:ID` for a Mastodon report.
+    public var sourceKey: String
+    /// Who reported: an actor URI, an account URI, or nil when the instance does not say.
+    public var reporter: String?
+    /// The reported account (or, when a Flag names no account, the reported object).
+    public var account: String
+    /// The reported statuses.
+    public var statuses: [ReportedStatus]
+    /// The reporter's comment.
+    public var comment: String
+    /// The report category (`spam`, `violation`, `legal`, `other`), when the source has one.
+    public var category: String?
+    /// The instance rules the reporter cited.
+    public var instanceRuleIDs: [String]
+    /// Whether the report was forwarded from another server.
+    public var forwarded: Bool
+    /// When the source last changed it (a webhook's `updated_at`); an older update never overwrites a newer one.
+    public var sourceUpdatedAt: Date?
+
+    /// Makes a report.
+    public init(
+        source: ReportSource, sourceKey: String, reporter: String?, account: String, statuses: [ReportedStatus], comment: String,
+        category: String? = nil, instanceRuleIDs: [String] = [], forwarded: Bool = false, sourceUpdatedAt: Date? = nil
+    ) {
+        self.source = source
+        self.sourceKey = sourceKey
+        self.reporter = reporter
+        self.account = account
+        self.statuses = statuses
+        self.comment = comment
+        self.category = category
+        self.instanceRuleIDs = instanceRuleIDs
+        self.forwarded = forwarded
+        self.sourceUpdatedAt = sourceUpdatedAt
+    }
+
+    /// The domain of the reported account.
+    public var accountDomain: String { InstanceDomain(url: account)?.value ?? "" }
+
+    /// A received `Flag`, in any of the shapes servers send: Mastodon's and GoToSocial's (`object` = the account, then
+    /// statuses), mbin's (statuses, then the account), Lemmy's (only the post or comment; the comment in `summary`),
+    /// and Misskey's (only the account; the notes listed as `Note: URL` lines in `content`).
+    public init?(flag: ReceivedFlag, solicited: Bool) {
+        let objects = flag.objectIDs.filter { URL(string: $0)?.host != nil }
+        guard !objects.isEmpty else { return nil }
+        let actors = objects.filter(Self.looksLikeActor)
+        var statusIDs = objects.filter { !Self.looksLikeActor($0) }
+        var comment = flag.comment.map(HTMLText.plainText) ?? ""
+        // Misskey lists the reported notes in the comment: "Note: URL" lines, then a "-----" line, then the comment.
+        if let separator = comment.range(of: "\n-----\n") {
+            let header = comment[..<separator.lowerBound]
+            let noted = header.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("Note: ") else { return nil }
+                return String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+            }
+            if !noted.isEmpty, noted.count == header.split(separator: "\n").count {
+                statusIDs += noted
+                comment = String(comment[separator.upperBound...])
+            }
+        }
+        self.init(
+            source: solicited ? .flag : .unsolicited, sourceKey: flag.activityID, reporter: flag.reporterID,
+            account: actors.first ?? objects[0], statuses: statusIDs.map { ReportedStatus(id: $0, text: nil) }, comment: comment)
+    }
+
+    /// Whether a URI names an account rather than a post: `/users/x`, `/u/x`, `/@x`, `/accounts/x`, `/actor` and
+    /// the like, without a further post segment.
+    static func looksLikeActor(_ uri: String) -> Bool {
+        guard let path = URLComponents(string: uri)?.path else { return false }
+        let segments = path.split(separator: "/").map { $0.lowercased() }
+        let postMarkers: Set<String> = ["statuses", "status", "posts", "post", "notes", "comment", "comments", "objects", "p", "m"]
+        if segments.contains(where: postMarkers.contains) { return false }
+        if segments.count == 1 { return segments[0].hasPrefix("@") || segments[0] == "actor" }
+        guard segments.count >= 2 else { return false }
+        return ["users", "u", "user", "accounts", "profile", "actors", "ap"].contains(segments[segments.count - 2])
+            || (segments.count == 3 && segments[0] == "ap" && segments[1] == "users")
+    }
+}

@@ -1,0 +1,170 @@
+import Federation
+import Foundation
+import Logging
+import Rules
+
+/// The ingest pipeline: each item (a Flag, a webhook report, a screened status or account) is normalised into the
+/// rules' `Subject`, evaluated against the tenant's rule set, and recorded with every hit on the account's case; the
+/// automatic decisions rules ask for are then made, audited as made by the rule.
+public struct Intake: Sendable {
+    private let tenants: any TenantDirectory
+    private let cases: any CaseStore
+    private let ruleSet: @Sendable (Tenant) -> RuleSet
+    private let changes: CaseChanges
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    /// A pipeline over the stores; `ruleSet` gives a tenant's rule set in force (global plus its overlay).
+    public init(
+        tenants: any TenantDirectory, cases: any CaseStore, ruleSet: @escaping @Sendable (Tenant) -> RuleSet, changes: CaseChanges,
+        logger: Logger, now: @escaping @Sendable () -> Date
+    ) {
+        self.changes = changes
+        self.tenants = tenants
+        self.cases = cases
+        self.ruleSet = ruleSet
+        self.logger = logger
+        self.now = now
+    }
+
+    /// A `Flag` accepted by the inbox: a report for the tenant of the instance it came from (any actor of that domain:
+    /// Mastodon signs with its instance actor, Misskey with a system user); from anywhere else, an unsolicited report
+    /// for each tenant that takes them in a triage queue, or dropped with a log line.
+    @discardableResult
+    public func receive(flag: ReceivedFlag) async throws -> [(tenant: String, result: IntakeResult)] {
+        let domain = InstanceDomain(url: flag.reporterID)
+        let instance = try await domain.asyncMap { try await tenants.instance(domain: $0) } ?? nil
+        if let instance, let tenant = try await tenants.tenant(id: instance.tenantID) {
+            guard let report = IncomingReport(flag: flag, solicited: true) else {
+                logger.warning("flag names no object; not recorded", metadata: ["flag": .string(flag.activityID)])
+                return []
+            }
+            return [(tenant.slug, try await receive(report: report, tenant: tenant, signal: .report(report, tenant: tenant)))]
+        }
+        let takers = try await tenants.tenants().filter { $0.unsolicitedQueue != nil }
+        guard !takers.isEmpty, let report = IncomingReport(flag: flag, solicited: false) else {
+            logger.notice(
+                "unsolicited flag dropped: no attached instance at its actor's domain and no tenant takes unsolicited reports",
+                metadata: ["flag": .string(flag.activityID), "actor": .string(flag.reporterID)])
+            return []
+        }
+        var results: [(String, IntakeResult)] = []
+        for tenant in takers {
+            let signal = Signal(queue: tenant.unsolicitedQueue!, priority: 30)
+            results.append((tenant.slug, try await receive(report: report, tenant: tenant, signal: signal)))
+        }
+        return results
+    }
+
+    /// A report (from a Flag or a webhook) for `tenant`, with the signal that routes it.
+    public func receive(report: IncomingReport, tenant: Tenant, signal: Signal? = nil) async throws -> IntakeResult {
+        let set = ruleSet(tenant)
+        let subjectID = report.sourceKey
+        let hits = Self.record(set.evaluate(Subject(report: report)), subjectID: subjectID, ruleSet: set, tenant: tenant)
+        let signals = [signal ?? .report(report, tenant: tenant)] + hits.map { Signal(queue: $0.queue, priority: $0.priority) }
+        let item = IntakeItem(account: report.account, report: report, hits: hits, signals: signals)
+        return try await record(item, tenant: tenant, ruleSet: set)
+    }
+
+    /// A status or account to screen (a webhook's `status.created`, `account.updated`, …): recorded only when a rule hits.
+    public func screen(_ subject: Subject, subjectID: String, account: String, evidence: ReportedStatus?, tenant: Tenant) async throws
+        -> IntakeResult
+    {
+        let set = ruleSet(tenant)
+        let hits = Self.record(set.evaluate(subject), subjectID: subjectID, ruleSet: set, tenant: tenant)
+        guard !hits.isEmpty else { return .nothing }
+        let item = IntakeItem(
+            account: account, report: nil, screened: evidence, hits: hits, signals: hits.map { Signal(queue: $0.queue, priority: $0.priority) })
+        return try await record(item, tenant: tenant, ruleSet: set)
+    }
+
+    private func record(_ item: IntakeItem, tenant: Tenant, ruleSet set: RuleSet) async throws -> IntakeResult {
+        let date = now()
+        let result = try await cases.record(item, tenant: tenant, ruleSetVersion: set.version, at: date)
+        if case .recorded(let caseID, _) = result {
+            try await applyAutomaticDecision(item.hits, caseID: caseID, tenant: tenant, ruleSet: set)
+            let summary = try await cases.summary(of: caseID, tenant: tenant.id, at: date)
+            changes.publish(CaseChange(
+                tenantID: tenant.id, caseID: caseID, kind: item.report == nil ? "rule_hit" : "intake", queue: summary.queue, phase: summary.phase,
+                holder: summary.holder, actor: "system", at: date, sequence: 0))
+        }
+        return result
+    }
+
+    /// The most severe automatic decision the hits ask for is made on the case, as made by its rule; `confirm: true`
+    /// (or the tenant's approval setting) makes it a proposal. A rule cannot decide over a moderator's live claim: that
+    /// is noted in the audit log instead.
+    private func applyAutomaticDecision(_ hits: [RecordedHit], caseID: CaseID, tenant: Tenant, ruleSet set: RuleSet) async throws {
+        let deciding = hits.compactMap { hit -> (RecordedHit, DecisionAction)? in
+            switch hit.decision {
+            case "mark_sensitive": return (hit, .markSensitive)
+            case "silence": return (hit, .silence)
+            case "suspend": return (hit, .suspend)
+            default: return nil
+            }
+        }
+        for hit in hits where hit.decision == "reject" {
+            _ = try await cases.audit(
+                tenant: tenant.id, actor: ModeratorID.rule(hit.ruleID).rawValue, kind: "rule_reject", caseID: caseID,
+                detail: ["subject": hit.subjectID, "rule_version": hit.ruleVersion], ruleSetVersion: set.version, at: now())
+        }
+        guard let (hit, action) = deciding.max(by: { DecisionAction.names.firstIndex(of: $0.1.name)! < DecisionAction.names.firstIndex(of: $1.1.name)! })
+        else { return }
+        let rule = set.rules.first { $0.definition.id == hit.ruleID }?.definition
+        let decision = Decision(
+            actions: [action], reason: "automatic: rule \(hit.ruleID)\(rule.map { " (\($0.title))" } ?? "")", ruleIDs: [hit.ruleID],
+            by: .rule(hit.ruleID))
+        let needsApproval = (rule?.action.confirm ?? false) || tenant.needsApproval(decision)
+        do {
+            let outcome = try await cases.apply(
+                .ruleDecision(decision, needsApproval: needsApproval), to: caseID, tenant: tenant.id, decisionID: nil,
+                actor: decision.by.rawValue, ruleSetVersion: set.version, at: now())
+            logger.info(
+                "rule decided automatically",
+                metadata: ["case": .stringConvertible(caseID), "rule": .string(hit.ruleID), "kind": .string(outcome.audit.kind)])
+        } catch ModerationError.transition(let refusal) {
+            _ = try await cases.audit(
+                tenant: tenant.id, actor: decision.by.rawValue, kind: "rule_decision_skipped", caseID: caseID,
+                detail: ["action": action.name, "why": refusal.description], ruleSetVersion: set.version, at: now())
+        }
+    }
+
+    static func record(_ evaluation: Evaluation, subjectID: String, ruleSet: RuleSet, tenant: Tenant) -> [RecordedHit] {
+        evaluation.hits.map { hit in
+            RecordedHit(
+                subjectID: subjectID, ruleID: hit.rule, ruleVersion: hit.version, ruleSetVersion: ruleSet.version,
+                spans: hit.spans.map { RecordedHit.Span(field: $0.field, start: $0.start, end: $0.end, text: $0.text) },
+                queue: hit.queue.flatMap(Tenant.validQueue) ?? tenant.defaultQueue, priority: hit.priority, decision: hit.decision?.rawValue)
+        }
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
+
+extension Subject {
+    /// A report as the rules see it (`applies_to: [Report]`): reporter, comment, category, forwarded, the reported
+    /// objects and the account.
+    public init(report: IncomingReport) {
+        var fields: [String: FieldValue] = ["type": .text("Flag")]
+        if let reporter = report.reporter { fields["report.reporter"] = .text(reporter) }
+        fields["report.comment"] = .text(report.comment)
+        if let category = report.category { fields["report.category"] = .text(category) }
+        fields["report.forwarded"] = .bool(report.forwarded)
+        fields["report.objects"] = .list([report.account] + report.statuses.map(\.id))
+        fields["report.rule_ids"] = .list(report.instanceRuleIDs)
+        fields["account.id"] = .text(report.account)
+        let domain = report.accountDomain
+        if !domain.isEmpty {
+            fields["account.domain"] = .text(domain)
+            fields["instance.domain"] = .text(domain)
+        }
+        let texts = report.statuses.compactMap(\.text)
+        if !texts.isEmpty { fields["text"] = .text(texts.joined(separator: "\n")) }
+        self.init(kind: .report, fields: fields)
+    }
+}

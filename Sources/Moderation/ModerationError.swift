@@ -1,0 +1,49 @@
+import Foundation
+
+/// Why a moderation operation failed, in words the person can act on.
+public enum ModerationError: Error, Equatable, CustomStringConvertible {
+    /// No tenant with that slug (or id).
+    case noSuchTenant(String)
+    /// The slug is taken.
+    case tenantExists(String)
+    /// No attached instance with that domain (in the tenant).
+    case noSuchInstance(String)
+    /// The domain is attached already (to this or another tenant).
+    case instanceExists(String)
+    /// No moderator of that name (in the tenant).
+    case noSuchModerator(String)
+    /// The name is taken.
+    case moderatorExists(String)
+    /// No token with that id.
+    case noSuchToken(String)
+    /// No such case in the tenant (another tenant's case is "no such case" too).
+    case noSuchCase(CaseID)
+    /// No such decision on the case.
+    case noSuchDecision(Int64)
+    /// The queue has nothing to claim.
+    case queueEmpty(String)
+    /// The role does not allow it.
+    case forbidden(String)
+    /// A value is out of range or malformed.
+    case invalid(String)
+    /// The case state machine refused the event.
+    case transition(CaseTransitionError)
+
+    public var description: String {
+        switch self {
+        case .noSuchTenant(let slug): return "no tenant '\(slug)' (palisade admin tenants list shows them)"
+        case .tenantExists(let slug): return "a tenant '\(slug)' exists already"
+        case .noSuchInstance(let domain): return "no attached instance '\(domain)'"
+        case .instanceExists(let domain): return "the instance '\(domain)' is attached already (a domain belongs to one tenant)"
+        case .noSuchModerator(let name): return "no moderator '\(name)'"
+        case .moderatorExists(let name): return "a moderator '\(name)' exists already (names are unique across tenants)"
+        case .noSuchToken(let id): return "no token '\(id)'"
+        case .noSuchCase(let id): return "no case \(id)"
+        case .noSuchDecision(let id): return "no decision \(id) on this case"
+        case .queueEmpty(let queue): return "nothing to claim in queue '\(queue)'"
+        case .forbidden(let detail): return detail
+        case .invalid(let detail): return detail
+        case .transition(let error): return error.description
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+/// A tenant's row id.
+public typealias TenantID = Int64
+
+/// An organisation: its instances, queues, moderators and audit chain belong to it.
+public struct Tenant: Sendable, Equatable {
+    /// Row id.
+    public let id: TenantID
+    /// The short name in URLs and commands (`acme`).
+    public let slug: String
+    /// The display name.
+    public var name: String
+    /// The queue reports land in when no signal names another.
+    public var defaultQueue: String
+    /// Where Flags from actors of no attached instance go; nil: they are dropped with a log line.
+    public var unsolicitedQueue: String?
+    /// Decision actions that need a second moderator's approval (`suspend`, `defederate`, …).
+    public var approvalRequired: Set<String>
+    /// How long a claim lasts unless renewed.
+    public var claimLease: TimeInterval
+    /// How long a case may wait before its SLA is breached.
+    public var sla: TimeInterval
+
+    /// Makes a tenant value.
+    public init(
+        id: TenantID, slug: String, name: String, defaultQueue: String = "reports", unsolicitedQueue: String? = nil,
+        approvalRequired: Set<String> = [], claimLease: TimeInterval = 900, sla: TimeInterval = 86_400
+    ) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.defaultQueue = defaultQueue
+        self.unsolicitedQueue = unsolicitedQueue
+        self.approvalRequired = approvalRequired
+        self.claimLease = claimLease
+        self.sla = sla
+    }
+
+    /// Whether `decision` must be approved by a second moderator before it takes effect.
+    public func needsApproval(_ decision: Decision) -> Bool {
+        decision.actions.contains { approvalRequired.contains($0.name) }
+    }
+
+    /// A valid slug (lower-case letters, digits, `-`, 1–40 characters, starting with a letter), or nil.
+    public static func validSlug(_ text: String) -> String? {
+        guard (1...40).contains(text.count), text.first?.isLowercaseASCIILetter == true,
+            text.allSatisfy({ $0.isLowercaseASCIILetter || $0.isASCIIDigit || $0 == "-" })
+        else { return nil }
+        return text
+    }
+
+    /// A valid queue name (the slug alphabet plus `.` and `_`), or nil.
+    public static func validQueue(_ text: String) -> String? {
+        guard (1...60).contains(text.count),
+            text.allSatisfy({ $0.isLowercaseASCIILetter || $0.isASCIIDigit || "-_.".contains($0) })
+        else { return nil }
+        return text
+    }
+}
+
+/// What a moderator may do: each role includes the ones below it.
+public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+    /// See, claim, note, escalate.
+    case triage
+    /// Also decide, approve, reverse.
+    case moderator
+    /// Everything in the tenant: instances, moderators, settings, muting reporters.
+    case admin
+    /// Every tenant.
+    case `operator`
+
+    private var rank: Int { Self.allCases.firstIndex(of: self)! }
+
+    public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
+}
+
+/// An instance's domain: its host in lower case, with `:port` where it listens on a non-default one.
+public struct InstanceDomain: Sendable, Hashable, CustomStringConvertible {
+    /// `host` or `host:port`.
+    public let value: String
+
+    /// Parses `host[:port]`; nil for anything else (schemes, paths, empty labels, bad ports).
+    public init?(_ text: String) {
+        let lowered = text.lowercased()
+        let parts = lowered.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let host = parts.first, (1...253).contains(host.count) else { return nil }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.allSatisfy({ label in
+            (1...63).contains(label.count) && label.first != "-" && label.last != "-"
+                && label.allSatisfy { $0.isLowercaseASCIILetter || $0.isASCIIDigit || $0 == "-" }
+        }) else { return nil }
+        if parts.count == 2 {
+            guard let port = Int(parts[1]), (1...65535).contains(port), String(port) == parts[1] else { return nil }
+        }
+        value = lowered
+    }
+
+    /// The domain of an actor or object URL (`https://host:port/…` → `host:port`), or nil.
+    public init?(url: String) {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return nil }
+        self.init(components.port.map { "\(host):\($0)" } ?? host)
+    }
+
+    public var description: String { value }
+}
+
+/// How decisions reach an attached instance (issue 7 sends them; until then they are recorded).
+public enum DecisionRoute: String, Sendable, Codable, CaseIterable {
+    /// Signed `Flag`/`Block` activities to its inbox.
+    case activitypub
+    /// Nothing is sent; the instance reads the blocklist feeds.
+    case none
+}
+
+/// An instance whose reports a tenant moderates.
+public struct AttachedInstance: Sendable, Equatable {
+    /// Row id.
+    public let id: Int64
+    /// The tenant it belongs to.
+    public let tenantID: TenantID
+    /// Its domain (unique across the service: the webhook path names only the domain).
+    public let domain: InstanceDomain
+    /// Its instance actor (the `actor` of the Flags it forwards).
+    public var actorID: String
+    /// The secret of its Mastodon admin webhook, if it sends them.
+    public var webhookSecret: String?
+    /// How decisions reach it.
+    public var decisionRoute: DecisionRoute
+
+    /// Makes an instance value.
+    public init(id: Int64, tenantID: TenantID, domain: InstanceDomain, actorID: String, webhookSecret: String?, decisionRoute: DecisionRoute) {
+        self.id = id
+        self.tenantID = tenantID
+        self.domain = domain
+        self.actorID = actorID
+        self.webhookSecret = webhookSecret
+        self.decisionRoute = decisionRoute
+    }
+}
+
+/// A person who works the queues (or, as `operator`, runs the service).
+public struct Moderator: Sendable, Equatable {
+    /// Row id.
+    public let id: Int64
+    /// Their tenant; nil for operators, who work across tenants.
+    public let tenantID: TenantID?
+    /// Their name, unique across the service (it appears in audit logs and claims).
+    public let name: String
+    /// What they may do.
+    public var role: Role
+
+    /// Makes a moderator value.
+    public init(id: Int64, tenantID: TenantID?, name: String, role: Role) {
+        self.id = id
+        self.tenantID = tenantID
+        self.name = name
+        self.role = role
+    }
+
+    /// The id used in claims, decisions and the audit log.
+    public var moderatorID: ModeratorID { ModeratorID(name) }
+}
+
+extension Character {
+    var isLowercaseASCIILetter: Bool { ("a"..."z").contains(self) }
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

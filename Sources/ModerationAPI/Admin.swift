@@ -1,0 +1,110 @@
+import Foundation
+
+/// A tenant, as `POST /api/v1/admin/tenants` takes it and the listings show it.
+public struct TenantBody: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var defaultQueue: String?
+    public var unsolicitedQueue: String?
+    public var approvalRequired: [String]?
+    public var claimLeaseSeconds: Int?
+    public var slaSeconds: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case slug, name, defaultQueue = "default_queue", unsolicitedQueue = "unsolicited_queue", approvalRequired = "approval_required"
+        case claimLeaseSeconds = "claim_lease_seconds", slaSeconds = "sla_seconds"
+    }
+
+    /// Makes a tenant body.
+    public init(
+        slug: String, name: String, defaultQueue: String? = nil, unsolicitedQueue: String? = nil, approvalRequired: [String]? = nil,
+        claimLeaseSeconds: Int? = nil, slaSeconds: Int? = nil
+    ) {
+        self.slug = slug
+        self.name = name
+        self.defaultQueue = defaultQueue
+        self.unsolicitedQueue = unsolicitedQueue
+        self.approvalRequired = approvalRequired
+        self.claimLeaseSeconds = claimLeaseSeconds
+        self.slaSeconds = slaSeconds
+    }
+}
+
+/// An attached instance. `webhook_secret` is write-only: listings say only whether one is set.
+public struct InstanceBody: Codable, Sendable, Equatable {
+    public var domain: String
+    public var tenant: String?
+    public var actor: String?
+    public var webhookSecret: String?
+    public var hasWebhookSecret: Bool?
+    public var decisionRoute: String?
+
+    enum CodingKeys: String, CodingKey {
+        case domain, tenant, actor, webhookSecret = "webhook_secret", hasWebhookSecret = "has_webhook_secret", decisionRoute = "decision_route"
+    }
+
+    /// Makes an instance body.
+    public init(
+        domain: String, tenant: String? = nil, actor: String? = nil, webhookSecret: String? = nil, hasWebhookSecret: Bool? = nil,
+        decisionRoute: String? = nil
+    ) {
+        self.domain = domain
+        self.tenant = tenant
+        self.actor = actor
+        self.webhookSecret = webhookSecret
+        self.hasWebhookSecret = hasWebhookSecret
+        self.decisionRoute = decisionRoute
+    }
+}
+
+/// A moderator. `token` appears once, in the answer that created it.
+public struct ModeratorBody: Codable, Sendable, Equatable {
+    public var name: String
+    public var tenant: String?
+    public var role: String
+    public var token: String?
+    public var tokenID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, tenant, role, token, tokenID = "token_id"
+    }
+
+    /// Makes a moderator body.
+    public init(name: String, tenant: String? = nil, role: String, token: String? = nil, tokenID: String? = nil) {
+        self.name = name
+        self.tenant = tenant
+        self.role = role
+        self.token = token
+        self.tokenID = tokenID
+    }
+}
+
+/// `POST /api/v1/admin/reporters/mute` and `…/unmute`.
+public struct ReporterRequest: Codable, Sendable, Equatable {
+    public var reporter: String
+
+    /// Makes a request.
+    public init(reporter: String) { self.reporter = reporter }
+}
+
+/// `GET /api/v1/admin/audit/verify`: `ok` and, when not, every problem found.
+public struct AuditVerification: Codable, Sendable, Equatable {
+    public var ok: Bool
+    public var rows: Int
+    public var problems: [String]
+
+    /// Makes a verification body.
+    public init(ok: Bool, rows: Int, problems: [String]) {
+        self.ok = ok
+        self.rows = rows
+        self.problems = problems
+    }
+}
+
+/// A list answer of the admin API.
+public struct ListBody<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    public var items: [Item]
+
+    /// Makes a list.
+    public init(items: [Item]) { self.items = items }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import Moderation
+
+/// Case transitions: the stored status is loaded, the pure state machine decides, and the result, its effects and the
+/// audit row are written in the same transaction. SQLite has one writer, so two claims of one case (even in the same
+/// millisecond) are serialised: the second sees the first's lease and is refused.
+extension SQLiteStore {
+    static let actionablePhases = "('open', 'escalated', 'reopened')"
+    static let activePhases = "('open', 'escalated', 'awaiting_approval', 'reopened')"
+
+    /// Applies the event to the case.
+    public func apply(
+        _ event: CaseEvent, to caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date
+    ) async throws -> TransitionOutcome {
+        try await pool.write { db in
+            try Self.apply(db, event: event, caseID: caseID, tenant: tenant, decisionID: decisionID, actor: actor, ruleSetVersion: ruleSetVersion, at: date)
+        }
+    }
+
+    /// Claims the first claimable case of the queue.
+    public func claimNext(queue: String, tenant: TenantID, moderator: ModeratorID, role: Role, lease: TimeInterval, at date: Date) async throws
+        -> TransitionOutcome
+    {
+        let roles = Role.allCases.filter { $0 <= role }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return try await pool.write { db in
+            guard
+                let caseID = try CaseID.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id FROM cases INDEXED BY cases_claimable
+                        WHERE tenant_id = ? AND queue = ? AND phase IN \(Self.actionablePhases)
+                          AND (claim_expires_at IS NULL OR claim_expires_at <= ?)
+                          AND (escalated_to_role IS NULL OR escalated_to_role IN (\(roles)))
+                        ORDER BY priority DESC, id LIMIT 1
+                        """, arguments: [tenant, queue, ModerationRows.milliseconds(date)])
+            else { throw ModerationError.queueEmpty(queue) }
+            return try Self.apply(
+                db, event: .claim(by: moderator, lease: lease), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
+                ruleSetVersion: nil, at: date)
+        }
+    }
+
+    /// Records the role an escalation asks for.
+    public func setEscalationRole(_ role: Role?, case caseID: CaseID, tenant: TenantID) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE cases SET escalated_to_role = ? WHERE id = ? AND tenant_id = ?", arguments: [role?.rawValue, caseID, tenant])
+            guard db.changesCount == 1 else { throw ModerationError.noSuchCase(caseID) }
+        }
+    }
+
+    static func status(_ db: Database, row: Row) throws -> CaseStatus {
+        let phaseText: String = row["phase"]
+        guard let phase = CaseStatus.Phase(rawValue: phaseText) else { throw StoreError.corruptRow(table: "cases", detail: "phase '\(phaseText)'") }
+        let holder: String? = row["claim_holder"]
+        let expires: Int64? = row["claim_expires_at"]
+        var claim: Claim?
+        if let holder, let expires { claim = Claim(moderator: ModeratorID(holder), expiresAt: ModerationRows.date(expires)) }
+        return CaseStatus(
+            phase: phase, queue: row["queue"], claim: claim, decision: try decision(db, id: row["decision_id"]),
+            superseded: try decision(db, id: row["superseded_decision_id"]), appeals: row["appeals"])
+    }
+
+    static func decision(_ db: Database, id: Int64?) throws -> Decision? {
+        guard let id, let body = try String.fetchOne(db, sql: "SELECT body FROM decisions WHERE id = ?", arguments: [id]) else { return nil }
+        return try ModerationRows.decode(Decision.self, body, table: "decisions")
+    }
+
+    static func apply(
+        _ db: Database, event: CaseEvent, caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date
+    ) throws -> TransitionOutcome {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?", arguments: [caseID, tenant]) else {
+            throw ModerationError.noSuchCase(caseID)
+        }
+        var status = try status(db, row: row)
+        let before = status
+        let previousDecision: Int64? = row["decision_id"]
+        let previousSuperseded: Int64? = row["superseded_decision_id"]
+        let account: String = row["account"]
+        switch event {
+        case .approve, .rejectProposal:
+            guard let decisionID, decisionID == previousDecision else { throw ModerationError.noSuchDecision(decisionID ?? 0) }
+        default: break
+        }
+        let effects: [CaseEffect]
+        do {
+            effects = try status.apply(event, at: date)
+        } catch {
+            throw ModerationError.transition(error)
+        }
+        let now = ModerationRows.milliseconds(date)
+        var currentDecision = previousDecision
+        var superseded = previousSuperseded
+        var created: Int64?
+        var lifted: Int64?
+        var kind: String
+        var detail: [String: String] = [:]
+        func insertDecision(_ decision: Decision, state: String) throws -> Int64 {
+            try db.execute(
+                sql: "INSERT INTO decisions (tenant_id, case_id, body, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [tenant, caseID, try ModerationRows.json(decision), state, now, now])
+            return db.lastInsertedRowID
+        }
+        func setState(_ id: Int64?, _ state: String, approvedBy: String? = nil) throws {
+            guard let id else { return }
+            try db.execute(
+                sql: "UPDATE decisions SET state = ?, approved_by = COALESCE(?, approved_by), updated_at = ? WHERE id = ?",
+                arguments: [state, approvedBy, now, id])
+        }
+        switch event {
+        case .claim(let moderator, _):
+            kind = before.holder(at: date) == moderator ? "renew" : "claim"
+            detail["expires_at"] = status.claim.map { $0.expiresAt.formatted(.iso8601) }
+        case .release:
+            kind = "release"
+        case .escalate(_, let queue):
+            kind = "escalate"
+            detail["queue"] = queue
+        case .decide(let decision, let needsApproval), .ruleDecision(let decision, let needsApproval):
+            let automatic: Bool
+            if case .ruleDecision = event { automatic = true } else { automatic = false }
+            kind = (automatic ? "rule_" : "") + (needsApproval ? "proposal" : "decision")
+            if before.phase == .reopened { superseded = previousDecision }
+            created = try insertDecision(decision, state: needsApproval ? "proposed" : "in_force")
+            currentDecision = created
+            if !needsApproval, let replaced = superseded {
+                try setState(replaced, "superseded")
+                lifted = replaced
+                superseded = nil
+            }
+            detail = try decisionDetail(decision)
+            detail["decision_id"] = String(created!)
+        case .approve(let moderator):
+            kind = "approve"
+            try setState(previousDecision, "in_force", approvedBy: moderator.rawValue)
+            if let replaced = previousSuperseded {
+                try setState(replaced, "superseded")
+                lifted = replaced
+            }
+            superseded = nil
+            detail["decision_id"] = String(previousDecision!)
+        case .rejectProposal(_, let reason):
+            kind = "reject_proposal"
+            try setState(previousDecision, "rejected")
+            currentDecision = previousSuperseded
+            superseded = nil
+            detail = ["decision_id": String(previousDecision!), "reason": reason]
+        case .note(_, let text):
+            kind = "note"
+            detail["text"] = text
+        case .close:
+            kind = "close"
+        case .appeal(let statement):
+            kind = "appeal"
+            detail["statement"] = statement
+        case .reverse(_, let reason):
+            kind = "reverse"
+            try setState(previousDecision, "reversed")
+            lifted = previousDecision
+            created = try insertDecision(status.decision!, state: "in_force")
+            currentDecision = created
+            detail = ["reason": reason, "reversed_decision_id": String(previousDecision!), "decision_id": String(created!)]
+        }
+        for effect in effects {
+            switch effect {
+            case .applySanctions(let decision):
+                guard let decisionID = currentDecision else { continue }
+                for target in Sanction.targets(of: decision, account: account) {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO sanctions (tenant_id, case_id, decision_id, target_kind, target, action, applied_at, expires_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            tenant, caseID, decisionID, target.kind, target.target, try ModerationRows.json(target.action), now,
+                            decision.expiresAt.map(ModerationRows.milliseconds),
+                        ])
+                }
+            case .liftSanctions:
+                guard let lifted else { continue }
+                try db.execute(
+                    sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = ? WHERE decision_id = ? AND lifted_at IS NULL",
+                    arguments: [now, kind == "reverse" ? "reversed on appeal" : "replaced by a new decision", lifted])
+            case .requestApproval, .movedToQueue:
+                continue
+            }
+        }
+        try db.execute(
+            sql: """
+                UPDATE cases SET phase = ?, queue = ?, claim_holder = ?, claim_expires_at = ?, decision_id = ?, superseded_decision_id = ?,
+                    appeals = ?, updated_at = ?, escalated_to_role = CASE WHEN ? THEN escalated_to_role ELSE NULL END
+                WHERE id = ?
+                """,
+            arguments: [
+                status.phase.rawValue, status.queue, status.claim?.moderator.rawValue, status.claim.map { ModerationRows.milliseconds($0.expiresAt) },
+                currentDecision, superseded, status.appeals, now, status.isActionable || status.phase == .awaitingApproval, caseID,
+            ])
+        let audit = try ModerationRows.appendAudit(
+            db, tenant: tenant, actor: actor, kind: kind, caseID: caseID, detail: detail, ruleSetVersion: ruleSetVersion,
+            at: date)
+        return TransitionOutcome(caseID: caseID, status: status, effects: effects, decisionID: created, audit: audit)
+    }
+
+    static func decisionDetail(_ decision: Decision) throws -> [String: String] {
+        var detail = [
+            "actions": try ModerationRows.json(decision.actions), "reason": decision.reason, "rule_ids": decision.ruleIDs.joined(separator: ","),
+        ]
+        detail["category"] = decision.category
+        detail["expires_at"] = decision.expiresAt?.formatted(.iso8601)
+        return detail
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import Moderation
+
+extension SQLiteStore: TenantDirectory {
+    /// Inserts the tenant; service chain (tenant 0) records it, and its own chain starts with it.
+    public func createTenant(_ tenant: Tenant, by actor: String, at date: Date) async throws -> Tenant {
+        try await pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM tenants WHERE slug = ?", arguments: [tenant.slug]) == true {
+                throw ModerationError.tenantExists(tenant.slug)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO tenants (slug, name, default_queue, unsolicited_queue, approval_required, claim_lease_seconds, sla_seconds, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    tenant.slug, tenant.name, tenant.defaultQueue, tenant.unsolicitedQueue, try ModerationRows.json(tenant.approvalRequired.sorted()),
+                    Int64(tenant.claimLease), Int64(tenant.sla), ModerationRows.milliseconds(date),
+                ])
+            let id = db.lastInsertedRowID
+            let detail = [
+                "slug": tenant.slug, "name": tenant.name, "default_queue": tenant.defaultQueue, "unsolicited_queue": tenant.unsolicitedQueue ?? "",
+                "approval_required": tenant.approvalRequired.sorted().joined(separator: ","),
+            ]
+            try ModerationRows.appendAudit(db, tenant: 0, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
+            try ModerationRows.appendAudit(db, tenant: id, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
+            return Tenant(
+                id: id, slug: tenant.slug, name: tenant.name, defaultQueue: tenant.defaultQueue, unsolicitedQueue: tenant.unsolicitedQueue,
+                approvalRequired: tenant.approvalRequired, claimLease: tenant.claimLease, sla: tenant.sla)
+        }
+    }
+
+    /// Every tenant, by slug.
+    public func tenants() async throws -> [Tenant] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM tenants ORDER BY slug").map(ModerationRows.tenant) }
+    }
+
+    /// The tenant with `slug`.
+    public func tenant(slug: String) async throws -> Tenant? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM tenants WHERE slug = ?", arguments: [slug]).map(ModerationRows.tenant) }
+    }
+
+    /// The tenant with `id`.
+    public func tenant(id: TenantID) async throws -> Tenant? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM tenants WHERE id = ?", arguments: [id]).map(ModerationRows.tenant) }
+    }
+
+    /// Attaches the instance; the domain must be free.
+    public func attach(_ instance: AttachedInstance, by actor: String, at date: Date) async throws -> AttachedInstance {
+        try await pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM instances WHERE domain = ?", arguments: [instance.domain.value]) == true {
+                throw ModerationError.instanceExists(instance.domain.value)
+            }
+            try db.execute(
+                sql: "INSERT INTO instances (tenant_id, domain, actor_id, webhook_secret, decision_route, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    instance.tenantID, instance.domain.value, instance.actorID, instance.webhookSecret, instance.decisionRoute.rawValue,
+                    ModerationRows.milliseconds(date),
+                ])
+            let id = db.lastInsertedRowID
+            try ModerationRows.appendAudit(
+                db, tenant: instance.tenantID, actor: actor, kind: "admin.instance_attached", caseID: nil,
+                detail: [
+                    "domain": instance.domain.value, "actor_id": instance.actorID, "webhook": instance.webhookSecret == nil ? "no" : "yes",
+                    "decision_route": instance.decisionRoute.rawValue,
+                ], ruleSetVersion: nil, at: date)
+            return AttachedInstance(
+                id: id, tenantID: instance.tenantID, domain: instance.domain, actorID: instance.actorID, webhookSecret: instance.webhookSecret,
+                decisionRoute: instance.decisionRoute)
+        }
+    }
+
+    /// Detaches the instance (its reports and cases stay).
+    public func detach(domain: InstanceDomain, tenant: TenantID, by actor: String, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM instances WHERE domain = ? AND tenant_id = ?", arguments: [domain.value, tenant])
+            guard db.changesCount > 0 else { throw ModerationError.noSuchInstance(domain.value) }
+            try ModerationRows.appendAudit(
+                db, tenant: tenant, actor: actor, kind: "admin.instance_detached", caseID: nil, detail: ["domain": domain.value], ruleSetVersion: nil,
+                at: date)
+        }
+    }
+
+    /// The tenant's instances, by domain.
+    public func instances(tenant: TenantID?) async throws -> [AttachedInstance] {
+        try await pool.read { db in
+            if let tenant {
+                return try Row.fetchAll(db, sql: "SELECT * FROM instances WHERE tenant_id = ? ORDER BY domain", arguments: [tenant]).map(ModerationRows.instance)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM instances ORDER BY domain").map(ModerationRows.instance)
+        }
+    }
+
+    /// The instance with `domain`.
+    public func instance(domain: InstanceDomain) async throws -> AttachedInstance? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM instances WHERE domain = ?", arguments: [domain.value]).map(ModerationRows.instance)
+        }
+    }
+
+    /// Inserts the moderator and the hash of their first token.
+    public func addModerator(name: String, tenant: TenantID?, role: Role, token: ModeratorToken, by actor: String, at date: Date) async throws
+        -> Moderator
+    {
+        try await pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM moderators WHERE name = ?", arguments: [name]) == true {
+                throw ModerationError.moderatorExists(name)
+            }
+            try db.execute(
+                sql: "INSERT INTO moderators (tenant_id, name, role, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [tenant, name, role.rawValue, ModerationRows.milliseconds(date)])
+            let id = db.lastInsertedRowID
+            try db.execute(
+                sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [token.id, id, token.hash, ModerationRows.milliseconds(date)])
+            try ModerationRows.appendAudit(
+                db, tenant: tenant ?? 0, actor: actor, kind: "admin.moderator_added", caseID: nil,
+                detail: ["name": name, "role": role.rawValue, "token": token.id], ruleSetVersion: nil, at: date)
+            return Moderator(id: id, tenantID: tenant, name: name, role: role)
+        }
+    }
+
+    /// Moderators by name.
+    public func moderators(tenant: TenantID?) async throws -> [Moderator] {
+        try await pool.read { db in
+            if let tenant {
+                return try Row.fetchAll(db, sql: "SELECT * FROM moderators WHERE tenant_id = ? ORDER BY name", arguments: [tenant]).map(ModerationRows.moderator)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM moderators ORDER BY name").map(ModerationRows.moderator)
+        }
+    }
+
+    /// Stores another token's hash for the moderator.
+    public func issueToken(_ token: ModeratorToken, to name: String, tenant: TenantID?, by actor: String, at date: Date) async throws {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM moderators WHERE name = ?", arguments: [name]),
+                tenant == nil || (row["tenant_id"] as TenantID?) == tenant
+            else { throw ModerationError.noSuchModerator(name) }
+            let moderator = try ModerationRows.moderator(row)
+            try db.execute(
+                sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [token.id, moderator.id, token.hash, ModerationRows.milliseconds(date)])
+            try ModerationRows.appendAudit(
+                db, tenant: moderator.tenantID ?? 0, actor: actor, kind: "admin.token_issued", caseID: nil,
+                detail: ["name": name, "token": token.id], ruleSetVersion: nil, at: date)
+        }
+    }
+
+    /// Revokes one token (by id) or all of a moderator's (by name).
+    public func revokeTokens(matching idOrName: String, tenant: TenantID?, by actor: String, at date: Date) async throws -> Int {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id AS token_id, m.tenant_id, m.name FROM moderator_tokens t JOIN moderators m ON m.id = t.moderator_id
+                    WHERE (t.id = ? OR m.name = ?) AND t.revoked_at IS NULL
+                    """, arguments: [idOrName, idOrName]
+            ).filter { tenant == nil || ($0["tenant_id"] as TenantID?) == tenant }
+            guard !rows.isEmpty else { throw ModerationError.noSuchToken(idOrName) }
+            for row in rows {
+                let tokenID: String = row["token_id"]
+                try db.execute(
+                    sql: "UPDATE moderator_tokens SET revoked_at = ? WHERE id = ?", arguments: [ModerationRows.milliseconds(date), tokenID])
+                try ModerationRows.appendAudit(
+                    db, tenant: (row["tenant_id"] as TenantID?) ?? 0, actor: actor, kind: "admin.token_revoked", caseID: nil,
+                    detail: ["name": row["name"], "token": tokenID], ruleSetVersion: nil, at: date)
+            }
+            return rows.count
+        }
+    }
+
+    /// The holder of an unrevoked token.
+    public func moderator(tokenHash: String) async throws -> Moderator? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT m.* FROM moderator_tokens t JOIN moderators m ON m.id = t.moderator_id
+                    WHERE t.hash = ? AND t.revoked_at IS NULL
+                    """, arguments: [tokenHash]
+            ).map(ModerationRows.moderator)
+        }
+    }
+
+    /// Mutes (or unmutes) a reporter for the tenant.
+    public func setReporterMuted(_ reporter: String, muted: Bool, tenant: TenantID, by actor: String, at date: Date) async throws {
+        try await pool.write { db in
+            if muted {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO muted_reporters (tenant_id, reporter, muted_by, muted_at) VALUES (?, ?, ?, ?)",
+                    arguments: [tenant, reporter, actor, ModerationRows.milliseconds(date)])
+            } else {
+                try db.execute(sql: "DELETE FROM muted_reporters WHERE tenant_id = ? AND reporter = ?", arguments: [tenant, reporter])
+            }
+            try ModerationRows.appendAudit(
+                db, tenant: tenant, actor: actor, kind: muted ? "admin.reporter_muted" : "admin.reporter_unmuted", caseID: nil,
+                detail: ["reporter": reporter], ruleSetVersion: nil, at: date)
+        }
+    }
+}
