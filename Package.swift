@@ -119,6 +119,8 @@ let package = Package(
             dependencies: [
                 "ActivityStreams",
                 "Rules",
+                "Moderation",
+                "ModerationAPI",
                 "HTTPSignatures",
                 "Federation",
                 "Store",
@@ -143,6 +145,7 @@ let package = Package(
             name: "palisade",
             dependencies: [
                 "Server",
+                "Moderation",
                 "Federation",
                 "HTTPSignatures",
                 "Rules",
@@ -205,7 +208,8 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "Federation", "Moderation", "HTTPSignatures", "PalisadeTesting",
+                "Store", "Federation", "Moderation", "Rules", "HTTPSignatures", "PalisadeTesting",
+                .product(name: "Logging", package: "swift-log"),
                 // Only to build fixture databases from SQL dumps and inspect schemas; Sources never see GRDB outside Store.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -1,5 +1,6 @@
 import ActivityStreams
 import Federation
+import Rules
 import Foundation
 
 /// Where a report came from.
@@ -119,5 +120,20 @@ public struct IncomingReport: Sendable, Equatable {
         guard segments.count >= 2 else { return false }
         return ["users", "u", "user", "accounts", "profile", "actors", "ap"].contains(segments[segments.count - 2])
             || (segments.count == 3 && segments[0] == "ap" && segments[1] == "users")
+    }
+}
+
+extension ReportedStatus {
+    /// The evidence of a screened status: its text, content warning, media count and sensitivity, from the subject.
+    public init(subject: Subject, id: String) {
+        func text(_ field: String) -> String? {
+            if case .text(let value) = subject[field] { return value }
+            return nil
+        }
+        var media = 0
+        if case .number(let count) = subject["attachments.count"] { media = Int(count) }
+        var sensitive = false
+        if case .bool(let flag) = subject["sensitive"] { sensitive = flag }
+        self.init(id: id, text: text("content"), contentWarning: text("summary"), mediaCount: media, sensitive: sensitive)
     }
 }

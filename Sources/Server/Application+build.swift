@@ -2,8 +2,10 @@ import Foundation
 import Hummingbird
 import Federation
 import Logging
+import Moderation
 import NIOCore
 import Prometheus
+import Rules
 import ServiceLifecycle
 import Store
 
@@ -27,6 +29,8 @@ public struct ApplicationDependencies: Sendable {
     public var now: @Sendable () -> Date
     /// The rule set in use, reloaded on SIGHUP and by the admin API.
     public var rules: ActiveRules
+    /// Live case changes, fanned out to the moderation API's event streams.
+    public var changes: CaseChanges
 
     /// Collects the dependencies.
     public init(
@@ -35,6 +39,7 @@ public struct ApplicationDependencies: Sendable {
         now: @escaping @Sendable () -> Date = SystemClock.now, rules: ActiveRules? = nil
     ) {
         self.rules = rules ?? ActiveRules(directory: configuration.rulesDirectory, logger: logger)
+        self.changes = CaseChanges()
         self.deliveryClient = deliveryClient
         self.configuration = configuration
         self.store = store
@@ -76,8 +81,31 @@ public func buildRouter(
         keys: dependencies.remoteKeys, store: dependencies.store, received: dependencies.store, accounts: accounts,
         scheme: configuration.effectiveBaseURL.scheme ?? "https", now: dependencies.now
     ).addRoutes(to: router)
+    let access = ModerationAccess(tenants: store, adminToken: configuration.admin.token)
+    ModerationController(
+        access: access, desk: caseDesk(dependencies), cases: store, changes: dependencies.changes, now: dependencies.now
+    ).addRoutes(to: router)
+    AdminModerationController(
+        access: access, administration: Administration(directory: store, cases: store, newToken: Administration.systemTokens, now: dependencies.now),
+        tenants: store
+    ).addRoutes(to: router)
+    MastodonWebhookController(tenants: store, intake: intake(dependencies), now: dependencies.now).addRoutes(to: router)
     extraRoutes(router)
     return router
+}
+
+/// The ingest pipeline over the application's store and rule set (each tenant uses the global set for now).
+func intake(_ dependencies: ApplicationDependencies) -> Intake {
+    let rules = dependencies.rules
+    return Intake(
+        tenants: dependencies.store, cases: dependencies.store, ruleSet: { _ in rules.ruleSet }, changes: dependencies.changes,
+        logger: dependencies.logger, now: dependencies.now)
+}
+
+/// The moderators' operations over the application's store.
+func caseDesk(_ dependencies: ApplicationDependencies) -> CaseDesk {
+    let rules = dependencies.rules
+    return CaseDesk(cases: dependencies.store, changes: dependencies.changes, ruleSetVersion: { rules.ruleSet.version }, now: dependencies.now)
 }
 
 /// Builds the Hummingbird application listening on `configuration.listen`; `onListening` gets the bound port.
@@ -101,6 +129,7 @@ public func buildApplication(
             InboxWorker(processor: inboxProcessor(dependencies), logger: logger),
             DeliveryService(worker: deliveryWorker(dependencies)),
             RulesReloadService(rules: dependencies.rules),
+            SanctionExpiryService(cases: dependencies.store, logger: logger, now: dependencies.now),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? listen.port
@@ -120,7 +149,9 @@ public func buildApplication(
 func inboxProcessor(_ dependencies: ApplicationDependencies) -> InboxProcessor {
     let store = dependencies.store
     return InboxProcessor(
-        stores: .init(inbox: store, flags: store, received: store, accounts: store, followers: store),
+        stores: .init(
+            inbox: store, flags: ModeratedFlagStore(received: store, intake: intake(dependencies)), received: store, accounts: store,
+            followers: store),
         directory: dependencies.remoteKeys, baseURL: dependencies.configuration.effectiveBaseURL, now: dependencies.now)
 }
 

@@ -5,6 +5,9 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Operate on the data directory of the configured service (safe beside a running server).",
-        subcommands: [AdminMigrateCommand.self]
+        subcommands: [
+            AdminMigrateCommand.self, AdminTenantsCommand.self, AdminInstancesCommand.self, AdminModeratorsCommand.self, AdminReportersCommand.self,
+            AdminAuditCommand.self,
+        ]
     )
 }

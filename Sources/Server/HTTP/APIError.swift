@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Moderation
 
 /// An error answered as `{ "error": "…", "code": "…" }` with its status; the message is safe to show a client.
 public struct APIError: Error, HTTPResponseError, Equatable {
@@ -46,6 +47,8 @@ extension APIError {
         switch error {
         case let error as APIError:
             return error
+        case let error as ModerationError:
+            return error.apiError
         case let error as HTTPError:
             return APIError(error.status, code: code(for: error.status), message: error.body ?? error.status.reasonPhrase, headers: error.headers)
         case let error as any HTTPResponseError:

@@ -1,0 +1,140 @@
+import Foundation
+
+/// The admin operations the CLI (`palisade admin …`) and the admin API share, validated here once: who may do
+/// what (operators make tenants; a tenant's admins attach instances and add moderators up to their own role), and
+/// what a valid slug, domain, role or setting is. Tokens come from the injected generator and are returned once.
+public struct Administration: Sendable {
+    private let directory: any TenantDirectory
+    private let cases: any CaseStore
+    private let newToken: @Sendable () -> ModeratorToken
+    private let now: @Sendable () -> Date
+
+    /// Administration over the stores; `newToken` is `{ ModeratorToken.generate(using: &SystemRandomNumberGenerator()) }` in production.
+    public init(directory: any TenantDirectory, cases: any CaseStore, newToken: @escaping @Sendable () -> ModeratorToken, now: @escaping @Sendable () -> Date) {
+        self.directory = directory
+        self.cases = cases
+        self.newToken = newToken
+        self.now = now
+    }
+
+    /// Tokens from the system's CSPRNG.
+    public static let systemTokens: @Sendable () -> ModeratorToken = {
+        var generator = SystemRandomNumberGenerator()
+        return ModeratorToken.generate(using: &generator)
+    }
+
+    /// Creates a tenant (operators only).
+    public func createTenant(
+        slug: String, name: String?, defaultQueue: String?, unsolicitedQueue: String?, approvalRequired: [String], claimLeaseSeconds: Int?,
+        slaSeconds: Int?, by principal: Principal
+    ) async throws -> Tenant {
+        try CaseDesk.require(principal, .operator, to: "creating a tenant")
+        guard let slug = Tenant.validSlug(slug) else {
+            throw ModerationError.invalid("a tenant slug is 1–40 lower-case letters, digits or '-', starting with a letter: '\(slug)'")
+        }
+        for queue in [defaultQueue, unsolicitedQueue].compactMap({ $0 }) where Tenant.validQueue(queue) == nil {
+            throw ModerationError.invalid("a queue name is 1–60 lower-case letters, digits, '-', '_' or '.': '\(queue)'")
+        }
+        let unknown = approvalRequired.filter { !DecisionAction.names.contains($0) || $0 == "dismiss" }
+        guard unknown.isEmpty else {
+            throw ModerationError.invalid("approval can be required for mark_sensitive, silence, suspend, defederate; not \(unknown.joined(separator: ", "))")
+        }
+        if let lease = claimLeaseSeconds, !(60...86_400).contains(lease) { throw ModerationError.invalid("the claim lease is 60–86400 seconds") }
+        if let sla = slaSeconds, !(60...(90 * 86_400)).contains(sla) { throw ModerationError.invalid("the SLA is 60 seconds to 90 days") }
+        let tenant = Tenant(
+            id: 0, slug: slug, name: (name?.isEmpty == false ? name : nil) ?? slug, defaultQueue: defaultQueue ?? "reports",
+            unsolicitedQueue: unsolicitedQueue, approvalRequired: Set(approvalRequired), claimLease: TimeInterval(claimLeaseSeconds ?? 900),
+            sla: TimeInterval(slaSeconds ?? 86_400))
+        return try await directory.createTenant(tenant, by: principal.moderator.name, at: now())
+    }
+
+    /// Attaches an instance to a tenant (its admins, or operators).
+    public func attachInstance(
+        domain: String, actorID: String, webhookSecret: String?, route: DecisionRoute, tenant: Tenant, by principal: Principal
+    ) async throws -> AttachedInstance {
+        try requireAdmin(principal, of: tenant, to: "attaching an instance")
+        guard let host = InstanceDomain(domain) else {
+            throw ModerationError.invalid("'\(domain)' is not an instance domain: give its host, with :port for a non-default port")
+        }
+        guard let url = URLComponents(string: actorID), ["https", "http"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ModerationError.invalid("the instance actor must be an http(s) URL: '\(actorID)'")
+        }
+        if let secret = webhookSecret, !(16...512).contains(secret.count) {
+            throw ModerationError.invalid("a webhook secret is 16–512 characters (Mastodon generates 64)")
+        }
+        return try await directory.attach(
+            AttachedInstance(id: 0, tenantID: tenant.id, domain: host, actorID: actorID, webhookSecret: webhookSecret, decisionRoute: route),
+            by: principal.moderator.name, at: now())
+    }
+
+    /// Detaches an instance of the tenant.
+    public func detachInstance(domain: String, tenant: Tenant, by principal: Principal) async throws {
+        try requireAdmin(principal, of: tenant, to: "detaching an instance")
+        guard let host = InstanceDomain(domain) else { throw ModerationError.noSuchInstance(domain) }
+        try await directory.detach(domain: host, tenant: tenant.id, by: principal.moderator.name, at: now())
+    }
+
+    /// Adds a moderator (to a tenant; with `tenant` nil, an operator) and returns them with their first token.
+    public func addModerator(name: String, role: Role, tenant: Tenant?, by principal: Principal) async throws -> (Moderator, ModeratorToken) {
+        if let tenant {
+            try requireAdmin(principal, of: tenant, to: "adding a moderator")
+            guard role != .operator else { throw ModerationError.invalid("operators belong to no tenant: add them without a tenant") }
+        } else {
+            try CaseDesk.require(principal, .operator, to: "adding an operator")
+            guard role == .operator else { throw ModerationError.invalid("a moderator without a tenant must be an operator") }
+        }
+        guard role <= principal.moderator.role else { throw ModerationError.forbidden("nobody grants a role above their own") }
+        guard (1...64).contains(name.count), name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix("rule:"),
+            !["system", "operator"].contains(name)
+        else { throw ModerationError.invalid("a moderator name is 1–64 letters, digits, '-', '_' or '.' (not 'system' or 'operator')") }
+        let token = newToken()
+        let moderator = try await directory.addModerator(name: name, tenant: tenant?.id, role: role, token: token, by: principal.moderator.name, at: now())
+        return (moderator, token)
+    }
+
+    /// Issues another token to a moderator of the tenant.
+    public func issueToken(to name: String, tenant: Tenant?, by principal: Principal) async throws -> ModeratorToken {
+        if let tenant { try requireAdmin(principal, of: tenant, to: "issuing a token") } else {
+            try CaseDesk.require(principal, .operator, to: "issuing a token")
+        }
+        let token = newToken()
+        try await directory.issueToken(token, to: name, tenant: tenant?.id, by: principal.moderator.name, at: now())
+        return token
+    }
+
+    /// Revokes a token (by id) or all of a moderator's tokens (by name); returns how many.
+    public func revoke(_ idOrName: String, tenant: Tenant?, by principal: Principal) async throws -> Int {
+        if let tenant { try requireAdmin(principal, of: tenant, to: "revoking a token") } else {
+            try CaseDesk.require(principal, .operator, to: "revoking a token")
+        }
+        return try await directory.revokeTokens(matching: idOrName, tenant: tenant?.id, by: principal.moderator.name, at: now())
+    }
+
+    /// Mutes or unmutes a reporter for the tenant.
+    public func setReporterMuted(_ reporter: String, muted: Bool, tenant: Tenant, by principal: Principal) async throws {
+        try requireAdmin(principal, of: tenant, to: "muting a reporter")
+        guard (1...2_000).contains(reporter.count) else { throw ModerationError.invalid("give the reporter's actor URI") }
+        try await directory.setReporterMuted(reporter, muted: muted, tenant: tenant.id, by: principal.moderator.name, at: now())
+    }
+
+    /// Verifies the hash chains: the tenant's, or with nil every tenant's and the service chain. Returns the rows checked
+    /// and every problem found.
+    public func verifyAudit(tenant: Tenant?) async throws -> (rows: Int, problems: [AuditProblem]) {
+        let chains: [(TenantID, String)] = if let tenant { [(tenant.id, tenant.slug)] } else {
+            [(0, "service")] + (try await directory.tenants()).map { ($0.id, $0.slug) }
+        }
+        var rows = 0
+        var problems: [AuditProblem] = []
+        for (id, name) in chains {
+            let chain = try await cases.auditChain(tenant: id)
+            rows += chain.rows.count
+            problems += AuditChain.verify(chain.rows, chain: name, head: chain.head)
+        }
+        return (rows, problems)
+    }
+
+    private func requireAdmin(_ principal: Principal, of tenant: Tenant, to what: String) throws(ModerationError) {
+        try CaseDesk.require(principal, .admin, to: what)
+        guard principal.moderator.role == .operator || principal.tenantID == tenant.id else { throw .noSuchTenant(tenant.slug) }
+    }
+}

@@ -1,0 +1,65 @@
+import ActivityStreams
+import AsyncHTTPClient
+import Federation
+import Foundation
+import Logging
+import Moderation
+import Store
+
+/// Opens the configured database for a `palisade admin` moderation command (run as the operator, on the file) and
+/// closes it afterwards.
+public enum ModerationContext {
+    /// What an admin command works with.
+    public struct Services: Sendable {
+        /// The validated admin operations.
+        public let administration: Administration
+        /// Tenants, instances, moderators.
+        public let directory: any TenantDirectory
+        /// Cases (for the audit chain).
+        public let cases: any CaseStore
+        /// The operator the command acts as.
+        public let principal: Principal
+
+        /// The tenant with `slug`, or a clear error.
+        public func tenant(_ slug: String) async throws -> Tenant {
+            guard let tenant = try await directory.tenant(slug: slug) else { throw ModerationError.noSuchTenant(slug) }
+            return tenant
+        }
+    }
+
+    /// Runs `body` against the configured data directory.
+    public static func with(_ configuration: PalisadeConfiguration, _ body: (Services) async throws -> Void) async throws {
+        let store = try PalisadeServer.openStore(configuration, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "cli"
+        let principal = Principal(moderator: Moderator(id: 0, tenantID: nil, name: "operator:\(user)", role: .operator), tenantID: nil)
+        do {
+            try await body(Services(
+                administration: Administration(directory: store, cases: store, newToken: Administration.systemTokens, now: SystemClock.now),
+                directory: store, cases: store, principal: principal))
+        } catch {
+            try? store.close()
+            throw error
+        }
+        try store.close()
+    }
+
+    /// The instance actor of `domain`, found through WebFinger (`acct:DOMAIN@DOMAIN`, as Mastodon and GoToSocial
+    /// publish it); plain HTTP only for loopback hosts when `federation.allow_private_addresses` is set.
+    public static func discoverInstanceActor(_ domain: InstanceDomain, configuration: PalisadeConfiguration) async throws -> String {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let policy = AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)
+        var settings = RemoteKeyDirectory.Settings(addressPolicy: policy)
+        let host = domain.value.split(separator: ":").first.map(String.init) ?? domain.value
+        if configuration.federation.allowPrivateAddresses, ["127.0.0.1", "localhost", "::1"].contains(host) { settings.webFingerScheme = "http" }
+        let directory = RemoteKeyDirectory(client: client, signer: nil, settings: settings, now: SystemClock.now)
+        do {
+            let actor = try await directory.actor(account: "\(domain.value)@\(domain.value)")
+            try await client.shutdown()
+            return actor.id
+        } catch {
+            try? await client.shutdown()
+            throw ModerationError.invalid(
+                "could not discover the instance actor of \(domain.value) through WebFinger (\(String(describing: error))); give --actor URL")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Moderation
+import Server
+
+/// `palisade admin tenants add|list`
+struct AdminTenantsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenants", abstract: "Organisations: their queues, approval rules and audit chains.",
+        subcommands: [AdminTenantsAddCommand.self, AdminTenantsListCommand.self])
+}
+
+/// `palisade admin tenants add SLUG --name NAME`
+struct AdminTenantsAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Create a tenant.")
+
+    @Argument(help: "Short name in URLs and commands: lower-case letters, digits, '-'.")
+    var slug: String
+
+    @Option(help: "Display name (default: the slug).")
+    var name: String?
+
+    @Option(name: .customLong("default-queue"), help: "Queue reports land in (default: reports).")
+    var defaultQueue: String?
+
+    @Option(name: .customLong("unsolicited-queue"), help: "Queue for Flags from actors of no attached instance (default: they are dropped).")
+    var unsolicitedQueue: String?
+
+    @Option(
+        name: .customLong("require-approval"), parsing: .upToNextOption,
+        help: "Decision actions that need a second moderator's approval: mark_sensitive, silence, suspend, defederate.")
+    var requireApproval: [String] = []
+
+    @Option(name: .customLong("claim-lease"), help: "Seconds a claim lasts unless renewed (default: 900).")
+    var claimLease: Int?
+
+    @Option(help: "Seconds before an unhandled case breaches its SLA (default: 86400).")
+    var sla: Int?
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        try await ModerationContext.with(try options.load().configuration) { services in
+            let tenant = try await services.administration.createTenant(
+                slug: slug, name: name, defaultQueue: defaultQueue,
+                unsolicitedQueue: unsolicitedQueue, approvalRequired: requireApproval.flatMap { $0.split(separator: ",").map(String.init) },
+                claimLeaseSeconds: claimLease, slaSeconds: sla, by: services.principal)
+            print("created tenant \(tenant.slug) (\(tenant.name))")
+        }
+    }
+}
+
+/// `palisade admin tenants list`
+struct AdminTenantsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List tenants.")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        try await ModerationContext.with(try options.load().configuration) { services in
+            let tenants = try await services.directory.tenants()
+            guard !tenants.isEmpty else {
+                print("no tenants (palisade admin tenants add SLUG --name NAME)")
+                return
+            }
+            print("SLUG\tNAME\tDEFAULT QUEUE\tUNSOLICITED\tAPPROVAL REQUIRED\tLEASE\tSLA")
+            for tenant in tenants {
+                print([
+                    tenant.slug, tenant.name, tenant.defaultQueue, tenant.unsolicitedQueue ?? "(dropped)",
+                    tenant.approvalRequired.isEmpty ? "-" : tenant.approvalRequired.sorted().joined(separator: ","), "\(Int(tenant.claimLease))s",
+                    "\(Int(tenant.sla))s",
+                ].joined(separator: "\t"))
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Federation
+import Foundation
+import Logging
+import Moderation
+import PalisadeTesting
+import Rules
+import Store
+import Testing
+
+/// The ingest pipeline with a real rule set (PCRE2, prefilter) over a real SQLite store: hits are recorded with their
+/// spans and versions, route the case, and a rule's automatic decision is made and audited as made by the rule.
+@Suite struct IntakePipelineTests {
+    let directory: TemporaryDirectory
+    let store: SQLiteStore
+    let ruleSet: RuleSet
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    init() throws {
+        directory = try TemporaryDirectory("intake")
+        store = try SQLiteStore(path: directory.path("palisade.sqlite"))
+        try store.migrate()
+        let rules = directory.url.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try """
+            id: spam.free-crypto
+            title: Free crypto
+            applies_to: [Create]
+            when:
+              - text: 'free\\s+(btc|crypto)'
+            action:
+              queue: spam
+              priority: 90
+              decide: silence
+            tests:
+              - match: { text: "FREE BTC" }
+              - no_match: { text: "free lunch" }
+            ---
+            id: reports.threat
+            title: Threat in a report
+            applies_to: [Report]
+            when:
+              - report.comment: '\\bkill\\b'
+            action:
+              queue: urgent
+              priority: 95
+            tests:
+              - match: { type: Report, report.comment: "he said he will kill me" }
+              - no_match: { type: Report, report.comment: "skills" }
+            """.write(to: rules.appendingPathComponent("rules.yml"), atomically: true, encoding: .utf8)
+        let load = RuleSetLoader.load(directory: rules.path)
+        ruleSet = try #require(load.ruleSet, "\(load.renderedDiagnostics())")
+    }
+
+    func intake(_ changes: CaseChanges = CaseChanges()) -> Intake {
+        let set = ruleSet
+        let now = self.now
+        return Intake(tenants: store, cases: store, ruleSet: { _ in set }, changes: changes, logger: Logger(label: "test"), now: { now })
+    }
+
+    func status(_ html: String, id: String) throws -> (Subject, String, String) {
+        let body = try JSONSerialization.data(withJSONObject: [
+            "event": "status.created",
+            "object": [
+                "id": id, "uri": "https://bad.example/users/spammer/statuses/\(id)", "content": html, "spoiler_text": "", "sensitive": false,
+                "account": ["id": "1", "username": "spammer", "uri": "https://bad.example/users/spammer", "created_at": "2026-11-20T00:00:00.000Z"],
+            ],
+        ])
+        guard case .screen(let subject, let subjectID, let account) = try MastodonWebhook.parse(body, domain: InstanceDomain("bad.example")!, now: now)
+        else { throw HarnessError("not a screening") }
+        return (subject, subjectID, account)
+    }
+
+    @Test func aRuleHitOpensACaseInItsQueueAndItsAutomaticDecisionIsAuditedAsTheRule() async throws {
+        let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)
+        let changes = CaseChanges()
+        let events = changes.subscribe(tenant: acme.id)
+        let (subject, subjectID, account) = try status("<p>Get FREE   BTC today!</p>", id: "1")
+        let result = try await intake(changes).screen(
+            subject, subjectID: subjectID, account: account, evidence: ReportedStatus(subject: subject, id: subjectID), tenant: acme)
+        guard case .recorded(let caseID, true) = result else { Issue.record("expected a new case, got \(result)"); return }
+        let detail = try await store.detail(of: caseID, tenant: acme.id, at: now)
+        #expect(detail.summary.queue == "spam")
+        #expect(detail.summary.priority == 90)
+        #expect(detail.summary.phase == .decided)
+        #expect(detail.hits.map(\.ruleID) == ["spam.free-crypto"])
+        #expect(detail.hits[0].ruleSetVersion == ruleSet.version)
+        #expect(detail.hits[0].spans.map(\.text) == ["free btc"])  // spans are in the normalised text (whitespace folded)
+        #expect(detail.screened.map(\.text) == ["Get FREE   BTC today!"])
+        #expect(detail.decisions.map(\.decision.by) == [.rule("spam.free-crypto")])
+        #expect(detail.decisions.map(\.decision.actions) == [[.silence]])
+        #expect(detail.sanctions.map(\.action) == [.silence])
+        #expect(detail.history.map(\.kind) == ["rule_hit", "rule_decision"])
+        #expect(detail.history.map(\.actor) == ["system", "rule:spam.free-crypto"])
+        #expect(detail.history.allSatisfy { $0.ruleSetVersion == ruleSet.version })
+        var iterator = events.makeAsyncIterator()
+        #expect(await iterator.next()?.caseID == caseID)
+
+        let (benign, benignID, _) = try status("<p>free lunch at noon</p>", id: "2")
+        #expect(try await intake().screen(benign, subjectID: benignID, account: account, evidence: nil, tenant: acme) == .nothing)
+    }
+
+    @Test func aReportIsEvaluatedAsAReportAndTheStrongestSignalChoosesTheQueue() async throws {
+        let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)
+        let report = IncomingReport(
+            source: .flag, sourceKey: "https://a.example/flags/1", reporter: "https://a.example/actor", account: "https://bad.example/users/x",
+            statuses: [], comment: "He said he will KILL me")
+        guard case .recorded(let caseID, true) = try await intake().receive(report: report, tenant: acme) else {
+            Issue.record("not recorded"); return
+        }
+        let summary = try await store.summary(of: caseID, tenant: acme.id, at: now)
+        #expect(summary.queue == "urgent")
+        #expect(summary.priority == 95)
+        #expect(summary.phase == .open)
+        let quiet = IncomingReport(
+            source: .flag, sourceKey: "https://a.example/flags/2", reporter: "https://a.example/actor", account: "https://bad.example/users/y",
+            statuses: [], comment: "annoying")
+        guard case .recorded(let quietID, true) = try await intake().receive(report: quiet, tenant: acme) else { Issue.record("not recorded"); return }
+        #expect(try await store.summary(of: quietID, tenant: acme.id, at: now).queue == "reports")
+    }
+
+    @Test func aFlagFromAnAttachedInstanceIsItsTenantsAndOtherFlagsFollowTheUnsolicitedSetting() async throws {
+        let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)
+        let triage = try await store.createTenant(Tenant(id: 0, slug: "triage", name: "Triage", unsolicitedQueue: "unsolicited"), by: "operator", at: now)
+        _ = try await store.attach(
+            AttachedInstance(id: 0, tenantID: acme.id, domain: InstanceDomain("mastodon.example")!, actorID: "https://mastodon.example/actor",
+                             webhookSecret: nil, decisionRoute: .activitypub), by: "operator", at: now)
+        let solicited = try await intake().receive(flag: ReceivedFlag(
+            activityID: "https://mastodon.example/f/1", reporterID: "https://mastodon.example/actor",
+            objectIDs: ["https://bad.example/users/x", "https://bad.example/users/x/statuses/1"], comment: "spam", receivedAt: now))
+        #expect(solicited.map(\.tenant) == ["acme"])
+        let unsolicited = try await intake().receive(flag: ReceivedFlag(
+            activityID: "https://elsewhere.example/f/1", reporterID: "https://elsewhere.example/actor",
+            objectIDs: ["https://bad.example/users/x"], comment: "spam", receivedAt: now))
+        #expect(unsolicited.map(\.tenant) == ["triage"])
+        let cases = try await store.cases(tenant: triage.id, filter: CaseFilter(), at: now)
+        #expect(cases.map(\.queue) == ["unsolicited"])
+        let reports = try await store.detail(of: cases[0].id, tenant: triage.id, at: now).reports
+        #expect(reports.map(\.report.source) == [.unsolicited])
+    }
+}
