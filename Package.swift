@@ -219,6 +219,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server",
+                "Moderation",
                 "Store",
                 "Federation",
                 "HTTPSignatures",

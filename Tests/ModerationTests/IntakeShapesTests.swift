@@ -64,7 +64,7 @@ import Testing
     let secret = "0123456789abcdef0123456789abcdef"
 
     func signature(_ body: Data, secret: String) -> String {
-        "sha256=" + HMACHex.sha256(key: secret, body)
+        "sha256=" + OpenSSLHMAC.sha256(key: secret, body)
     }
 
     @Test func theDocumentedReportCreatedPayloadBecomesAReport() throws {

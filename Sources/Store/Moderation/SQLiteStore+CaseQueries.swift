@@ -99,11 +99,11 @@ extension SQLiteStore: CaseStore {
                 db,
                 sql: """
                     SELECT queue,
-                        SUM(phase IN \(Self.actionablePhases)) AS open,
+                        COUNT(CASE WHEN phase IN \(Self.actionablePhases) THEN 1 END) AS open,
                         MIN(CASE WHEN phase IN \(Self.actionablePhases) THEN created_at END) AS oldest,
-                        SUM(sla_due_at <= ?) AS breached,
-                        SUM(claim_holder = ? AND claim_expires_at > ?) AS mine,
-                        SUM(phase = 'awaiting_approval') AS approvals
+                        COUNT(CASE WHEN sla_due_at <= ? THEN 1 END) AS breached,
+                        COUNT(CASE WHEN claim_holder = ? AND claim_expires_at > ? THEN 1 END) AS mine,
+                        COUNT(CASE WHEN phase = 'awaiting_approval' THEN 1 END) AS approvals
                     FROM cases INDEXED BY cases_by_phase
                     WHERE tenant_id = ? AND phase IN \(Self.activePhases)
                     GROUP BY queue ORDER BY queue
@@ -152,13 +152,13 @@ extension SQLiteStore: CaseStore {
                     db,
                     sql: """
                         SELECT COUNT(*) AS reports,
-                            SUM(EXISTS (SELECT 1 FROM decisions d JOIN cases c ON c.decision_id = d.id
+                            TOTAL(EXISTS (SELECT 1 FROM decisions d JOIN cases c ON c.decision_id = d.id
                                 WHERE c.id = r.case_id AND d.state = 'in_force' AND d.body LIKE '%"action":"dismiss"%')) AS dismissed
                         FROM reports r WHERE r.tenant_id = ? AND r.reporter = ?
                         """, arguments: [tenant, reporter])
                 let muted = try Bool.fetchOne(db, sql: "SELECT 1 FROM muted_reporters WHERE tenant_id = ? AND reporter = ?", arguments: [tenant, reporter])
                 reporters.append(ReporterHistory(
-                    reporter: reporter, reports: counts?["reports"] ?? 0, dismissed: counts?["dismissed"] ?? 0, muted: muted == true))
+                    reporter: reporter, reports: counts?["reports"] ?? 0, dismissed: Int(counts?["dismissed"] as Double? ?? 0), muted: muted == true))
             }
             let history = try Row.fetchAll(
                 db, sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND case_id = ? ORDER BY seq", arguments: [tenant, caseID]

@@ -1,9 +1,10 @@
 import Foundation
 
-/// HMAC-SHA256 computed by the system's `openssl` command, so the webhook tests do not check Palisade's signature code
+/// HMAC-SHA256 computed by the system's `openssl` command, so webhook tests do not check Palisade's signature code
 /// with itself.
-enum HMACHex {
-    static func sha256(key: String, _ message: Data) -> String {
+public enum OpenSSLHMAC {
+    /// The hex HMAC-SHA256 of `message` under `key`.
+    public static func sha256(key: String, _ message: Data) -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["openssl", "dgst", "-sha256", "-hmac", key, "-hex"]

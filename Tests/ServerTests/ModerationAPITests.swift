@@ -1,0 +1,282 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PalisadeTesting
+import Server
+import Testing
+
+/// The moderation and admin APIs on a live server: every endpoint refuses a missing token (401), a weaker role (403)
+/// and another tenant's token (404); the webhook intake; a review from claim to reversal; and the event stream.
+@Suite(.serialized) struct ModerationAPITests {
+    static let operatorToken = "operator-token-for-tests"
+    static let secret = "webhook-secret-0123456789abcdef"
+
+    struct World {
+        let live: ServerHarness.Live
+        let base: String
+        var tokens: [String: String] = [:]
+        var caseID = 0
+        var decisionID = 0
+    }
+
+    func call(_ method: HTTPMethod, _ url: String, token: String?, json: String? = nil, headers: [(String, String)] = [])
+        async throws -> (Int, [String: Any], String)
+    {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 22)
+        let text = String(buffer: body)
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        return (Int(response.status.code), object, text)
+    }
+
+    func webhook(_ base: String, domain: String, body: Data, signature: String?) async throws -> (Int, [String: Any], String) {
+        var request = HTTPClientRequest(url: "\(base)/hooks/mastodon/\(domain)")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let signature { request.headers.add(name: "X-Hub-Signature", value: signature) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:], text)
+    }
+
+    /// Two tenants (acme asks a second moderator to approve suspensions), their moderators, and one case in acme from the
+    /// documented webhook payload.
+    func world(_ harness: inout ServerHarness) async throws -> World {
+        harness.configuration.admin.token = Self.operatorToken
+        let live = await harness.startServer()
+        var world = World(live: live, base: "http://127.0.0.1:\(live.port)")
+        let admin = world.base + "/api/v1/admin"
+        for (slug, approval) in [("acme", #"["suspend"]"#), ("globex", "[]")] {
+            let (status, _, text) = try await call(
+                .POST, admin + "/tenants", token: Self.operatorToken, json: #"{"slug": "\#(slug)", "name": "\#(slug)", "approval_required": \#(approval)}"#)
+            #expect(status == 201, "\(text)")
+        }
+        for (name, tenant, role) in [
+            ("acme-triage", "acme", "triage"), ("acme-mod", "acme", "moderator"), ("acme-mod2", "acme", "moderator"), ("acme-admin", "acme", "admin"),
+            ("globex-triage", "globex", "triage"), ("globex-mod", "globex", "moderator"), ("globex-admin", "globex", "admin"),
+        ] {
+            let (status, body, text) = try await call(
+                .POST, admin + "/moderators?tenant=\(tenant)", token: Self.operatorToken, json: #"{"name": "\#(name)", "role": "\#(role)"}"#)
+            #expect(status == 201, "\(text)")
+            world.tokens[name] = try #require(body["token"] as? String)
+        }
+        let (attached, _, text) = try await call(
+            .POST, admin + "/instances", token: world.tokens["acme-admin"],
+            json: #"{"domain": "mastodonwebsite", "actor": "https://mastodonwebsite/actor", "webhook_secret": "\#(Self.secret)"}"#)
+        #expect(attached == 201, "\(text)")
+        let payload = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)
+        let (hooked, result, hookText) = try await webhook(
+            world.base, domain: "mastodonwebsite", body: payload, signature: "sha256=" + OpenSSLHMAC.sha256(key: Self.secret, payload))
+        #expect(hooked == 200, "\(hookText)")
+        #expect(result["result"] as? String == "case_opened")
+        world.caseID = try #require(result["case_id"] as? Int)
+        return world
+    }
+
+    struct Endpoint: CustomStringConvertible {
+        let method: HTTPMethod
+        let path: String
+        let role: String
+        let body: String?
+        /// Names a resource of acme's (another tenant's token must get 404).
+        let ownsResource: Bool
+
+        var description: String { "\(method) \(path)" }
+    }
+
+    func endpoints(_ world: World) -> [Endpoint] {
+        let c = "/api/v1/moderation/cases/\(world.caseID)"
+        let m = "/api/v1/moderation"
+        let a = "/api/v1/admin"
+        return [
+            Endpoint(method: .GET, path: m + "/queues", role: "triage", body: nil, ownsResource: false),
+            Endpoint(method: .GET, path: m + "/cases", role: "triage", body: nil, ownsResource: false),
+            Endpoint(method: .GET, path: c, role: "triage", body: nil, ownsResource: true),
+            Endpoint(method: .GET, path: c + "/history", role: "triage", body: nil, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/claim", role: "triage", body: nil, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/renew", role: "triage", body: nil, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/release", role: "triage", body: nil, ownsResource: true),
+            Endpoint(method: .POST, path: m + "/queues/reports/claim-next", role: "triage", body: nil, ownsResource: false),
+            Endpoint(method: .POST, path: c + "/decisions", role: "moderator", body: #"{"action": "silence", "reason": "x"}"#, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/decisions/1/approve", role: "moderator", body: nil, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/decisions/1/reject", role: "moderator", body: #"{"reason": "no"}"#, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/notes", role: "triage", body: #"{"text": "hello"}"#, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/escalate", role: "triage", body: #"{"queue": "legal"}"#, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/close", role: "moderator", body: nil, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/appeal", role: "moderator", body: #"{"reason": "not me"}"#, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/reverse", role: "moderator", body: #"{"reason": "wrong"}"#, ownsResource: true),
+            Endpoint(method: .GET, path: m + "/sanctions", role: "triage", body: nil, ownsResource: false),
+            Endpoint(method: .GET, path: m + "/events", role: "triage", body: nil, ownsResource: false),
+            Endpoint(method: .GET, path: a + "/tenants", role: "admin", body: nil, ownsResource: false),
+            Endpoint(method: .POST, path: a + "/tenants", role: "operator", body: #"{"slug": "initech", "name": "Initech"}"#, ownsResource: false),
+            Endpoint(method: .GET, path: a + "/instances", role: "admin", body: nil, ownsResource: false),
+            Endpoint(method: .POST, path: a + "/instances", role: "admin", body: #"{"domain": "m2.example", "actor": "https://m2.example/actor"}"#, ownsResource: false),
+            Endpoint(method: .DELETE, path: a + "/instances/mastodonwebsite", role: "admin", body: nil, ownsResource: true),
+            Endpoint(method: .GET, path: a + "/moderators", role: "admin", body: nil, ownsResource: false),
+            Endpoint(method: .POST, path: a + "/moderators", role: "admin", body: #"{"name": "newbie", "role": "triage"}"#, ownsResource: false),
+            Endpoint(method: .POST, path: a + "/moderators/acme-mod/tokens", role: "admin", body: nil, ownsResource: true),
+            Endpoint(method: .DELETE, path: a + "/tokens/acme-mod2", role: "admin", body: nil, ownsResource: true),
+            Endpoint(method: .POST, path: a + "/reporters/mute", role: "admin", body: #"{"reporter": "https://x.example/actor"}"#, ownsResource: false),
+            Endpoint(method: .POST, path: a + "/reporters/unmute", role: "admin", body: #"{"reporter": "https://x.example/actor"}"#, ownsResource: false),
+            Endpoint(method: .GET, path: a + "/audit/verify", role: "admin", body: nil, ownsResource: false),
+        ]
+    }
+
+    /// Generated over every endpoint: no token 401, a weaker role of the same tenant 403, another tenant's token (with
+    /// enough role) 404 for anything of acme's.
+    @Test func everyEndpointChecksTokenRoleAndTenant() async throws {
+        var harness = try ServerHarness("moderation-auth")
+        let world = try await world(&harness)
+        let weaker = ["moderator": "acme-triage", "admin": "acme-mod", "operator": "acme-admin"]
+        let otherTenant = ["triage": "globex-triage", "moderator": "globex-mod", "admin": "globex-admin"]
+        for endpoint in endpoints(world) {
+            let url = world.base + endpoint.path
+            let (anonymous, problem, _) = try await call(endpoint.method, url, token: nil, json: endpoint.body)
+            #expect(anonymous == 401, "\(endpoint) without a token")
+            #expect(problem["code"] as? String == "unauthenticated", "\(endpoint)")
+            #expect(try await call(endpoint.method, url, token: "pal_forged_token", json: endpoint.body).0 == 401, "\(endpoint) forged")
+            if let name = weaker[endpoint.role] {
+                let (status, body, _) = try await call(endpoint.method, url, token: world.tokens[name], json: endpoint.body)
+                #expect(status == 403, "\(endpoint) as \(name)")
+                #expect(body["code"] as? String == "forbidden", "\(endpoint)")
+            }
+            if endpoint.ownsResource, let name = otherTenant[endpoint.role] {
+                let (status, body, text) = try await call(endpoint.method, url, token: world.tokens[name], json: endpoint.body)
+                #expect(status == 404, "\(endpoint) as \(name): \(text)")
+                #expect(body["code"] as? String == "not_found", "\(endpoint)")
+            }
+        }
+        // Listings of another tenant's token show only its own tenant.
+        let (_, queues, _) = try await call(.GET, world.base + "/api/v1/moderation/cases", token: world.tokens["globex-triage"])
+        #expect((queues["cases"] as? [Any])?.isEmpty == true)
+        let (_, tenants, _) = try await call(.GET, world.base + "/api/v1/admin/tenants", token: world.tokens["globex-admin"])
+        #expect((tenants["items"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["globex"])
+        // An operator must name the tenant.
+        let (noTenant, body, _) = try await call(.GET, world.base + "/api/v1/moderation/queues", token: Self.operatorToken)
+        #expect(noTenant == 400)
+        #expect(body["code"] as? String == "tenant_required")
+        #expect(try await call(.GET, world.base + "/api/v1/moderation/queues?tenant=acme", token: Self.operatorToken).0 == 200)
+        try await world.live.stop()
+    }
+
+    @Test func webhooksAreCheckedAndReplaysChangeNothing() async throws {
+        var harness = try ServerHarness("moderation-webhooks")
+        let world = try await world(&harness)
+        let payload = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)
+        let good = "sha256=" + OpenSSLHMAC.sha256(key: Self.secret, payload)
+        let (replayed, replay, _) = try await webhook(world.base, domain: "mastodonwebsite", body: payload, signature: good)
+        #expect(replayed == 200)
+        #expect(replay["result"] as? String == "duplicate")
+        #expect(replay["case_id"] as? Int == world.caseID)
+        let (wrong, wrongBody, _) = try await webhook(
+            world.base, domain: "mastodonwebsite", body: payload, signature: "sha256=" + OpenSSLHMAC.sha256(key: "not the secret at all", payload))
+        #expect(wrong == 401)
+        #expect(wrongBody["code"] as? String == "bad_signature")
+        #expect(try await webhook(world.base, domain: "mastodonwebsite", body: payload, signature: nil).0 == 401)
+        #expect(try await webhook(world.base, domain: "unknown.example", body: payload, signature: good).0 == 404)
+        #expect(try await webhook(world.base, domain: "not a domain", body: payload, signature: good).0 == 404)
+        let junk = Data("{\"event\": 42}".utf8)
+        let (malformed, malformedBody, _) = try await webhook(
+            world.base, domain: "mastodonwebsite", body: junk, signature: "sha256=" + OpenSSLHMAC.sha256(key: Self.secret, junk))
+        #expect(malformed == 400)
+        #expect(malformedBody["code"] as? String == "malformed")
+        let huge = Data(repeating: UInt8(ascii: " "), count: 2_000_000)
+        #expect(try await webhook(world.base, domain: "mastodonwebsite", body: huge, signature: good).0 == 413)
+        // Nothing refused was stored: still one report on the one case.
+        let (_, detail, _) = try await call(.GET, world.base + "/api/v1/moderation/cases/\(world.caseID)", token: world.tokens["acme-triage"])
+        #expect((detail["reports"] as? [Any])?.count == 1)
+        #expect(harness.logLines(containing: "webhook refused").count == 2)
+        try await world.live.stop()
+    }
+
+    @Test func aReviewFromClaimToReversalWithTwoPersonApproval() async throws {
+        var harness = try ServerHarness("moderation-review")
+        let world = try await world(&harness)
+        let m = world.base + "/api/v1/moderation"
+        let c = m + "/cases/\(world.caseID)"
+        let mod = world.tokens["acme-mod"], mod2 = world.tokens["acme-mod2"], triage = world.tokens["acme-triage"]
+
+        let (_, detail, _) = try await call(.GET, c, token: triage)
+        let report = try #require((detail["reports"] as? [[String: Any]])?.first)
+        #expect(report["category"] as? String == "violation")
+        #expect(report["forwarded"] as? Bool == true)
+        #expect((report["statuses"] as? [[String: Any]])?.first?["text"] as? String == "Here is some content")
+        #expect((detail["case"] as? [String: Any])?["account"] as? String == "https://someothermastodonsite.com/users/cheeseperson")
+        #expect((detail["reporters"] as? [[String: Any]])?.first?["reports"] as? Int == 1)
+
+        let (claimed, claim, _) = try await call(.POST, c + "/claim", token: triage)
+        #expect(claimed == 200)
+        #expect((claim["case"] as? [String: Any])?["holder"] as? String == "acme-triage")
+        let (conflict, conflictBody, _) = try await call(.POST, c + "/claim", token: mod)
+        #expect(conflict == 409)
+        #expect(conflictBody["code"] as? String == "claimed_by_another")
+        #expect(try await call(.POST, c + "/renew", token: mod).0 == 409)
+        #expect(try await call(.POST, c + "/notes", token: triage, json: #"{"text": "looks like spam"}"#).0 == 201)
+        #expect(try await call(.POST, c + "/release", token: triage).0 == 200)
+
+        #expect(try await call(.POST, c + "/claim", token: mod).0 == 200)
+        #expect(try await call(.POST, c + "/decisions", token: mod, json: #"{"action": "explode", "reason": "x"}"#).0 == 422)
+        #expect(try await call(.POST, c + "/decisions", token: mod, json: #"{"action": "suspend"}"#).0 == 400)
+        #expect(try await call(.POST, c + "/decisions", token: mod, json: #"{"action": "suspend", "reason": "  "}"#).0 == 422)
+        let (proposed, proposal, proposalText) = try await call(
+            .POST, c + "/decisions", token: mod, json: #"{"action": "suspend", "reason": "spam network", "category": "spam", "rule_ids": ["2"], "expires_at": null}"#)
+        #expect(proposed == 201, "\(proposalText)")
+        #expect((proposal["case"] as? [String: Any])?["state"] as? String == "awaiting_approval")
+        let decisionID = try #require(proposal["decision_id"] as? Int)
+        let (own, ownBody, _) = try await call(.POST, c + "/decisions/\(decisionID)/approve", token: mod)
+        #expect(own == 403)
+        #expect(ownBody["code"] as? String == "own_proposal")
+        #expect(try await call(.POST, c + "/decisions/\(decisionID + 100)/approve", token: mod2).0 == 404)
+        let (approved, approval, _) = try await call(.POST, c + "/decisions/\(decisionID)/approve", token: mod2)
+        #expect(approved == 200)
+        #expect((approval["case"] as? [String: Any])?["state"] as? String == "decided")
+        let (_, sanctions, _) = try await call(.GET, m + "/sanctions", token: triage)
+        #expect((sanctions["sanctions"] as? [[String: Any]])?.compactMap { ($0["action"] as? [String: Any])?["action"] as? String } == ["suspend"])
+
+        #expect(try await call(.POST, c + "/appeal", token: mod, json: #"{"reason": "I was hacked"}"#).0 == 200)
+        #expect(try await call(.POST, c + "/claim", token: mod2).0 == 200)
+        let (reversed, reversal, _) = try await call(.POST, c + "/reverse", token: mod2, json: #"{"reason": "compromised account"}"#)
+        #expect(reversed == 200)
+        #expect((reversal["case"] as? [String: Any])?["state"] as? String == "decided")
+        let (_, after, _) = try await call(.GET, m + "/sanctions", token: triage)
+        #expect((after["sanctions"] as? [Any])?.isEmpty == true)
+        let (_, history, _) = try await call(.GET, c + "/history", token: triage)
+        let kinds = (history["history"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+        #expect(kinds == ["intake", "claim", "note", "release", "claim", "proposal", "approve", "appeal", "claim", "reverse"])
+        let (_, verified, _) = try await call(.GET, world.base + "/api/v1/admin/audit/verify", token: world.tokens["acme-admin"])
+        #expect(verified["ok"] as? Bool == true)
+        try await world.live.stop()
+    }
+
+    @Test func theEventStreamShowsAClaimAsItHappens() async throws {
+        var harness = try ServerHarness("moderation-events")
+        let world = try await world(&harness)
+        var request = HTTPClientRequest(url: world.base + "/api/v1/moderation/events")
+        request.headers.add(name: "Authorization", value: "Bearer \(world.tokens["acme-triage"]!)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true)
+        var chunks = response.body.makeAsyncIterator()
+        var received = String(buffer: try #require(try await chunks.next()))
+        #expect(received.hasPrefix(": connected"))
+        #expect(try await call(.POST, world.base + "/api/v1/moderation/cases/\(world.caseID)/claim", token: world.tokens["acme-mod"]).0 == 200)
+        while !received.contains("event: case") {
+            received += String(buffer: try #require(try await chunks.next()))
+        }
+        let data = try #require(received.split(separator: "\n").first { $0.hasPrefix("data: ") }).dropFirst(6)
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+        #expect(event["kind"] as? String == "claim")
+        #expect(event["case_id"] as? Int == world.caseID)
+        #expect(event["holder"] as? String == "acme-mod")
+        try await world.live.stop()
+    }
+}
