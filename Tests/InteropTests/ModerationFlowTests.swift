@@ -1,0 +1,128 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PalisadeTesting
+import Testing
+
+/// End to end on loopback, against a real `palisade serve`: an attached instance's `Flag` (Mastodon's documented
+/// shape), signed by Python's independent `httpsig`, becomes a case in the tenant's queue; a moderator claims it and
+/// proposes a suspension, a second moderator approves it, the audit chain verifies (`palisade admin audit verify`,
+/// beside the running server), an appeal reopens the case and a reversal lifts the sanction.
+@Suite(.serialized) struct ModerationFlowTests {
+    @Test func aSignedFlagBecomesACaseThatIsSuspendedWithApprovalAppealedAndReversed() async throws {
+        let directory = try TemporaryDirectory("moderation-flow")
+        defer { directory.remove() }
+        // The instance: its actor (Mastodon's service actor document, with the test key) served on loopback.
+        let peer = FixturePeer()
+        let bobPEM = try Fixtures.text("keys/mastodon-remote-domain-bob.public.pem")
+        try await peer.start(documents: [
+            "/actor": ("activitystreams/akkoma/mastodon-service-actor.json", "https://mastodont.cat/users/fediverse", "/actor", bobPEM)
+        ])
+        let instance = "http://127.0.0.1:\(peer.port)"
+        let port = try LoopbackHTTP.unusedPort()
+        let base = "http://127.0.0.1:\(port)"
+        let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
+        func cli(_ arguments: [String]) throws -> PalisadeCLI.Result {
+            let result = try PalisadeCLI.run(arguments, in: directory.url, environment: environment)
+            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        _ = try cli(["admin", "tenants", "add", "acme", "--name", "Acme", "--require-approval", "suspend"])
+        _ = try cli(["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme", "--actor", instance + "/actor"])
+        let alice = try #require(try cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
+            .split(separator: "\n").last.map(String.init))
+        let bob = try #require(try cli(["admin", "moderators", "add", "bob", "--tenant", "acme", "--role", "moderator"]).stdout
+            .split(separator: "\n").last.map(String.init))
+
+        let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
+        _ = try await server.waitForLogLine(containing: "notice palisade: listening")
+        let context = { "\npalisade:\n\(server.stderr.suffix(4000))" }
+
+        // The Flag, as Mastodon documents it, from the instance actor; signed and sent by Python.
+        let flag = try Fixtures.text("activitystreams/mastodon-docs/flag.json").replacingOccurrences(of: "https://mastodon.example", with: instance)
+        let sent = try PythonPeer.run("Tests/InteropTests/peers/signature_peer.py", [
+            "send", "--url", base + "/inbox", "--private-key", Fixtures.url("keys/mastodon-remote-domain-bob.private.pem").path,
+            "--key-id", instance + "/actor#main-key", "--dialect", "cavage", "--body", flag,
+        ])
+        let answer = try json(sent)
+        #expect(answer["status"] as? Int == 202, "\(sent)\(context())")
+
+        let m = base + "/api/v1/moderation"
+        let summary = try await poll("the Flag's case", context: context) {
+            let (_, list) = try await call(.GET, m + "/cases?queue=reports", token: alice)
+            return (list["cases"] as? [[String: Any]])?.first
+        }
+        #expect(summary["account"] as? String == "https://example.com/users/1")
+        #expect(summary["state"] as? String == "open")
+        let caseID = try #require(summary["id"] as? Int)
+        let c = m + "/cases/\(caseID)"
+        let (_, detail) = try await call(.GET, c, token: alice)
+        let report = try #require((detail["reports"] as? [[String: Any]])?.first)
+        #expect(report["comment"] as? String == "Please take a look at this user and their posts")
+        #expect(report["reporter"] as? String == instance + "/actor")
+        #expect((report["statuses"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            == ["https://example.com/posts/380590", "https://example.com/posts/380591"])
+
+        let (claimed, _) = try await call(.POST, c + "/claim", token: alice)
+        #expect(claimed == 200)
+        let (proposed, proposal) = try await call(
+            .POST, c + "/decisions", token: alice, json: #"{"action": "suspend", "reason": "spam network", "category": "spam", "rule_ids": [], "expires_at": null}"#)
+        #expect(proposed == 201, "\(proposal)")
+        #expect((proposal["case"] as? [String: Any])?["state"] as? String == "awaiting_approval")
+        let decisionID = try #require(proposal["decision_id"] as? Int)
+        #expect(try await call(.POST, c + "/decisions/\(decisionID)/approve", token: alice).0 == 403)
+        let (approved, approval) = try await call(.POST, c + "/decisions/\(decisionID)/approve", token: bob)
+        #expect(approved == 200)
+        #expect((approval["case"] as? [String: Any])?["state"] as? String == "decided")
+        let (_, sanctions) = try await call(.GET, m + "/sanctions?target=https://example.com/users/1", token: alice)
+        #expect((sanctions["sanctions"] as? [[String: Any]])?.count == 1)
+
+        let verified = try cli(["admin", "audit", "verify"])
+        #expect(verified.stdout.hasPrefix("audit log intact: "))
+
+        #expect(try await call(.POST, c + "/appeal", token: bob, json: #"{"reason": "my account was hacked"}"#).0 == 200)
+        #expect(try await call(.POST, c + "/claim", token: bob).0 == 200)
+        let (reversed, reversal) = try await call(.POST, c + "/reverse", token: bob, json: #"{"reason": "the account was compromised"}"#)
+        #expect(reversed == 200, "\(reversal)")
+        let (_, after) = try await call(.GET, m + "/sanctions", token: alice)
+        #expect((after["sanctions"] as? [Any])?.isEmpty == true)
+        let (_, history) = try await call(.GET, c + "/history", token: alice)
+        #expect((history["history"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+            == ["intake", "claim", "proposal", "approve", "appeal", "claim", "reverse"])
+        #expect(try cli(["admin", "audit", "verify", "--tenant", "acme"]).stdout.hasPrefix("audit log intact: "))
+
+        server.send(SIGTERM)
+        #expect(server.waitForExit(timeout: 30))
+        #expect(server.process.terminationStatus == 0, "\(context())")
+        await peer.stop()
+    }
+
+    private func call(_ method: HTTPMethod, _ url: String, token: String, json: String? = nil) async throws -> (Int, [String: Any]) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 22)
+        return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:])
+    }
+
+    private func json(_ text: String) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw HarnessError("expected a JSON object, got \(text.prefix(500))")
+        }
+        return object
+    }
+
+    private func poll<T>(_ what: String, context: () -> String, _ probe: () async throws -> T?) async throws -> T {
+        for _ in 0..<300 {
+            if let value = try await probe() { return value }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HarnessError("timed out waiting for \(what)\(context())")
+    }
+}
