@@ -91,7 +91,19 @@ public enum AuditChain {
             let bytes = Data(field.utf8)
             hasher.update(data: Data(String(bytes.count).utf8) + Data(":".utf8) + bytes)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
+    }
+
+    /// Lower-case hex of `bytes` (without `String(format:)`, which costs more than the hash).
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var characters: [UInt8] = []
+        characters.reserveCapacity(64)
+        for byte in bytes {
+            characters.append(digits[Int(byte >> 4)])
+            characters.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     /// Checks `rows` (as stored, in sequence order) of the chain named `chain` against its recorded head: every edited,

@@ -20,7 +20,7 @@ public struct ModeratorToken: Sendable, Equatable {
 
     /// What is stored for `secret`: its SHA-256 in hex.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        AuditChain.hex(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// The stored hash of this token.

@@ -8,6 +8,10 @@ public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     /// Gathers concurrent small writes (inbox entries, delivery outcomes) into shared transactions.
     let groupCommit: GroupCommit
+    /// Copies the write-ahead log into the database file in the background (no commit waits for a checkpoint).
+    private let checkpointer: WALCheckpointer
+    /// Lives exactly as long as this store: the checkpointer stops when it is gone.
+    private let lifetime = Lifetime()
 
     /// Opens (creating when missing) the database at `path` without migrating it; call `migrate()` next.
     public init(path: String) throws(StoreError) {
@@ -18,6 +22,7 @@ public final class SQLiteStore: Sendable {
             throw StoreError.cannotOpen(path: path, detail: Self.describe(error))
         }
         self.groupCommit = GroupCommit(pool: pool)
+        self.checkpointer = WALCheckpointer(path: path, owner: lifetime)
     }
 
     /// Applies every pending migration; returns the identifiers applied now, in order.
@@ -80,6 +85,7 @@ public final class SQLiteStore: Sendable {
         do {
             // Best effort: if the checkpoint cannot run, the WAL stays beside the file and SQLite replays it on the next
             // open, so nothing is lost; closing must not fail for it.
+            checkpointer.stop()
             try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try pool.close()
         } catch {
@@ -96,6 +102,8 @@ public final class SQLiteStore: Sendable {
         configuration.prepareDatabase { db in
             // Nothing acknowledged may be lost: sync the WAL on every commit.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // The store's WALCheckpointer checkpoints in the background; no commit stops to do it.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         return configuration
     }
@@ -119,3 +127,6 @@ public struct MigrationPlan: Sendable, Equatable {
     /// False when no database file exists yet.
     public let databaseExists: Bool
 }
+
+/// A token whose lifetime is the store's.
+final class Lifetime: Sendable {}

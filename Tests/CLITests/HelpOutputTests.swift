@@ -5,12 +5,16 @@ import Testing
 /// `--help` is part of the contract with operators and scripts: every command's help is golden-tested.
 @Suite struct HelpOutputTests {
     static let commands: [[String]] = [
-        [], ["serve"], ["admin"], ["admin", "migrate"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
+        [], ["serve"], ["admin"], ["admin", "migrate"],
+        ["admin", "tenants"], ["admin", "tenants", "add"], ["admin", "tenants", "list"],
+        ["admin", "instances"], ["admin", "instances", "add"], ["admin", "instances", "list"], ["admin", "instances", "remove"],
+        ["admin", "moderators"], ["admin", "moderators", "add"], ["admin", "moderators", "list"], ["admin", "moderators", "token"],
+        ["admin", "moderators", "revoke"], ["admin", "reporters", "mute"], ["admin", "reporters", "unmute"], ["admin", "audit", "verify"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
         ["accounts", "post"], ["accounts", "followers"], ["accounts", "approve"], ["accounts", "reject"],
         ["deliveries"], ["deliveries", "list"], ["deliveries", "retry"],
         ["rules"], ["rules", "check"], ["rules", "test"], ["rules", "explain"], ["rules", "eval"],
         ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
-        ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["version"],
+        ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["bench", "queue"], ["version"],
     ]
 
     @Test(arguments: commands)

@@ -61,21 +61,17 @@ enum ModerationRows {
         _ db: Database, tenant: TenantID, actor: String, kind: String, caseID: CaseID?, detail: [String: String], ruleSetVersion: String?,
         at date: Date
     ) throws -> AuditEntry {
-        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_heads WHERE tenant_id = ?", arguments: [tenant])
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_heads WHERE tenant_id = ?"), arguments: [tenant])
         let entry = AuditEntry.next(
             after: head.map { (sequence: $0["seq"], hash: $0["hash"]) }, tenantID: tenant, at: date, actor: actor, kind: kind,
             caseID: caseID, detail: try json(detail), ruleSetVersion: ruleSetVersion)
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO audit_log (tenant_id, seq, at, actor, kind, case_id, detail, rule_set_version, previous_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 tenant, entry.sequence, entry.atMilliseconds, actor, kind, caseID, entry.detail, ruleSetVersion, entry.previousHash, entry.hash,
             ])
-        try db.execute(
-            sql: "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            arguments: [tenant, entry.sequence, entry.hash])
+        try db.cachedStatement(sql: "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash").execute(arguments: [tenant, entry.sequence, entry.hash])
         return entry
     }
 }

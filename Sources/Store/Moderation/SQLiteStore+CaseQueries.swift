@@ -8,7 +8,7 @@ extension SQLiteStore: CaseStore {
     public func summary(of caseID: CaseID, tenant: TenantID, at date: Date) async throws -> CaseSummary {
         let now = ModerationRows.milliseconds(date)
         return try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?", arguments: [caseID, tenant]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant]) else {
                 throw ModerationError.noSuchCase(caseID)
             }
             return try Self.summary(row, now: now)
@@ -95,9 +95,7 @@ extension SQLiteStore: CaseStore {
     public func queues(tenant: TenantID, for moderator: String, at date: Date) async throws -> [QueueSummary] {
         let now = ModerationRows.milliseconds(date)
         return try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT queue,
                         COUNT(CASE WHEN phase IN \(Self.actionablePhases) THEN 1 END) AS open,
                         MIN(CASE WHEN phase IN \(Self.actionablePhases) THEN created_at END) AS oldest,
@@ -107,13 +105,13 @@ extension SQLiteStore: CaseStore {
                     FROM cases INDEXED BY cases_by_phase
                     WHERE tenant_id = ? AND phase IN \(Self.activePhases)
                     GROUP BY queue ORDER BY queue
-                    """, arguments: [now, moderator, now, tenant])
+                    """), arguments: [now, moderator, now, tenant])
             var summaries = rows.map { row in
                 QueueSummary(
                     name: row["queue"], open: row["open"], oldestOpenAt: ModerationRows.date(row["oldest"] as Int64?), slaBreached: row["breached"],
                     claimedByMe: row["mine"], awaitingApproval: row["approvals"])
             }
-            if let defaultQueue = try String.fetchOne(db, sql: "SELECT default_queue FROM tenants WHERE id = ?", arguments: [tenant]),
+            if let defaultQueue = try String.fetchOne(db.cachedStatement(sql: "SELECT default_queue FROM tenants WHERE id = ?"), arguments: [tenant]),
                 !summaries.contains(where: { $0.name == defaultQueue })
             {
                 summaries.append(QueueSummary(name: defaultQueue, open: 0, oldestOpenAt: nil, slaBreached: 0, claimedByMe: 0, awaitingApproval: 0))
@@ -127,41 +125,35 @@ extension SQLiteStore: CaseStore {
     public func detail(of caseID: CaseID, tenant: TenantID, at date: Date) async throws -> CaseDetail {
         let now = ModerationRows.milliseconds(date)
         return try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?", arguments: [caseID, tenant]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant]) else {
                 throw ModerationError.noSuchCase(caseID)
             }
             let summary = try Self.summary(row, now: now)
-            let reports = try Row.fetchAll(db, sql: "SELECT * FROM reports WHERE case_id = ? AND tenant_id = ? ORDER BY id", arguments: [caseID, tenant])
+            let reports = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM reports WHERE case_id = ? AND tenant_id = ? ORDER BY id"), arguments: [caseID, tenant])
                 .map(Self.storedReport)
-            let hits = try Row.fetchAll(db, sql: "SELECT * FROM rule_hits WHERE case_id = ? AND tenant_id = ? ORDER BY id", arguments: [caseID, tenant])
+            let hits = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM rule_hits WHERE case_id = ? AND tenant_id = ? ORDER BY id"), arguments: [caseID, tenant])
                 .map(Self.hit)
-            let screened = try String.fetchAll(db, sql: "SELECT body FROM screened_statuses WHERE case_id = ? ORDER BY status_id", arguments: [caseID])
+            let screened = try String.fetchAll(db.cachedStatement(sql: "SELECT body FROM screened_statuses WHERE case_id = ? ORDER BY status_id"), arguments: [caseID])
                 .map { try ModerationRows.decode(ReportedStatus.self, $0, table: "screened_statuses") }
-            let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decisions WHERE case_id = ? AND tenant_id = ? ORDER BY id", arguments: [caseID, tenant])
+            let decisions = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM decisions WHERE case_id = ? AND tenant_id = ? ORDER BY id"), arguments: [caseID, tenant])
                 .map(Self.storedDecision)
-            let sanctions = try Row.fetchAll(
-                db, sql: "SELECT * FROM sanctions WHERE tenant_id = ? AND target IN (?, ?) ORDER BY id", arguments: [tenant, summary.account, summary.domain]
+            let sanctions = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM sanctions WHERE tenant_id = ? AND target IN (?, ?) ORDER BY id"), arguments: [tenant, summary.account, summary.domain]
             ).map(Self.sanction)
-            let prior = try Row.fetchAll(
-                db, sql: "SELECT * FROM cases WHERE tenant_id = ? AND account = ? AND id != ? ORDER BY id DESC LIMIT 50",
-                arguments: [tenant, summary.account, caseID]
+            let prior = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cases WHERE tenant_id = ? AND account = ? AND id != ? ORDER BY id DESC LIMIT 50"), arguments: [tenant, summary.account, caseID]
             ).map { try Self.summary($0, now: now) }
             var reporters: [ReporterHistory] = []
             for reporter in Set(reports.compactMap(\.report.reporter)).sorted() {
-                let counts = try Row.fetchOne(
-                    db,
-                    sql: """
+                let counts = try Row.fetchOne(db.cachedStatement(sql: """
                         SELECT COUNT(*) AS reports,
                             TOTAL(EXISTS (SELECT 1 FROM decisions d JOIN cases c ON c.decision_id = d.id
                                 WHERE c.id = r.case_id AND d.state = 'in_force' AND d.body LIKE '%"action":"dismiss"%')) AS dismissed
                         FROM reports r WHERE r.tenant_id = ? AND r.reporter = ?
-                        """, arguments: [tenant, reporter])
-                let muted = try Bool.fetchOne(db, sql: "SELECT 1 FROM muted_reporters WHERE tenant_id = ? AND reporter = ?", arguments: [tenant, reporter])
+                        """), arguments: [tenant, reporter])
+                let muted = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM muted_reporters WHERE tenant_id = ? AND reporter = ?"), arguments: [tenant, reporter])
                 reporters.append(ReporterHistory(
                     reporter: reporter, reports: counts?["reports"] ?? 0, dismissed: Int(counts?["dismissed"] as Double? ?? 0), muted: muted == true))
             }
-            let history = try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND case_id = ? ORDER BY seq", arguments: [tenant, caseID]
+            let history = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND case_id = ? ORDER BY seq"), arguments: [tenant, caseID]
             ).map(ModerationRows.auditEntry)
             return CaseDetail(
                 summary: summary, reports: reports, hits: hits, screened: screened, decisions: decisions, sanctions: sanctions, priorCases: prior,
@@ -172,10 +164,10 @@ extension SQLiteStore: CaseStore {
     /// The audit rows about the case.
     public func history(of caseID: CaseID, tenant: TenantID) async throws -> [AuditEntry] {
         try await pool.read { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM cases WHERE id = ? AND tenant_id = ?", arguments: [caseID, tenant]) == true else {
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant]) == true else {
                 throw ModerationError.noSuchCase(caseID)
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND case_id = ? ORDER BY seq", arguments: [tenant, caseID])
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND case_id = ? ORDER BY seq"), arguments: [tenant, caseID])
                 .map(ModerationRows.auditEntry)
         }
     }
@@ -196,11 +188,9 @@ extension SQLiteStore: CaseStore {
     public func expireSanctions(at date: Date) async throws -> Int {
         let now = ModerationRows.milliseconds(date)
         return try await pool.write { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM sanctions WHERE lifted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id", arguments: [now])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM sanctions WHERE lifted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id"), arguments: [now])
             for row in rows {
-                try db.execute(
-                    sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = 'expired' WHERE id = ?", arguments: [now, row["id"] as Int64])
+                try db.cachedStatement(sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = 'expired' WHERE id = ?").execute(arguments: [now, row["id"] as Int64])
                 try ModerationRows.appendAudit(
                     db, tenant: row["tenant_id"], actor: "system", kind: "sanction_expired", caseID: row["case_id"],
                     detail: ["sanction_id": String(row["id"] as Int64), "target": row["target"], "action": row["action"]], ruleSetVersion: nil, at: date)
@@ -214,7 +204,7 @@ extension SQLiteStore: CaseStore {
         tenant: TenantID, actor: String, kind: String, caseID: CaseID?, detail: [String: String], ruleSetVersion: String?, at date: Date
     ) async throws -> AuditEntry {
         try await pool.write { db in
-            if let caseID, try Bool.fetchOne(db, sql: "SELECT 1 FROM cases WHERE id = ? AND tenant_id = ?", arguments: [caseID, tenant]) != true {
+            if let caseID, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant]) != true {
                 throw ModerationError.noSuchCase(caseID)
             }
             return try ModerationRows.appendAudit(
@@ -225,9 +215,9 @@ extension SQLiteStore: CaseStore {
     /// The chain's rows in sequence order and its recorded head.
     public func auditChain(tenant: TenantID) async throws -> (rows: [AuditEntry], head: (sequence: Int64, hash: String)) {
         try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE tenant_id = ? ORDER BY seq", arguments: [tenant])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? ORDER BY seq"), arguments: [tenant])
                 .map(ModerationRows.auditEntry)
-            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_heads WHERE tenant_id = ?", arguments: [tenant])
+            let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_heads WHERE tenant_id = ?"), arguments: [tenant])
             return (rows, head.map { (sequence: $0["seq"], hash: $0["hash"]) } ?? (0, ""))
         }
     }

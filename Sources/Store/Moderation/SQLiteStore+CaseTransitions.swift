@@ -3,7 +3,8 @@ import GRDB
 import Moderation
 
 /// Case transitions: the stored status is loaded, the pure state machine decides, and the result, its effects and the
-/// audit row are written in the same transaction. SQLite has one writer, so two claims of one case (even in the same
+/// audit row are written in the same transaction (a savepoint of a group commit: concurrent moderators share one fsync,
+/// and a refused event is rolled back alone). SQLite has one writer, so two claims of one case (even in the same
 /// millisecond) are serialised: the second sees the first's lease and is refused.
 extension SQLiteStore {
     static let actionablePhases = "('open', 'escalated', 'reopened')"
@@ -13,7 +14,7 @@ extension SQLiteStore {
     public func apply(
         _ event: CaseEvent, to caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date
     ) async throws -> TransitionOutcome {
-        try await pool.write { db in
+        try await groupCommit.write { db in
             try Self.apply(db, event: event, caseID: caseID, tenant: tenant, decisionID: decisionID, actor: actor, ruleSetVersion: ruleSetVersion, at: date)
         }
     }
@@ -23,17 +24,15 @@ extension SQLiteStore {
         -> TransitionOutcome
     {
         let roles = Role.allCases.filter { $0 <= role }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        return try await pool.write { db in
+        return try await groupCommit.write { db in
             guard
-                let caseID = try CaseID.fetchOne(
-                    db,
-                    sql: """
+                let caseID = try CaseID.fetchOne(db.cachedStatement(sql: """
                         SELECT id FROM cases INDEXED BY cases_claimable
                         WHERE tenant_id = ? AND queue = ? AND phase IN \(Self.actionablePhases)
                           AND (claim_expires_at IS NULL OR claim_expires_at <= ?)
                           AND (escalated_to_role IS NULL OR escalated_to_role IN (\(roles)))
                         ORDER BY priority DESC, id LIMIT 1
-                        """, arguments: [tenant, queue, ModerationRows.milliseconds(date)])
+                        """), arguments: [tenant, queue, ModerationRows.milliseconds(date)])
             else { throw ModerationError.queueEmpty(queue) }
             return try Self.apply(
                 db, event: .claim(by: moderator, lease: lease), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
@@ -44,8 +43,7 @@ extension SQLiteStore {
     /// Records the role an escalation asks for.
     public func setEscalationRole(_ role: Role?, case caseID: CaseID, tenant: TenantID) async throws {
         try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE cases SET escalated_to_role = ? WHERE id = ? AND tenant_id = ?", arguments: [role?.rawValue, caseID, tenant])
+            try db.cachedStatement(sql: "UPDATE cases SET escalated_to_role = ? WHERE id = ? AND tenant_id = ?").execute(arguments: [role?.rawValue, caseID, tenant])
             guard db.changesCount == 1 else { throw ModerationError.noSuchCase(caseID) }
         }
     }
@@ -63,14 +61,14 @@ extension SQLiteStore {
     }
 
     static func decision(_ db: Database, id: Int64?) throws -> Decision? {
-        guard let id, let body = try String.fetchOne(db, sql: "SELECT body FROM decisions WHERE id = ?", arguments: [id]) else { return nil }
+        guard let id, let body = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM decisions WHERE id = ?"), arguments: [id]) else { return nil }
         return try ModerationRows.decode(Decision.self, body, table: "decisions")
     }
 
     static func apply(
         _ db: Database, event: CaseEvent, caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date
     ) throws -> TransitionOutcome {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?", arguments: [caseID, tenant]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant]) else {
             throw ModerationError.noSuchCase(caseID)
         }
         var status = try status(db, row: row)
@@ -97,16 +95,12 @@ extension SQLiteStore {
         var kind: String
         var detail: [String: String] = [:]
         func insertDecision(_ decision: Decision, state: String) throws -> Int64 {
-            try db.execute(
-                sql: "INSERT INTO decisions (tenant_id, case_id, body, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [tenant, caseID, try ModerationRows.json(decision), state, now, now])
+            try db.cachedStatement(sql: "INSERT INTO decisions (tenant_id, case_id, body, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [tenant, caseID, try ModerationRows.json(decision), state, now, now])
             return db.lastInsertedRowID
         }
         func setState(_ id: Int64?, _ state: String, approvedBy: String? = nil) throws {
             guard let id else { return }
-            try db.execute(
-                sql: "UPDATE decisions SET state = ?, approved_by = COALESCE(?, approved_by), updated_at = ? WHERE id = ?",
-                arguments: [state, approvedBy, now, id])
+            try db.cachedStatement(sql: "UPDATE decisions SET state = ?, approved_by = COALESCE(?, approved_by), updated_at = ? WHERE id = ?").execute(arguments: [state, approvedBy, now, id])
         }
         switch event {
         case .claim(let moderator, _):
@@ -167,32 +161,26 @@ extension SQLiteStore {
             case .applySanctions(let decision):
                 guard let decisionID = currentDecision else { continue }
                 for target in Sanction.targets(of: decision, account: account) {
-                    try db.execute(
-                        sql: """
+                    try db.cachedStatement(sql: """
                             INSERT INTO sanctions (tenant_id, case_id, decision_id, target_kind, target, action, applied_at, expires_at)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
+                            """).execute(arguments: [
                             tenant, caseID, decisionID, target.kind, target.target, try ModerationRows.json(target.action), now,
                             decision.expiresAt.map(ModerationRows.milliseconds),
                         ])
                 }
             case .liftSanctions:
                 guard let lifted else { continue }
-                try db.execute(
-                    sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = ? WHERE decision_id = ? AND lifted_at IS NULL",
-                    arguments: [now, kind == "reverse" ? "reversed on appeal" : "replaced by a new decision", lifted])
+                try db.cachedStatement(sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = ? WHERE decision_id = ? AND lifted_at IS NULL").execute(arguments: [now, kind == "reverse" ? "reversed on appeal" : "replaced by a new decision", lifted])
             case .requestApproval, .movedToQueue:
                 continue
             }
         }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE cases SET phase = ?, queue = ?, claim_holder = ?, claim_expires_at = ?, decision_id = ?, superseded_decision_id = ?,
                     appeals = ?, updated_at = ?, escalated_to_role = CASE WHEN ? THEN escalated_to_role ELSE NULL END
                 WHERE id = ?
-                """,
-            arguments: [
+                """).execute(arguments: [
                 status.phase.rawValue, status.queue, status.claim?.moderator.rawValue, status.claim.map { ModerationRows.milliseconds($0.expiresAt) },
                 currentDecision, superseded, status.appeals, now, status.isActionable || status.phase == .awaitingApproval, caseID,
             ])

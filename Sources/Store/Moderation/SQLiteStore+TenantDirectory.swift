@@ -6,15 +6,13 @@ extension SQLiteStore: TenantDirectory {
     /// Inserts the tenant; service chain (tenant 0) records it, and its own chain starts with it.
     public func createTenant(_ tenant: Tenant, by actor: String, at date: Date) async throws -> Tenant {
         try await pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM tenants WHERE slug = ?", arguments: [tenant.slug]) == true {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM tenants WHERE slug = ?"), arguments: [tenant.slug]) == true {
                 throw ModerationError.tenantExists(tenant.slug)
             }
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO tenants (slug, name, default_queue, unsolicited_queue, approval_required, claim_lease_seconds, sla_seconds, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     tenant.slug, tenant.name, tenant.defaultQueue, tenant.unsolicitedQueue, try ModerationRows.json(tenant.approvalRequired.sorted()),
                     Int64(tenant.claimLease), Int64(tenant.sla), ModerationRows.milliseconds(date),
                 ])
@@ -33,28 +31,26 @@ extension SQLiteStore: TenantDirectory {
 
     /// Every tenant, by slug.
     public func tenants() async throws -> [Tenant] {
-        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM tenants ORDER BY slug").map(ModerationRows.tenant) }
+        try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM tenants ORDER BY slug")).map(ModerationRows.tenant) }
     }
 
     /// The tenant with `slug`.
     public func tenant(slug: String) async throws -> Tenant? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM tenants WHERE slug = ?", arguments: [slug]).map(ModerationRows.tenant) }
+        try await pool.read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tenants WHERE slug = ?"), arguments: [slug]).map(ModerationRows.tenant) }
     }
 
     /// The tenant with `id`.
     public func tenant(id: TenantID) async throws -> Tenant? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM tenants WHERE id = ?", arguments: [id]).map(ModerationRows.tenant) }
+        try await pool.read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tenants WHERE id = ?"), arguments: [id]).map(ModerationRows.tenant) }
     }
 
     /// Attaches the instance; the domain must be free.
     public func attach(_ instance: AttachedInstance, by actor: String, at date: Date) async throws -> AttachedInstance {
         try await pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM instances WHERE domain = ?", arguments: [instance.domain.value]) == true {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM instances WHERE domain = ?"), arguments: [instance.domain.value]) == true {
                 throw ModerationError.instanceExists(instance.domain.value)
             }
-            try db.execute(
-                sql: "INSERT INTO instances (tenant_id, domain, actor_id, webhook_secret, decision_route, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [
+            try db.cachedStatement(sql: "INSERT INTO instances (tenant_id, domain, actor_id, webhook_secret, decision_route, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [
                     instance.tenantID, instance.domain.value, instance.actorID, instance.webhookSecret, instance.decisionRoute.rawValue,
                     ModerationRows.milliseconds(date),
                 ])
@@ -74,7 +70,7 @@ extension SQLiteStore: TenantDirectory {
     /// Detaches the instance (its reports and cases stay).
     public func detach(domain: InstanceDomain, tenant: TenantID, by actor: String, at date: Date) async throws {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM instances WHERE domain = ? AND tenant_id = ?", arguments: [domain.value, tenant])
+            try db.cachedStatement(sql: "DELETE FROM instances WHERE domain = ? AND tenant_id = ?").execute(arguments: [domain.value, tenant])
             guard db.changesCount > 0 else { throw ModerationError.noSuchInstance(domain.value) }
             try ModerationRows.appendAudit(
                 db, tenant: tenant, actor: actor, kind: "admin.instance_detached", caseID: nil, detail: ["domain": domain.value], ruleSetVersion: nil,
@@ -86,16 +82,16 @@ extension SQLiteStore: TenantDirectory {
     public func instances(tenant: TenantID?) async throws -> [AttachedInstance] {
         try await pool.read { db in
             if let tenant {
-                return try Row.fetchAll(db, sql: "SELECT * FROM instances WHERE tenant_id = ? ORDER BY domain", arguments: [tenant]).map(ModerationRows.instance)
+                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM instances WHERE tenant_id = ? ORDER BY domain"), arguments: [tenant]).map(ModerationRows.instance)
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM instances ORDER BY domain").map(ModerationRows.instance)
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM instances ORDER BY domain")).map(ModerationRows.instance)
         }
     }
 
     /// The instance with `domain`.
     public func instance(domain: InstanceDomain) async throws -> AttachedInstance? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM instances WHERE domain = ?", arguments: [domain.value]).map(ModerationRows.instance)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM instances WHERE domain = ?"), arguments: [domain.value]).map(ModerationRows.instance)
         }
     }
 
@@ -104,16 +100,12 @@ extension SQLiteStore: TenantDirectory {
         -> Moderator
     {
         try await pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM moderators WHERE name = ?", arguments: [name]) == true {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM moderators WHERE name = ?"), arguments: [name]) == true {
                 throw ModerationError.moderatorExists(name)
             }
-            try db.execute(
-                sql: "INSERT INTO moderators (tenant_id, name, role, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [tenant, name, role.rawValue, ModerationRows.milliseconds(date)])
+            try db.cachedStatement(sql: "INSERT INTO moderators (tenant_id, name, role, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [tenant, name, role.rawValue, ModerationRows.milliseconds(date)])
             let id = db.lastInsertedRowID
-            try db.execute(
-                sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [token.id, id, token.hash, ModerationRows.milliseconds(date)])
+            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [token.id, id, token.hash, ModerationRows.milliseconds(date)])
             try ModerationRows.appendAudit(
                 db, tenant: tenant ?? 0, actor: actor, kind: "admin.moderator_added", caseID: nil,
                 detail: ["name": name, "role": role.rawValue, "token": token.id], ruleSetVersion: nil, at: date)
@@ -125,22 +117,20 @@ extension SQLiteStore: TenantDirectory {
     public func moderators(tenant: TenantID?) async throws -> [Moderator] {
         try await pool.read { db in
             if let tenant {
-                return try Row.fetchAll(db, sql: "SELECT * FROM moderators WHERE tenant_id = ? ORDER BY name", arguments: [tenant]).map(ModerationRows.moderator)
+                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM moderators WHERE tenant_id = ? ORDER BY name"), arguments: [tenant]).map(ModerationRows.moderator)
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM moderators ORDER BY name").map(ModerationRows.moderator)
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM moderators ORDER BY name")).map(ModerationRows.moderator)
         }
     }
 
     /// Stores another token's hash for the moderator.
     public func issueToken(_ token: ModeratorToken, to name: String, tenant: TenantID?, by actor: String, at date: Date) async throws {
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM moderators WHERE name = ?", arguments: [name]),
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM moderators WHERE name = ?"), arguments: [name]),
                 tenant == nil || (row["tenant_id"] as TenantID?) == tenant
             else { throw ModerationError.noSuchModerator(name) }
             let moderator = try ModerationRows.moderator(row)
-            try db.execute(
-                sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [token.id, moderator.id, token.hash, ModerationRows.milliseconds(date)])
+            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [token.id, moderator.id, token.hash, ModerationRows.milliseconds(date)])
             try ModerationRows.appendAudit(
                 db, tenant: moderator.tenantID ?? 0, actor: actor, kind: "admin.token_issued", caseID: nil,
                 detail: ["name": name, "token": token.id], ruleSetVersion: nil, at: date)
@@ -150,18 +140,15 @@ extension SQLiteStore: TenantDirectory {
     /// Revokes one token (by id) or all of a moderator's (by name).
     public func revokeTokens(matching idOrName: String, tenant: TenantID?, by actor: String, at date: Date) async throws -> Int {
         try await pool.write { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT t.id AS token_id, m.tenant_id, m.name FROM moderator_tokens t JOIN moderators m ON m.id = t.moderator_id
                     WHERE (t.id = ? OR m.name = ?) AND t.revoked_at IS NULL
-                    """, arguments: [idOrName, idOrName]
+                    """), arguments: [idOrName, idOrName]
             ).filter { tenant == nil || ($0["tenant_id"] as TenantID?) == tenant }
             guard !rows.isEmpty else { throw ModerationError.noSuchToken(idOrName) }
             for row in rows {
                 let tokenID: String = row["token_id"]
-                try db.execute(
-                    sql: "UPDATE moderator_tokens SET revoked_at = ? WHERE id = ?", arguments: [ModerationRows.milliseconds(date), tokenID])
+                try db.cachedStatement(sql: "UPDATE moderator_tokens SET revoked_at = ? WHERE id = ?").execute(arguments: [ModerationRows.milliseconds(date), tokenID])
                 try ModerationRows.appendAudit(
                     db, tenant: (row["tenant_id"] as TenantID?) ?? 0, actor: actor, kind: "admin.token_revoked", caseID: nil,
                     detail: ["name": row["name"], "token": tokenID], ruleSetVersion: nil, at: date)
@@ -173,12 +160,10 @@ extension SQLiteStore: TenantDirectory {
     /// The holder of an unrevoked token.
     public func moderator(tokenHash: String) async throws -> Moderator? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db,
-                sql: """
+            try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT m.* FROM moderator_tokens t JOIN moderators m ON m.id = t.moderator_id
                     WHERE t.hash = ? AND t.revoked_at IS NULL
-                    """, arguments: [tokenHash]
+                    """), arguments: [tokenHash]
             ).map(ModerationRows.moderator)
         }
     }
@@ -187,11 +172,9 @@ extension SQLiteStore: TenantDirectory {
     public func setReporterMuted(_ reporter: String, muted: Bool, tenant: TenantID, by actor: String, at date: Date) async throws {
         try await pool.write { db in
             if muted {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO muted_reporters (tenant_id, reporter, muted_by, muted_at) VALUES (?, ?, ?, ?)",
-                    arguments: [tenant, reporter, actor, ModerationRows.milliseconds(date)])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO muted_reporters (tenant_id, reporter, muted_by, muted_at) VALUES (?, ?, ?, ?)").execute(arguments: [tenant, reporter, actor, ModerationRows.milliseconds(date)])
             } else {
-                try db.execute(sql: "DELETE FROM muted_reporters WHERE tenant_id = ? AND reporter = ?", arguments: [tenant, reporter])
+                try db.cachedStatement(sql: "DELETE FROM muted_reporters WHERE tenant_id = ? AND reporter = ?").execute(arguments: [tenant, reporter])
             }
             try ModerationRows.appendAudit(
                 db, tenant: tenant, actor: actor, kind: muted ? "admin.reporter_muted" : "admin.reporter_unmuted", caseID: nil,
