@@ -220,6 +220,7 @@ let package = Package(
             dependencies: [
                 "Server",
                 "Moderation",
+                "Rules",
                 "Store",
                 "Federation",
                 "HTTPSignatures",

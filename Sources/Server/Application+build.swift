@@ -38,7 +38,7 @@ public struct ApplicationDependencies: Sendable {
         serviceActor: ServiceActor, remoteKeys: RemoteKeyDirectory, deliveryClient: DeliveryClient,
         now: @escaping @Sendable () -> Date = SystemClock.now, rules: ActiveRules? = nil
     ) {
-        self.rules = rules ?? ActiveRules(directory: configuration.rulesDirectory, logger: logger)
+        self.rules = rules ?? ActiveRules(directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory, logger: logger)
         self.changes = CaseChanges()
         self.deliveryClient = deliveryClient
         self.configuration = configuration
@@ -94,11 +94,11 @@ public func buildRouter(
     return router
 }
 
-/// The ingest pipeline over the application's store and rule set (each tenant uses the global set for now).
+/// The ingest pipeline over the application's store and rule sets (each tenant's: global plus its overlay).
 func intake(_ dependencies: ApplicationDependencies) -> Intake {
     let rules = dependencies.rules
     return Intake(
-        tenants: dependencies.store, cases: dependencies.store, ruleSet: { _ in rules.ruleSet }, changes: dependencies.changes,
+        tenants: dependencies.store, cases: dependencies.store, ruleSet: { rules.ruleSet(tenant: $0.slug) }, changes: dependencies.changes,
         logger: dependencies.logger, now: dependencies.now)
 }
 

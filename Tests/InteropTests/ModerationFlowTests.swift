@@ -39,6 +39,15 @@ import Testing
         _ = try await server.waitForLogLine(containing: "notice palisade: listening")
         let context = { "\npalisade:\n\(server.stderr.suffix(4000))" }
 
+        // An instance attached without --actor: its instance actor is found through WebFinger (acct:HOST@HOST), here
+        // Palisade's own, answered by the running server.
+        let discovered = try cli(["admin", "instances", "add", "127.0.0.1:\(port)", "--tenant", "acme"])
+        #expect(discovered.stdout.contains("(instance actor \(base)/actor;"), "\(discovered.stdout)")
+        let undiscoverable = try PalisadeCLI.run(
+            ["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme"], in: directory.url, environment: environment)
+        #expect(undiscoverable.status != 0)
+        #expect(undiscoverable.stderr.contains("could not discover the instance actor of 127.0.0.1:\(peer.port)"), "\(undiscoverable.stderr)")
+
         // The Flag, as Mastodon documents it, from the instance actor; signed and sent by Python.
         let flag = try Fixtures.text("activitystreams/mastodon-docs/flag.json").replacingOccurrences(of: "https://mastodon.example", with: instance)
         let sent = try PythonPeer.run("Tests/InteropTests/peers/signature_peer.py", [

@@ -258,6 +258,38 @@ import Testing
         try await world.live.stop()
     }
 
+    @Test func malformedOversizedAndHostileBodiesAreRefusedOrKeptVerbatim() async throws {
+        var harness = try ServerHarness("moderation-hostile")
+        let world = try await world(&harness)
+        let c = world.base + "/api/v1/moderation/cases/\(world.caseID)"
+        let triage = world.tokens["acme-triage"]
+        #expect(try await call(.POST, c + "/claim", token: triage).0 == 200)
+        for body in ["", "{", "[]", #"{"text": 5}"#, #"{"txt": "x"}"#] {
+            let (status, problem, _) = try await call(.POST, c + "/notes", token: triage, json: body)
+            #expect(status == 400, "\(body)")
+            #expect(problem["code"] as? String == "malformed", "\(body)")
+        }
+        let (tooLong, _, _) = try await call(.POST, c + "/notes", token: triage, json: #"{"text": "\#(String(repeating: "a", count: 10_001))"}"#)
+        #expect(tooLong == 422)
+        let (huge, _, _) = try await call(.POST, c + "/notes", token: triage, json: #"{"text": "\#(String(repeating: "a", count: 70_000))"}"#)
+        #expect(huge == 413)
+        for path in ["/api/v1/moderation/cases/abc", "/api/v1/moderation/cases/-1", "/api/v1/moderation/cases/99999999999999999999"] {
+            #expect(try await call(.GET, world.base + path, token: triage).0 == 404, "\(path)")
+        }
+        #expect(try await call(.GET, world.base + "/api/v1/moderation/cases?sort=sideways", token: triage).0 == 400)
+        #expect(try await call(.GET, world.base + "/api/v1/moderation/cases?state=lost", token: triage).0 == 400)
+        #expect(try await call(.GET, world.base + "/api/v1/moderation/cases?limit=0", token: triage).0 == 400)
+        // Text from outside is kept verbatim (escape sequences and bidi controls included); sanitising is the
+        // terminal's job at display time, and JSON escapes them on the wire.
+        let hostile = "\u{1B}]0;pwned\u{07}\u{202E}evil\u{0000}"
+        let note = try JSONSerialization.data(withJSONObject: ["text": hostile])
+        #expect(try await call(.POST, c + "/notes", token: triage, json: String(decoding: note, as: UTF8.self)).0 == 201)
+        let (_, history, raw) = try await call(.GET, c + "/history", token: triage)
+        #expect((history["history"] as? [[String: Any]])?.last?["detail"] as? [String: String] == ["text": hostile])
+        #expect(!raw.contains("\u{1B}"), "control characters are escaped in the JSON")
+        try await world.live.stop()
+    }
+
     @Test func theEventStreamShowsAClaimAsItHappens() async throws {
         var harness = try ServerHarness("moderation-events")
         let world = try await world(&harness)

@@ -49,6 +49,11 @@ struct ConfigurationKey: Sendable {
             render: { yamlScalar($0.rulesDirectory) }
         ),
         ConfigurationKey(
+            path: "overlays_dir", summary: "directory of tenant rule overlays: OVERLAYS_DIR/SLUG adds to the global rules", isSecret: false,
+            apply: { config, input throws(ValueProblem) in config.overlaysDirectory = try readPath(input) },
+            render: { yamlScalar($0.overlaysDirectory) }
+        ),
+        ConfigurationKey(
             path: "log.level", summary: "trace, debug, info, notice, warning, error or critical", isSecret: false,
             apply: { config, input throws(ValueProblem) in
                 config.log.level = try readChoice(input, Logger.Level.allCases.map { ($0.rawValue, $0) })

@@ -11,6 +11,8 @@ public struct PalisadeConfiguration: Sendable, Equatable {
     public var dataDirectory: String = "./data"
     /// The directory of rule files.
     public var rulesDirectory: String = "./rules"
+    /// Tenant overlays: `overlaysDirectory/SLUG` holds rules that add to, replace or disable global ones for that tenant.
+    public var overlaysDirectory: String = "./overlays"
     /// Logging.
     public var log = LogSettings()
     /// Request limits.

@@ -5,15 +5,17 @@ import ServiceLifecycle
 import Synchronization
 import UnixSignals
 
-/// The rule set the service evaluates with: loaded at start, replaced atomically by a reload (SIGHUP or the admin
-/// API). A reload compiles off the hot path; readers keep the set they took until they are done with it. A set
-/// that does not compile is refused and the running one stays.
+/// The rule sets the service evaluates with: the global set, and for each tenant with an overlay directory
+/// (`overlays_dir/SLUG`) the global set with its overlay. Loaded at start, replaced atomically by a reload (SIGHUP or
+/// the admin API). A reload compiles off the hot path; readers keep the set they took until they are done with it.
+/// A reload where anything does not compile (the global rules or any overlay) is refused whole and the running sets stay.
 public final class ActiveRules: Sendable {
     /// The set in use, and the number of the reload that put it there: a reload that started earlier but finished
     /// later never replaces a newer set.
-    private let current = Mutex<(set: RuleSet, reload: Int)>((.empty, 0))
+    private let current = Mutex<(set: RuleSet, overlays: [String: RuleSet], reload: Int)>((.empty, [:], 0))
     private let reloadsStarted = Atomic<Int>(0)
     private let directory: String
+    private let overlaysDirectory: String?
     private let logger: Logger
 
     /// What a reload did.
@@ -24,21 +26,48 @@ public final class ActiveRules: Sendable {
         case refused(RuleSetLoad)
     }
 
-    /// Rules from `directory`, not yet loaded (an empty set until `reload`).
-    public init(directory: String, logger: Logger) {
+    /// Rules from `directory` (and tenant overlays under `overlaysDirectory`), not yet loaded (empty until `reload`).
+    public init(directory: String, overlaysDirectory: String? = nil, logger: Logger) {
         self.directory = directory
+        self.overlaysDirectory = overlaysDirectory
         self.logger = logger
     }
 
-    /// The set in use now.
+    /// The global set in use now.
     public var ruleSet: RuleSet { current.withLock { $0.set } }
+
+    /// The set a tenant evaluates with: the global set with the tenant's overlay, when it has one.
+    public func ruleSet(tenant slug: String) -> RuleSet {
+        current.withLock { $0.overlays[slug] ?? $0.set }
+    }
+
+    /// The tenants with an overlay in use, by slug.
+    public var overlaidTenants: [String] { current.withLock { $0.overlays.keys.sorted() } }
+
+    /// Each tenant overlay directory (`overlaysDirectory/SLUG` holding a valid slug), by slug.
+    private func overlayDirectories() -> [(slug: String, path: String)] {
+        guard let overlaysDirectory,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: overlaysDirectory)
+        else { return [] }
+        return names.sorted().compactMap { name in
+            var isDirectory: ObjCBool = false
+            let path = overlaysDirectory + "/" + name
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
+                name.first?.isLetter == true, name.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+            else { return nil }
+            return (name, path)
+        }
+    }
 
     /// Loads the directory again; swaps the set in when it compiles, and logs what changed (or every problem).
     @discardableResult
     public func reload(reason: String) async -> Outcome {
         let directory = self.directory
         let number = reloadsStarted.add(1, ordering: .relaxed).newValue
-        let load = await Task.detached { RuleSetLoader.load(directory: directory) }.value
+        let overlayDirectories = overlayDirectories()
+        let (load, overlayLoads) = await Task.detached {
+            (RuleSetLoader.load(directory: directory), overlayDirectories.map { ($0.slug, RuleSetLoader.load(directory: directory, overlay: $0.path)) })
+        }.value
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
             logger.notice("no rules directory: no rules are evaluated", metadata: ["directory": .string(directory), "reason": .string(reason)])
@@ -54,9 +83,21 @@ public final class ActiveRules: Sendable {
                 ])
             return .refused(load)
         }
+        var overlays: [String: RuleSet] = [:]
+        for (slug, overlayLoad) in overlayLoads {
+            guard let set = overlayLoad.ruleSet else {
+                logger.error(
+                    "rules not reloaded: the overlay of tenant \(slug) does not compile; the running sets stay",
+                    metadata: [
+                        "reason": .string(reason), "tenant": .string(slug), "diagnostics": .string(overlayLoad.renderedDiagnostics()),
+                    ])
+                return .refused(overlayLoad)
+            }
+            overlays[slug] = set
+        }
         let previous = current.withLock { state -> RuleSet? in
             guard number > state.reload else { return nil }
-            defer { state = (next, number) }
+            defer { state = (next, overlays, number) }
             return state.set
         }
         guard let previous else {
@@ -70,7 +111,7 @@ public final class ActiveRules: Sendable {
                 "reason": .string(reason), "version": .string(next.version), "previous": .string(previous.version),
                 "rules": .stringConvertible(next.rules.count), "added": .string(changes.added.joined(separator: ",")),
                 "removed": .string(changes.removed.joined(separator: ",")), "changed": .string(changes.changed.joined(separator: ",")),
-                "warnings": .stringConvertible(load.diagnostics.count),
+                "warnings": .stringConvertible(load.diagnostics.count), "overlays": .string(overlays.keys.sorted().joined(separator: ",")),
             ])
         return .loaded(next, changes, warnings: load.diagnostics)
     }

@@ -4,6 +4,7 @@ import Federation
 import Foundation
 import Logging
 import Moderation
+import NIOCore
 import Store
 
 /// Opens the configured database for a `palisade admin` moderation command (run as the operator, on the file) and
@@ -46,7 +47,9 @@ public enum ModerationContext {
     /// The instance actor of `domain`, found through WebFinger (`acct:DOMAIN@DOMAIN`, as Mastodon and GoToSocial
     /// publish it); plain HTTP only for loopback hosts when `federation.allow_private_addresses` is set.
     public static func discoverInstanceActor(_ domain: InstanceDomain, configuration: PalisadeConfiguration) async throws -> String {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        var clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        clientConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(15))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let policy = AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)
         var settings = RemoteKeyDirectory.Settings(addressPolicy: policy)
         let host = domain.value.split(separator: ":").first.map(String.init) ?? domain.value

@@ -55,7 +55,7 @@ public struct PalisadeServer: Service {
                 signer: MessageSigner(key: try SigningKey(key.key.keyPair), keyID: serviceActor.keyID),
                 settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)),
                 now: now)
-            let rules = ActiveRules(directory: configuration.rulesDirectory, logger: logger)
+            let rules = ActiveRules(directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory, logger: logger)
             await rules.reload(reason: "start")
             let app = buildApplication(
                 ApplicationDependencies(
