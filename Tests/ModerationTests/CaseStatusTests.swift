@@ -177,4 +177,49 @@ import Testing
             #expect(noted == status)
         }
     }
+
+    @Test func aRuleDecidesWithoutAClaimButNeverOverAModeratorsLiveClaim() throws {
+        let automatic = Decision(actions: [.silence], reason: "automatic: rule spam.x", ruleIDs: ["spam.x"], by: .rule("spam.x"))
+        var open = CaseStatus(queue: "spam")
+        var decided = open
+        #expect(try decided.apply(.ruleDecision(automatic, needsApproval: false), at: t0) == [.applySanctions(automatic)])
+        #expect(decided.phase == .decided)
+        var proposed = open
+        #expect(try proposed.apply(.ruleDecision(automatic, needsApproval: true), at: t0) == [.requestApproval(automatic)])
+        #expect(proposed.phase == .awaitingApproval)
+        // Any moderator may approve a rule's proposal: it is nobody's own.
+        #expect(try proposed.apply(.approve(by: alice), at: t0) == [.applySanctions(automatic)])
+
+        _ = try open.apply(.claim(by: alice, lease: lease), at: t0)
+        let claimed = open
+        #expect(throws: CaseTransitionError.claimedByAnother(alice, until: t0.addingTimeInterval(lease))) {
+            try open.apply(.ruleDecision(automatic, needsApproval: false), at: t0.addingTimeInterval(1))
+        }
+        #expect(open == claimed)
+        // Once the lease has run out, the rule may decide.
+        #expect(try open.apply(.ruleDecision(automatic, needsApproval: false), at: t0.addingTimeInterval(lease)) == [.applySanctions(automatic)])
+        // Not on a decided, awaiting or closed case.
+        for var status in [decided, proposed] {
+            let before = status
+            #expect(throws: CaseTransitionError.notAllowed(event: "decide", phase: status.phase)) {
+                try status.apply(.ruleDecision(automatic, needsApproval: false), at: t0)
+            }
+            #expect(status == before)
+        }
+        var empty = CaseStatus(queue: "spam")
+        #expect(throws: CaseTransitionError.incompleteDecision("choose at least one action")) {
+            try empty.apply(.ruleDecision(Decision(actions: [], reason: "x", by: .rule("r")), needsApproval: false), at: t0)
+        }
+    }
+
+    @Test func aCaseKeepsTheHighestPriorityAndFollowsTheStrongestSignalOnlyWhileMovable() {
+        let strong = Signal(queue: "urgent", priority: 90)
+        let weak = Signal(queue: "spam", priority: 20)
+        #expect(Signal.route(current: nil, movable: true, signals: [weak, strong]) == ("urgent", 90))
+        #expect(Signal.route(current: ("reports", 50), movable: true, signals: [strong]) == ("urgent", 90))
+        #expect(Signal.route(current: ("reports", 50), movable: false, signals: [strong]) == ("reports", 90))
+        #expect(Signal.route(current: ("reports", 50), movable: true, signals: [weak]) == ("reports", 50))
+        #expect(Signal(queue: "x", priority: 500).priority == 100)
+        #expect(Signal(queue: "x", priority: -5).priority == 0)
+    }
 }
