@@ -54,6 +54,7 @@ bench: release
 	.build/release/palisade bench inbox
 	.build/release/palisade bench delivery
 	.build/release/palisade bench rules
+	.build/release/palisade bench queue
 
 clean:
 	rm -rf .build $(VENV) $(BOVINE_VENV)

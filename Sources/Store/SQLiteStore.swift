@@ -22,7 +22,7 @@ public final class SQLiteStore: Sendable {
             throw StoreError.cannotOpen(path: path, detail: Self.describe(error))
         }
         self.groupCommit = GroupCommit(pool: pool)
-        self.checkpointer = WALCheckpointer(path: path, owner: lifetime)
+        self.checkpointer = WALCheckpointer(pool: pool, path: path, owner: lifetime)
     }
 
     /// Applies every pending migration; returns the identifiers applied now, in order.
@@ -77,6 +77,11 @@ public final class SQLiteStore: Sendable {
         } catch {
             throw StoreError.unhealthy(detail: Self.describe(error))
         }
+    }
+
+    /// Copies the whole write-ahead log into the database file now and empties it (after a bulk load, before measuring).
+    public func checkpointNow() async throws {
+        try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
     /// Checkpoints the WAL into the database file (so a stopped service's `palisade.sqlite` alone is complete,

@@ -10,7 +10,7 @@ struct BenchQueueCommand: AsyncParsableCommand {
         abstract: "Measure claim-next + decide round trips over 1,000,000 open cases, and Flag → case intake per second.",
         discussion: """
             Seeds open cases across 3 tenants and 20 queues in a fresh SQLite file under a temporary directory (through \
-            the intake code, in batches), then times claim-next + decide (two durable transactions) with 1 and with 8 \
+            the intake code, in batches), then times claim-next + decide (two durable transactions) with 1, 4 and 8 \
             concurrent moderators, and Flags from attached instances through the intake pipeline (the rules in --rules, \
             default ./rules when present) with concurrent producers. Targets: round-trip p99 under 5 ms; intake at least \
             2,000 Flags/s.
@@ -24,7 +24,7 @@ struct BenchQueueCommand: AsyncParsableCommand {
     var rounds = 4_000
 
     @Option(parsing: .upToNextOption, help: "Concurrent moderators to measure with.")
-    var moderators: [Int] = [1, 8]
+    var moderators: [Int] = [1, 4, 8]
 
     @Option(help: "Flags to take in.")
     var flags = 20_000

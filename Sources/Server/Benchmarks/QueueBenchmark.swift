@@ -62,6 +62,8 @@ public enum QueueBenchmark {
             if seeded % 200_000 == 0 || seeded == cases { progress("  seeded \(seeded) cases") }
         }
         var report = Report(seedSeconds: (ContinuousClock.now - seedStart).seconds, casesSeeded: cases)
+        // Measure the steady state, not the background copy of the bulk load's log.
+        try await store.checkpointNow()
 
         // claim-next + decide, as moderators do it.
         var roundsDone = 0

@@ -1,15 +1,17 @@
 import Foundation
 import GRDB
 
-/// Checkpoints the write-ahead log from a connection of its own, in the background, instead of inside whichever
-/// commit crosses SQLite's automatic threshold: a passive checkpoint copies committed pages into the database file
-/// while writers go on, so no request pays for it (the store turns automatic checkpoints off). Runs until the store
-/// that owns it closes or goes away.
+/// Checkpoints the write-ahead log in the background instead of inside whichever commit crosses SQLite's automatic
+/// threshold (the store turns automatic checkpoints off). Each round first copies committed pages into the database
+/// file from a connection of its own, while writers go on (a passive checkpoint); then, between two writes, it copies
+/// the few pages appended meanwhile on the writer connection, so the log is wholly checkpointed and the next write
+/// starts it again from the beginning instead of growing the file (appending to a growing file is what made writes
+/// slow). Runs until the store that owns it closes or goes away.
 final class WALCheckpointer: Sendable {
     private let task: Task<Void, Never>
 
-    /// Starts checkpointing the database at `path` every `interval` while `owner` lives.
-    init(path: String, interval: Duration = .milliseconds(250), owner: some AnyObject & Sendable) {
+    /// Starts checkpointing `pool`'s database every `interval` while `owner` lives.
+    init(pool: DatabasePool, path: String, interval: Duration = .milliseconds(250), owner: some AnyObject & Sendable) {
         weak let owner = owner
         task = Task.detached(priority: .utility) {
             var configuration = SQLiteStore.configuration(readonly: false)
@@ -18,9 +20,14 @@ final class WALCheckpointer: Sendable {
             defer { try? queue.close() }
             while !Task.isCancelled, owner != nil {
                 try? await Task.sleep(for: interval)
-                guard !Task.isCancelled else { return }
+                guard !Task.isCancelled, owner != nil else { return }
                 // Passive: never waits for readers or writers; what it cannot copy now, the next round copies.
-                _ = try? await queue.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                guard let (logged, copied) = try? await queue.writeWithoutTransaction({ db in try db.checkpoint(.passive) }), logged > 0 else {
+                    continue
+                }
+                // The pages appended during that pass (few): copied between two writes, the log is then wholly copied.
+                _ = copied
+                _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             }
         }
     }
