@@ -60,7 +60,11 @@ public struct Intake: Sendable {
     public func receive(report: IncomingReport, tenant: Tenant, signal: Signal? = nil) async throws -> IntakeResult {
         let set = ruleSet(tenant)
         let subjectID = report.sourceKey
-        let hits = Self.record(set.evaluate(Subject(report: report)), subjectID: subjectID, ruleSet: set, tenant: tenant)
+        var subject = Subject(report: report)
+        subject.fields["tenant"] = .text(tenant.slug)
+        // RULES-FORMAT.md: how it arrived — `inbox` (a Flag, solicited or not), `webhook`, `api`.
+        subject.fields["source"] = .text(report.source == .webhook ? "webhook" : "inbox")
+        let hits = Self.record(set.evaluate(subject), subjectID: subjectID, ruleSet: set, tenant: tenant)
         let signals = [signal ?? .report(report, tenant: tenant)] + hits.map { Signal(queue: $0.queue, priority: $0.priority) }
         let item = IntakeItem(account: report.account, report: report, hits: hits, signals: signals)
         return try await record(item, tenant: tenant, ruleSet: set)
@@ -70,6 +74,9 @@ public struct Intake: Sendable {
     public func screen(_ subject: Subject, subjectID: String, account: String, evidence: ReportedStatus?, tenant: Tenant) async throws
         -> IntakeResult
     {
+        var subject = subject
+        subject.fields["tenant"] = .text(tenant.slug)
+        if subject.fields["source"] == nil { subject.fields["source"] = .text("webhook") }
         let set = ruleSet(tenant)
         let hits = Self.record(set.evaluate(subject), subjectID: subjectID, ruleSet: set, tenant: tenant)
         guard !hits.isEmpty else { return .nothing }

@@ -46,6 +46,20 @@ import Testing
             tests:
               - match: { type: Report, report.comment: "he said he will kill me" }
               - no_match: { type: Report, report.comment: "skills" }
+            ---
+            id: reports.legal-by-webhook
+            title: Legal reports sent by a Mastodon webhook
+            applies_to: [Report]
+            when:
+              - source: { equals: webhook }
+              - report.category: { equals: legal }
+              - tenant: { equals: acme }
+            action:
+              queue: legal
+              priority: 99
+            tests:
+              - match: { type: Report, source: webhook, report.category: legal, tenant: acme }
+              - no_match: { type: Report, source: inbox, report.category: legal, tenant: acme }
             """.write(to: rules.appendingPathComponent("rules.yml"), atomically: true, encoding: .utf8)
         let load = RuleSetLoader.load(directory: rules.path)
         ruleSet = try #require(load.ruleSet, "\(load.renderedDiagnostics())")
@@ -116,6 +130,20 @@ import Testing
             statuses: [], comment: "annoying")
         guard case .recorded(let quietID, true) = try await intake().receive(report: quiet, tenant: acme) else { Issue.record("not recorded"); return }
         #expect(try await store.summary(of: quietID, tenant: acme.id, at: now).queue == "reports")
+    }
+
+    @Test func intakeTellsTheRulesTheTenantAndHowTheReportArrived() async throws {
+        let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)
+        func report(_ source: ReportSource, _ account: String) -> IncomingReport {
+            IncomingReport(
+                source: source, sourceKey: "\(source)-\(account)", reporter: "https://a.example/actor", account: "https://bad.example/users/\(account)",
+                statuses: [], comment: "court order", category: "legal")
+        }
+        guard case .recorded(let webhookCase, _) = try await intake().receive(report: report(.webhook, "w"), tenant: acme),
+            case .recorded(let flagCase, _) = try await intake().receive(report: report(.flag, "f"), tenant: acme)
+        else { Issue.record("not recorded"); return }
+        #expect(try await store.summary(of: webhookCase, tenant: acme.id, at: now).queue == "legal")
+        #expect(try await store.summary(of: flagCase, tenant: acme.id, at: now).queue == "reports")
     }
 
     @Test func aFlagFromAnAttachedInstanceIsItsTenantsAndOtherFlagsFollowTheUnsolicitedSetting() async throws {
