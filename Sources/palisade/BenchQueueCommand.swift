@@ -63,18 +63,19 @@ struct BenchQueueCommand: AsyncParsableCommand {
             producers: producers, ruleSet: ruleSet, progress: { emit($0) })
         emit(String(format: "  seeding: %d cases in %.1f s (%.0f/s); database %.0f MB", report.casesSeeded, report.seedSeconds,
                     Double(report.casesSeeded) / report.seedSeconds, report.databaseMegabytes))
-        var met = true
+        var verdicts: [String] = []
         for trip in report.roundTrips {
             emit(String(format: "  claim-next + decide, %d moderator%@: %d round trips, p50 %.2f ms, p99 %.2f ms, %.0f round trips/s",
                         trip.moderators, trip.moderators == 1 ? "" : "s", trip.count, trip.p50, trip.p99, trip.perSecond))
-            if trip.p99 >= 5 { met = false }
+            verdicts.append(String(format: "%d moderator%@ p99 %.2f ms %@", trip.moderators, trip.moderators == 1 ? "" : "s", trip.p99,
+                                   trip.p99 < 5 ? "met" : "NOT met"))
         }
         emit(String(format: "  intake: %d Flags → %d new cases, %.0f Flags/s (%d producers)", report.flags, report.casesFromFlags,
                     report.intakePerSecond, producers))
-        if report.intakePerSecond < 2_000 { met = false }
-        let measured = cases >= 1_000_000
+        verdicts.append(String(format: "intake %.0f Flags/s %@", report.intakePerSecond, report.intakePerSecond >= 2_000 ? "met" : "NOT met"))
+        // Each concurrency is judged on its own: the figures say where the single SQLite writer saturates.
         emit("targets (round-trip p99 < 5 ms over 1,000,000 cases, intake ≥ 2,000 Flags/s): "
-            + (measured ? (met ? "met" : "NOT met") : (met ? "not measured (seed 1,000,000 cases)" : "NOT met")))
+            + (cases >= 1_000_000 ? "" : "not measured at scale (seed 1,000,000 cases); ") + verdicts.joined(separator: "; "))
     }
 }
 

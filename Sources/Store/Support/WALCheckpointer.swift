@@ -21,12 +21,19 @@ final class WALCheckpointer: Sendable {
             while !Task.isCancelled, owner != nil {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled, owner != nil else { return }
-                // Passive: never waits for readers or writers; what it cannot copy now, the next round copies.
-                guard let (logged, copied) = try? await queue.writeWithoutTransaction({ db in try db.checkpoint(.passive) }), logged > 0 else {
+                // Passive: never waits for readers or writers. Passes repeat while writers append faster than a few pages
+                // per pass (each copies only what was appended since the last).
+                guard var (logged, copied) = try? await queue.writeWithoutTransaction({ db in try db.checkpoint(.passive) }), logged > 0 else {
                     continue
                 }
-                // The pages appended during that pass (few): copied between two writes, the log is then wholly copied.
-                _ = copied
+                var passes = 1
+                while logged - copied > 16, passes < 8, !Task.isCancelled {
+                    guard let next = try? await queue.writeWithoutTransaction({ db in try db.checkpoint(.passive) }) else { break }
+                    (logged, copied) = next
+                    passes += 1
+                }
+                // The few pages appended during the last pass, copied between two writes: the log is then wholly copied
+                // and the next write starts it again from the beginning.
                 _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             }
         }
