@@ -137,3 +137,30 @@ extension ReportedStatus {
         self.init(id: id, text: text("content"), contentWarning: text("summary"), mediaCount: media, sensitive: sensitive)
     }
 }
+
+/// Where intake finds the text of statuses a `Flag` names only by URI (in production, a signed fetch from their server).
+public protocol StatusLookup: Sendable {
+    /// The status at `uri` as evidence, with its author; nil when it cannot be fetched or read (the URI alone is kept).
+    func status(_ uri: String) async -> (status: ReportedStatus, author: String?)?
+}
+
+extension IncomingReport {
+    /// The report with the text of its statuses filled in where `lookup` finds them (at most `limit`, concurrently);
+    /// a report whose `object` named no account (Lemmy's) takes the first status's author as its account.
+    public func withStatusesLooked(up lookup: any StatusLookup, limit: Int = 20) async -> IncomingReport {
+        let wanted = statuses.prefix(limit).filter { $0.text == nil }.map(\.id)
+        guard !wanted.isEmpty else { return self }
+        let found = await withTaskGroup(of: (String, (status: ReportedStatus, author: String?)?).self) { group in
+            for uri in wanted { group.addTask { (uri, await lookup.status(uri)) } }
+            var found: [String: (status: ReportedStatus, author: String?)] = [:]
+            for await (uri, result) in group { if let result { found[uri] = result } }
+            return found
+        }
+        var copy = self
+        copy.statuses = statuses.map { found[$0.id]?.status ?? $0 }
+        if !Self.looksLikeActor(account), let author = statuses.lazy.compactMap({ found[$0.id]?.author }).first {
+            copy.account = author
+        }
+        return copy
+    }
+}

@@ -11,15 +11,17 @@ public struct Intake: Sendable {
     private let cases: any CaseStore
     private let ruleSet: @Sendable (Tenant) -> RuleSet
     private let changes: CaseChanges
+    private let statusLookup: (any StatusLookup)?
     private let logger: Logger
     private let now: @Sendable () -> Date
 
     /// A pipeline over the stores; `ruleSet` gives a tenant's rule set in force (global plus its overlay).
     public init(
         tenants: any TenantDirectory, cases: any CaseStore, ruleSet: @escaping @Sendable (Tenant) -> RuleSet, changes: CaseChanges,
-        logger: Logger, now: @escaping @Sendable () -> Date
+        statusLookup: (any StatusLookup)? = nil, logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.changes = changes
+        self.statusLookup = statusLookup
         self.tenants = tenants
         self.cases = cases
         self.ruleSet = ruleSet
@@ -35,19 +37,21 @@ public struct Intake: Sendable {
         let domain = InstanceDomain(url: flag.reporterID)
         let instance = try await domain.asyncMap { try await tenants.instance(domain: $0) } ?? nil
         if let instance, let tenant = try await tenants.tenant(id: instance.tenantID) {
-            guard let report = IncomingReport(flag: flag, solicited: true) else {
+            guard var report = IncomingReport(flag: flag, solicited: true) else {
                 logger.warning("flag names no object; not recorded", metadata: ["flag": .string(flag.activityID)])
                 return []
             }
+            if let statusLookup { report = await report.withStatusesLooked(up: statusLookup) }
             return [(tenant.slug, try await receive(report: report, tenant: tenant, signal: .report(report, tenant: tenant)))]
         }
         let takers = try await tenants.tenants().filter { $0.unsolicitedQueue != nil }
-        guard !takers.isEmpty, let report = IncomingReport(flag: flag, solicited: false) else {
+        guard !takers.isEmpty, var report = IncomingReport(flag: flag, solicited: false) else {
             logger.notice(
                 "unsolicited flag dropped: no attached instance at its actor's domain and no tenant takes unsolicited reports",
                 metadata: ["flag": .string(flag.activityID), "actor": .string(flag.reporterID)])
             return []
         }
+        if let statusLookup { report = await report.withStatusesLooked(up: statusLookup) }
         var results: [(String, IntakeResult)] = []
         for tenant in takers {
             let signal = Signal(queue: tenant.unsolicitedQueue!, priority: 30)

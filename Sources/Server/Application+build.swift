@@ -99,7 +99,7 @@ func intake(_ dependencies: ApplicationDependencies) -> Intake {
     let rules = dependencies.rules
     return Intake(
         tenants: dependencies.store, cases: dependencies.store, ruleSet: { rules.ruleSet(tenant: $0.slug) }, changes: dependencies.changes,
-        logger: dependencies.logger, now: dependencies.now)
+        statusLookup: RemoteStatusLookup(directory: dependencies.remoteKeys), logger: dependencies.logger, now: dependencies.now)
 }
 
 /// The moderators' operations over the application's store.

@@ -20,6 +20,12 @@ import Testing
             "/actor": ("activitystreams/akkoma/mastodon-service-actor.json", "https://mastodont.cat/users/fediverse", "/actor", bobPEM)
         ])
         let instance = "http://127.0.0.1:\(peer.port)"
+        // The reported account's server: one reported status is served (Mastodon's documented Note), the other is gone.
+        let reported = FixturePeer()
+        try await reported.start(documents: [
+            "/posts/380590": ("activitystreams/mastodon-docs/note-hashtag.json", "https://example.com/some-post", "/posts/380590", nil)
+        ])
+        let reportedOrigin = "http://127.0.0.1:\(reported.port)"
         let port = try LoopbackHTTP.unusedPort()
         let base = "http://127.0.0.1:\(port)"
         let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
@@ -49,7 +55,8 @@ import Testing
         #expect(undiscoverable.stderr.contains("could not discover the instance actor of 127.0.0.1:\(peer.port)"), "\(undiscoverable.stderr)")
 
         // The Flag, as Mastodon documents it, from the instance actor; signed and sent by Python.
-        let flag = try Fixtures.text("activitystreams/mastodon-docs/flag.json").replacingOccurrences(of: "https://mastodon.example", with: instance)
+        let flag = try Fixtures.text("activitystreams/mastodon-docs/flag.json")
+            .replacingOccurrences(of: "https://mastodon.example", with: instance).replacingOccurrences(of: "https://example.com", with: reportedOrigin)
         let sent = try PythonPeer.run("Tests/InteropTests/peers/signature_peer.py", [
             "send", "--url", base + "/inbox", "--private-key", Fixtures.url("keys/mastodon-remote-domain-bob.private.pem").path,
             "--key-id", instance + "/actor#main-key", "--dialect", "cavage", "--body", flag,
@@ -62,7 +69,7 @@ import Testing
             let (_, list) = try await call(.GET, m + "/cases?queue=reports", token: alice)
             return (list["cases"] as? [[String: Any]])?.first
         }
-        #expect(summary["account"] as? String == "https://example.com/users/1")
+        #expect(summary["account"] as? String == reportedOrigin + "/users/1")
         #expect(summary["state"] as? String == "open")
         let caseID = try #require(summary["id"] as? Int)
         let c = m + "/cases/\(caseID)"
@@ -70,8 +77,12 @@ import Testing
         let report = try #require((detail["reports"] as? [[String: Any]])?.first)
         #expect(report["comment"] as? String == "Please take a look at this user and their posts")
         #expect(report["reporter"] as? String == instance + "/actor")
-        #expect((report["statuses"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
-            == ["https://example.com/posts/380590", "https://example.com/posts/380591"])
+        // The statuses' text is fetched from their server when the Flag names them only by URI; one that cannot be
+        // fetched keeps its URI alone.
+        let statuses = try #require(report["statuses"] as? [[String: Any]])
+        #expect(statuses.compactMap { $0["id"] as? String } == [reportedOrigin + "/posts/380590", reportedOrigin + "/posts/380591"])
+        #expect(statuses.first?["text"] as? String == "I love #cats")
+        #expect(statuses.last?["text"] == nil)
 
         let (claimed, _) = try await call(.POST, c + "/claim", token: alice)
         #expect(claimed == 200)
@@ -84,7 +95,7 @@ import Testing
         let (approved, approval) = try await call(.POST, c + "/decisions/\(decisionID)/approve", token: bob)
         #expect(approved == 200)
         #expect((approval["case"] as? [String: Any])?["state"] as? String == "decided")
-        let (_, sanctions) = try await call(.GET, m + "/sanctions?target=https://example.com/users/1", token: alice)
+        let (_, sanctions) = try await call(.GET, m + "/sanctions?target=\(reportedOrigin)/users/1", token: alice)
         #expect((sanctions["sanctions"] as? [[String: Any]])?.count == 1)
 
         let verified = try cli(["admin", "audit", "verify"])
@@ -105,6 +116,7 @@ import Testing
         #expect(server.waitForExit(timeout: 30))
         #expect(server.process.terminationStatus == 0, "\(context())")
         await peer.stop()
+        await reported.stop()
     }
 
     private func call(_ method: HTTPMethod, _ url: String, token: String, json: String? = nil) async throws -> (Int, [String: Any]) {

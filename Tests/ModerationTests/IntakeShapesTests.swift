@@ -131,3 +131,38 @@ import Testing
         #expect(InstanceDomain(url: "http://127.0.0.1:4000/users/x")?.value == "127.0.0.1:4000")
     }
 }
+
+/// A reported server stand-in: answers with the fixture documents it holds, read through the same ActivityStreams
+/// decoding as a fetched document.
+struct FixtureStatuses: StatusLookup {
+    let documents: [String: String]
+
+    func status(_ uri: String) async -> (status: ReportedStatus, author: String?)? {
+        guard let fixture = documents[uri], let text = try? Fixtures.text(fixture),
+            let post = try? Post(try ActivityStreamsDocument.decode(Data(text.utf8)))
+        else { return nil }
+        return (ReportedStatus(id: uri, text: post.contentText, contentWarning: post.summary, mediaCount: post.attachments.count, sensitive: post.sensitive),
+                post.authorID)
+    }
+}
+
+@Suite struct StatusLookupTests {
+    @Test func fetchedStatusesGiveTheirTextAndALemmyReportItsAuthor() async throws {
+        let lookup = FixtureStatuses(documents: ["http://enterprise.lemmy.ml/post/7": "activitystreams/mastodon-docs/note-hashtag.json"])
+        let lemmy = ReceivedFlag(
+            activityID: "http://ds9.lemmy.ml/activities/flag/1", reporterID: "http://ds9.lemmy.ml/u/lemmy_alpha",
+            objectIDs: ["http://enterprise.lemmy.ml/post/7"], comment: "report this post", receivedAt: Date())
+        let report = try #require(IncomingReport(flag: lemmy, solicited: true))
+        let looked = await report.withStatusesLooked(up: lookup)
+        #expect(looked.statuses.first?.text == "I love #cats")
+        #expect(looked.account == "https://example.com", "the post's author becomes the reported account")
+        // Mastodon's shape names the account: it stays, whoever the fetched status names.
+        let mastodon = ReceivedFlag(
+            activityID: "https://m.example/f/1", reporterID: "https://m.example/actor",
+            objectIDs: ["https://bad.example/users/x", "http://enterprise.lemmy.ml/post/7", "https://bad.example/users/x/statuses/gone"],
+            comment: nil, receivedAt: Date())
+        let kept = await IncomingReport(flag: mastodon, solicited: true)!.withStatusesLooked(up: lookup)
+        #expect(kept.account == "https://bad.example/users/x")
+        #expect(kept.statuses.map(\.text) == ["I love #cats", nil])
+    }
+}

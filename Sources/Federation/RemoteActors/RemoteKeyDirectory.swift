@@ -102,6 +102,16 @@ public actor RemoteKeyDirectory {
         return try await actor(actorURL)
     }
 
+    /// The document at `id` (a reported status, for evidence), fetched signed; it must name itself `id`, or at least
+    /// live on the same origin (Mastodon answers a status URL with its canonical id).
+    public func object(_ id: String) async throws(RemoteFetchError) -> ASObject {
+        let document = try await fetchDocument(id)
+        guard document.id == id || document.id.map({ InboxGate.sameOrigin($0, id) }) == true else {
+            throw RemoteFetchError.unreadable(url: id, detail: "the document's id \(document.id ?? "(none)") is on another server")
+        }
+        return document
+    }
+
     /// Whether the actor's document or one of its keys is cached (nothing is fetched).
     public func isCached(actor id: String) -> Bool {
         actors[id] != nil || cache.values.contains { $0.key.ownerID == id }
