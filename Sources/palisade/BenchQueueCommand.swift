@@ -63,6 +63,8 @@ struct BenchQueueCommand: AsyncParsableCommand {
             producers: producers, ruleSet: ruleSet, progress: { emit($0) })
         emit(String(format: "  seeding: %d cases in %.1f s (%.0f/s); database %.0f MB", report.casesSeeded, report.seedSeconds,
                     Double(report.casesSeeded) / report.seedSeconds, report.databaseMegabytes))
+        emit(String(format: "  reading: queue overview %.1f ms, first page of a queue (50 cases by priority) %.2f ms (medians)",
+                    report.overviewMilliseconds, report.firstPageMilliseconds))
         var verdicts: [String] = []
         for trip in report.roundTrips {
             emit(String(format: "  claim-next + decide, %d moderator%@: %d round trips, p50 %.2f ms, p99 %.2f ms, %.0f round trips/s",

@@ -216,6 +216,10 @@ import Testing
 
         let (claimed, claim, _) = try await call(.POST, c + "/claim", token: triage)
         #expect(claimed == 200)
+        let (_, heldList, _) = try await call(.GET, m + "/cases?state=claimed", token: mod)
+        #expect((heldList["cases"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [world.caseID])
+        let (_, mine, _) = try await call(.GET, m + "/cases?claimed=me", token: mod)
+        #expect((mine["cases"] as? [Any])?.isEmpty == true)
         #expect((claim["case"] as? [String: Any])?["holder"] as? String == "acme-triage")
         let (conflict, conflictBody, _) = try await call(.POST, c + "/claim", token: mod)
         #expect(conflict == 409)

@@ -19,6 +19,9 @@ public enum QueueBenchmark {
         public var flags: Int = 0
         public var casesFromFlags: Int = 0
         public var databaseMegabytes: Double = 0
+        /// Milliseconds for the queue overview and for the first page of a queue (what a moderator's screen loads).
+        public var overviewMilliseconds: Double = 0
+        public var firstPageMilliseconds: Double = 0
     }
 
     /// Runs the benchmark in `directory` (a new database is created there).
@@ -64,6 +67,23 @@ public enum QueueBenchmark {
         var report = Report(seedSeconds: (ContinuousClock.now - seedStart).seconds, casesSeeded: cases)
         // Measure the steady state, not the background copy of the bulk load's log.
         try await store.checkpointNow()
+        var overview: [Double] = []
+        var firstPage: [Double] = []
+        for round in 0..<20 {
+            let queue = queues[round % queueCount]
+            var begin = ContinuousClock.now
+            _ = try await store.queues(tenant: queue.tenant.id, for: "bench", at: clock())
+            overview.append((ContinuousClock.now - begin).seconds * 1000)
+            var filter = CaseFilter()
+            filter.queue = queue.name
+            filter.phases = [.open, .escalated, .reopened]
+            filter.limit = 50
+            begin = ContinuousClock.now
+            _ = try await store.cases(tenant: queue.tenant.id, filter: filter, at: clock())
+            firstPage.append((ContinuousClock.now - begin).seconds * 1000)
+        }
+        report.overviewMilliseconds = percentile(overview.sorted(), 0.5)
+        report.firstPageMilliseconds = percentile(firstPage.sorted(), 0.5)
 
         // claim-next + decide, as moderators do it.
         var roundsDone = 0

@@ -224,9 +224,17 @@ struct ModerationController {
     static func filter(_ query: Parameters, now: Date) throws -> CaseFilter {
         var filter = CaseFilter()
         if let states = query.get("state") {
-            filter.phases = try states.split(separator: ",").map { name in
-                guard let phase = CaseStatus.Phase(rawValue: String(name)) else {
-                    throw APIError(.badRequest, code: "malformed", message: "unknown state '\(name)'")
+            // `claimed` is not a phase: it is a live claim on a case that waits for a moderator.
+            let names = states.split(separator: ",").map(String.init)
+            if names.contains("claimed") {
+                filter.claimed = true
+                if names.count == 1 { filter.phases = [.open, .escalated, .reopened] }
+            }
+            filter.phases += try names.filter { $0 != "claimed" }.map { name in
+                guard let phase = CaseStatus.Phase(rawValue: name) else {
+                    throw APIError(
+                        .badRequest, code: "malformed",
+                        message: "unknown state '\(name)': open, claimed, escalated, awaiting_approval, decided, closed, reopened")
                 }
                 return phase
             }
@@ -257,7 +265,7 @@ struct ModerationController {
         filter.minimumPriority = try integer("priority_min", 0...100)
         if let seconds = try integer("older_than", 0...Int(Int32.max)) { filter.createdBefore = now.addingTimeInterval(-Double(seconds)) }
         filter.slaBreached = try boolean("sla_breached")
-        if query.get("claimed") != "me" { filter.claimed = try boolean("claimed") }
+        if query.get("claimed") != "me", let claimed = try boolean("claimed") { filter.claimed = claimed }
         filter.limit = try integer("limit", 1...1000) ?? 100
         filter.after = try integer("after", 1...Int.max).map(Int64.init)
         return filter
