@@ -72,7 +72,7 @@ enum ModerationMigrations {
                     WHERE phase IN ('open', 'escalated', 'awaiting_approval', 'reopened');
                 CREATE INDEX cases_claimable ON cases(tenant_id, queue, priority DESC, id)
                     WHERE phase IN ('open', 'escalated', 'reopened');
-                CREATE INDEX cases_by_phase ON cases(tenant_id, phase, queue, created_at, sla_due_at, claim_holder, claim_expires_at);
+                CREATE INDEX cases_by_queue ON cases(tenant_id, queue, phase, created_at, sla_due_at, claim_holder, claim_expires_at);
                 CREATE INDEX cases_by_account ON cases(tenant_id, account);
                 CREATE TABLE decisions (
                     id INTEGER PRIMARY KEY,

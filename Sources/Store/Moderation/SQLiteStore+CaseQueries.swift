@@ -102,7 +102,7 @@ extension SQLiteStore: CaseStore {
                         COUNT(CASE WHEN sla_due_at <= ? THEN 1 END) AS breached,
                         COUNT(CASE WHEN claim_holder = ? AND claim_expires_at > ? THEN 1 END) AS mine,
                         COUNT(CASE WHEN phase = 'awaiting_approval' THEN 1 END) AS approvals
-                    FROM cases INDEXED BY cases_by_phase
+                    FROM cases INDEXED BY cases_by_queue
                     WHERE tenant_id = ? AND phase IN \(Self.activePhases)
                     GROUP BY queue ORDER BY queue
                     """), arguments: [now, moderator, now, tenant])
