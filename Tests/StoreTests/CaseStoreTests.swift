@@ -5,17 +5,22 @@ import PalisadeTesting
 import Store
 import Testing
 
-/// The SQLite case store: intake onto one case per account, atomic claims under contention, decisions with
-/// approvals, sanctions and reversals, tenant scoping, and the audit chain.
+extension StoreBackend {
+    /// The moderation stores of this backend.
+    func makeModerationStore(in directory: TemporaryDirectory) throws -> any CaseStore & TenantDirectory {
+        try openStore(in: directory)
+    }
+}
+
+/// The `CaseStore` and `TenantDirectory` contract, against every backend: intake onto one case per account, atomic
+/// claims under contention, decisions with approvals, sanctions and reversals, tenant scoping, and the audit chain
+/// (its tamper detection edits SQLite rows, so that one test is SQLite's).
 @Suite struct CaseStoreTests {
     let directory: TemporaryDirectory
-    let store: SQLiteStore
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
     init() throws {
         directory = try TemporaryDirectory("cases")
-        store = try SQLiteStore(path: directory.path("palisade.sqlite"))
-        try store.migrate()
     }
 
     /// Runs `body` on a connection of its own to the store's file (as an attacker with the file would).
@@ -26,7 +31,7 @@ import Testing
         return try queue.write(body)
     }
 
-    func tenant(_ slug: String, approval: Set<String> = []) async throws -> Tenant {
+    func tenant(_ store: any TenantDirectory, _ slug: String, approval: Set<String> = []) async throws -> Tenant {
         try await store.createTenant(Tenant(id: 0, slug: slug, name: slug.capitalized, approvalRequired: approval), by: "operator", at: t0)
     }
 
@@ -42,8 +47,10 @@ import Testing
         IntakeItem(account: report.account, report: report, hits: [], signals: [Signal(queue: queue ?? tenant.defaultQueue, priority: priority)])
     }
 
-    @Test func reportsAboutOneAccountBecomeOneCaseAndAReplayChangesNothing() async throws {
-        let acme = try await tenant("acme")
+    @Test(arguments: StoreBackend.allCases)
+    func reportsAboutOneAccountBecomeOneCaseAndAReplayChangesNothing(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme")
         let first = try await store.record(item(report("https://a.example/flags/1"), tenant: acme), tenant: acme, ruleSetVersion: "v1", at: t0)
         guard case .recorded(let caseID, true) = first else { Issue.record("expected a new case, got \(first)"); return }
         let second = try await store.record(
@@ -63,8 +70,10 @@ import Testing
         #expect(otherID != caseID)
     }
 
-    @Test func aWebhookUpdateNewerThanTheStoredReportReplacesItAndAnOlderOneIsIgnored() async throws {
-        let acme = try await tenant("acme")
+    @Test(arguments: StoreBackend.allCases)
+    func aWebhookUpdateNewerThanTheStoredReportReplacesItAndAnOlderOneIsIgnored(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme")
         let created = report("webhook:m.example:1", updatedAt: t0, category: "other")
         guard case .recorded(let caseID, _) = try await store.record(item(created, tenant: acme), tenant: acme, ruleSetVersion: nil, at: t0) else {
             Issue.record("not recorded"); return
@@ -77,8 +86,10 @@ import Testing
         #expect(detail.reports.map(\.report.category) == ["violation"])
     }
 
-    @Test func aMutedReportersReportIsKeptButOpensNoCase() async throws {
-        let acme = try await tenant("acme")
+    @Test(arguments: StoreBackend.allCases)
+    func aMutedReportersReportIsKeptButOpensNoCase(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme")
         try await store.setReporterMuted("https://a.example/users/troll", muted: true, tenant: acme.id, by: "admin", at: t0)
         let result = try await store.record(
             item(report("https://a.example/flags/9", reporter: "https://a.example/users/troll"), tenant: acme), tenant: acme, ruleSetVersion: nil,
@@ -91,8 +102,10 @@ import Testing
 
     /// Many tasks claim the same cases at the same instant: each case ends with exactly one holder, every other
     /// claim is refused, and once the lease expires another moderator takes it.
-    @Test func concurrentClaimsGiveEachCaseAtMostOneHolder() async throws {
-        let acme = try await tenant("acme")
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentClaimsGiveEachCaseAtMostOneHolder(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme")
         var caseIDs: [CaseID] = []
         for index in 0..<10 {
             let result = try await store.record(
@@ -100,7 +113,6 @@ import Testing
             if case .recorded(let id, _) = result { caseIDs.append(id) }
         }
         let moderators = (0..<16).map { ModeratorID("mod\($0)") }
-        let store = self.store
         let t0 = self.t0
         let wins = try await withThrowingTaskGroup(of: (CaseID, ModeratorID)?.self) { group in
             for caseID in caseIDs {
@@ -147,8 +159,10 @@ import Testing
         #expect(Set(next).count == 10)
     }
 
-    @Test func suspensionWithApprovalAppealAndReversalLiftsTheSanction() async throws {
-        let acme = try await tenant("acme", approval: ["suspend"])
+    @Test(arguments: StoreBackend.allCases)
+    func suspensionWithApprovalAppealAndReversalLiftsTheSanction(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme", approval: ["suspend"])
         guard case .recorded(let caseID, _) = try await store.record(item(report("f1"), tenant: acme), tenant: acme, ruleSetVersion: nil, at: t0)
         else { Issue.record("not recorded"); return }
         let alice = ModeratorID("alice"), bob = ModeratorID("bob")
@@ -181,8 +195,10 @@ import Testing
         #expect(detail.history.map(\.kind) == ["intake", "claim", "proposal", "approve", "appeal", "claim", "reverse"])
     }
 
-    @Test func aTimedSilenceEndsByItself() async throws {
-        let acme = try await tenant("acme")
+    @Test(arguments: StoreBackend.allCases)
+    func aTimedSilenceEndsByItself(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme")
         guard case .recorded(let caseID, _) = try await store.record(item(report("f1"), tenant: acme), tenant: acme, ruleSetVersion: nil, at: t0)
         else { Issue.record("not recorded"); return }
         let alice = ModeratorID("alice")
@@ -197,9 +213,11 @@ import Testing
         #expect(try await store.history(of: caseID, tenant: acme.id).last?.kind == "sanction_expired")
     }
 
-    @Test func everyCaseQueryIsScopedByTenant() async throws {
-        let acme = try await tenant("acme")
-        let globex = try await tenant("globex")
+    @Test(arguments: StoreBackend.allCases)
+    func everyCaseQueryIsScopedByTenant(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme")
+        let globex = try await tenant(store, "globex")
         guard case .recorded(let caseID, _) = try await store.record(item(report("f1"), tenant: acme), tenant: acme, ruleSetVersion: nil, at: t0)
         else { Issue.record("not recorded"); return }
         await #expect(throws: ModerationError.noSuchCase(caseID)) { try await store.summary(of: caseID, tenant: globex.id, at: t0) }
@@ -216,8 +234,10 @@ import Testing
         #expect(try await store.queues(tenant: globex.id, for: "eve", at: t0).map(\.open) == [0])
     }
 
+    /// SQLite's: the tampering edits the file's rows directly, as someone with the file could.
     @Test func theAuditChainVerifiesAndNamesAnEditedDeletedOrReorderedRow() async throws {
-        let acme = try await tenant("acme")
+        let store = try StoreBackend.sqlite.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme")
         for index in 0..<5 {
             _ = try await store.record(
                 item(report("f\(index)", account: "https://bad.example/users/u\(index)"), tenant: acme), tenant: acme, ruleSetVersion: "v1",
