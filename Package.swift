@@ -232,6 +232,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["peers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

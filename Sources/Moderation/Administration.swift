@@ -110,6 +110,15 @@ public struct Administration: Sendable {
         return try await directory.revokeTokens(matching: idOrName, tenant: tenant?.id, by: principal.moderator.name, at: now())
     }
 
+    /// Makes the tenant's blocklist feeds private with a new token (returned once; only its hash is stored), or public
+    /// again with `enabled` false.
+    public func setFeedToken(enabled: Bool, tenant: Tenant, by principal: Principal) async throws -> String? {
+        try requireAdmin(principal, of: tenant, to: "setting the feed token")
+        let secret = enabled ? newToken().secret.replacingOccurrences(of: "pal_", with: "feed_") : nil
+        try await directory.setFeedToken(hash: secret.map(ModeratorToken.hash), tenant: tenant.id, by: principal.moderator.name, at: now())
+        return secret
+    }
+
     /// Mutes or unmutes a reporter for the tenant.
     public func setReporterMuted(_ reporter: String, muted: Bool, tenant: Tenant, by principal: Principal) async throws {
         try requireAdmin(principal, of: tenant, to: "muting a reporter")

@@ -279,12 +279,15 @@ public struct Sanction: Sendable, Equatable {
     public let expiresAt: Date?
     public let liftedAt: Date?
     public let liftedReason: String?
+    /// The report category of the decision behind it (what a public blocklist may say about it).
+    public let category: String?
 
     /// Makes a sanction value.
     public init(
         id: Int64, caseID: CaseID, decisionID: Int64, targetKind: String, target: String, action: DecisionAction, appliedAt: Date,
-        expiresAt: Date?, liftedAt: Date?, liftedReason: String?
+        expiresAt: Date?, liftedAt: Date?, liftedReason: String?, category: String? = nil
     ) {
+        self.category = category
         self.id = id
         self.caseID = caseID
         self.decisionID = decisionID

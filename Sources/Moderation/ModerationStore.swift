@@ -28,6 +28,8 @@ public protocol TenantDirectory: Sendable {
     func revokeTokens(matching idOrName: String, tenant: TenantID?, by actor: String, at date: Date) async throws -> Int
     /// The moderator holding the unrevoked token with this hash.
     func moderator(tokenHash: String) async throws -> Moderator?
+    /// Sets (a SHA-256) or clears the token the tenant's blocklist feeds require (audited).
+    func setFeedToken(hash: String?, tenant: TenantID, by actor: String, at date: Date) async throws
     /// Mutes or unmutes a reporter for a tenant (audited).
     func setReporterMuted(_ reporter: String, muted: Bool, tenant: TenantID, by actor: String, at date: Date) async throws
 }
@@ -57,6 +59,8 @@ public protocol CaseStore: Sendable {
     func history(of caseID: CaseID, tenant: TenantID) async throws -> [AuditEntry]
     /// Active sanctions of the tenant, optionally about one target (account URI or domain).
     func activeSanctions(tenant: TenantID, target: String?, at date: Date) async throws -> [Sanction]
+    /// When the tenant's sanctions last changed (applied, lifted, expired); nil when it has none.
+    func sanctionsChangedAt(tenant: TenantID, at date: Date) async throws -> Date?
     /// Lifts sanctions whose expiry has passed (timed silences), auditing each; returns how many.
     func expireSanctions(at date: Date) async throws -> Int
     /// Appends an audit row that is not about a case transition (admin changes, notes about reporters).

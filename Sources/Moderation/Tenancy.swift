@@ -21,12 +21,15 @@ public struct Tenant: Sendable, Equatable {
     public var claimLease: TimeInterval
     /// How long a case may wait before its SLA is breached.
     public var sla: TimeInterval
+    /// The SHA-256 of the token its blocklist feeds require (`?token=`); nil: the feeds are public.
+    public var feedTokenHash: String?
 
     /// Makes a tenant value.
     public init(
         id: TenantID, slug: String, name: String, defaultQueue: String = "reports", unsolicitedQueue: String? = nil,
-        approvalRequired: Set<String> = [], claimLease: TimeInterval = 900, sla: TimeInterval = 86_400
+        approvalRequired: Set<String> = [], claimLease: TimeInterval = 900, sla: TimeInterval = 86_400, feedTokenHash: String? = nil
     ) {
+        self.feedTokenHash = feedTokenHash
         self.id = id
         self.slug = slug
         self.name = name

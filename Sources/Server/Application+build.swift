@@ -90,6 +90,7 @@ public func buildRouter(
         tenants: store
     ).addRoutes(to: router)
     MastodonWebhookController(tenants: store, intake: intake(dependencies), now: dependencies.now).addRoutes(to: router)
+    BlocklistController(tenants: store, cases: store, now: dependencies.now).addRoutes(to: router)
     extraRoutes(router)
     return router
 }

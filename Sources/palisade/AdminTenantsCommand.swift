@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Moderation
 import Server
 
@@ -6,7 +7,7 @@ import Server
 struct AdminTenantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenants", abstract: "Organisations: their queues, approval rules and audit chains.",
-        subcommands: [AdminTenantsAddCommand.self, AdminTenantsListCommand.self])
+        subcommands: [AdminTenantsAddCommand.self, AdminTenantsListCommand.self, AdminTenantsFeedTokenCommand.self])
 }
 
 /// `palisade admin tenants add SLUG --name NAME`
@@ -69,6 +70,34 @@ struct AdminTenantsListCommand: AsyncParsableCommand {
                     tenant.approvalRequired.isEmpty ? "-" : tenant.approvalRequired.sorted().joined(separator: ","), "\(Int(tenant.claimLease))s",
                     "\(Int(tenant.sla))s",
                 ].joined(separator: "\t"))
+            }
+        }
+    }
+}
+
+/// `palisade admin tenants feed-token SLUG [--off]`
+struct AdminTenantsFeedTokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feed-token",
+        abstract: "Make a tenant's blocklist feeds private with a new token (printed once, alone on the last line), or public with --off.")
+
+    @Argument(help: "The tenant slug.")
+    var slug: String
+
+    @Flag(help: "Remove the token: the feeds are public again.")
+    var off = false
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try options.load().configuration
+        try await ModerationContext.with(configuration) { services in
+            let tenant = try await services.tenant(slug)
+            if let token = try await services.administration.setFeedToken(enabled: !off, tenant: tenant, by: services.principal) {
+                print("the feeds of \(tenant.slug) now need ?token= (e.g. \(configuration.effectiveBaseURL.absoluteString)/blocklists/\(tenant.slug).csv?token=…); token, shown once:")
+                print(token)
+            } else {
+                print("the feeds of \(tenant.slug) are public")
             }
         }
     }

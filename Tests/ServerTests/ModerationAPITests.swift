@@ -129,6 +129,8 @@ import Testing
             Endpoint(method: .POST, path: a + "/reporters/mute", role: "admin", body: #"{"reporter": "https://x.example/actor"}"#, ownsResource: false),
             Endpoint(method: .POST, path: a + "/reporters/unmute", role: "admin", body: #"{"reporter": "https://x.example/actor"}"#, ownsResource: false),
             Endpoint(method: .GET, path: a + "/audit/verify", role: "admin", body: nil, ownsResource: false),
+            Endpoint(method: .POST, path: a + "/feed-token", role: "admin", body: nil, ownsResource: false),
+            Endpoint(method: .DELETE, path: a + "/feed-token", role: "admin", body: nil, ownsResource: false),
         ]
     }
 

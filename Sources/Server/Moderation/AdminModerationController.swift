@@ -26,6 +26,16 @@ struct AdminModerationController {
                 approvalRequired: body.approvalRequired ?? [], claimLeaseSeconds: body.claimLeaseSeconds, slaSeconds: body.slaSeconds, by: principal)
             return try APIResponse.json(Self.body(tenant), status: .created)
         }
+        router.post("/api/v1/admin/feed-token") { request, _ in
+            let (principal, tenant) = try await access.resolve(request)
+            let token = try await administration.setFeedToken(enabled: true, tenant: tenant, by: principal)
+            return try APIResponse.json(["feed_token": token ?? ""], status: .created)
+        }
+        router.delete("/api/v1/admin/feed-token") { request, _ in
+            let (principal, tenant) = try await access.resolve(request)
+            _ = try await administration.setFeedToken(enabled: false, tenant: tenant, by: principal)
+            return Response(status: .noContent)
+        }
         router.get("/api/v1/admin/instances") { request, _ in
             let (principal, tenant) = try await access.resolve(request)
             try CaseDesk.require(principal, .admin, to: "listing instances")

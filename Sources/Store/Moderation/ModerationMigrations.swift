@@ -16,6 +16,7 @@ enum ModerationMigrations {
                     approval_required TEXT NOT NULL,
                     claim_lease_seconds INTEGER NOT NULL,
                     sla_seconds INTEGER NOT NULL,
+                    feed_token_hash TEXT,
                     created_at INTEGER NOT NULL
                 ) STRICT;
                 CREATE TABLE instances (

@@ -62,7 +62,8 @@ enum ModerationRows {
         Tenant(
             id: row["id"], slug: row["slug"], name: row["name"], defaultQueue: row["default_queue"], unsolicitedQueue: row["unsolicited_queue"],
             approvalRequired: Set(try decode([String].self, row["approval_required"], table: "tenants")),
-            claimLease: TimeInterval(row["claim_lease_seconds"] as Int64), sla: TimeInterval(row["sla_seconds"] as Int64))
+            claimLease: TimeInterval(row["claim_lease_seconds"] as Int64), sla: TimeInterval(row["sla_seconds"] as Int64),
+            feedTokenHash: row["feed_token_hash"])
     }
 
     static func instance(_ row: Row) throws -> AttachedInstance {

@@ -176,11 +176,28 @@ extension SQLiteStore: CaseStore {
     public func activeSanctions(tenant: TenantID, target: String?, at date: Date) async throws -> [Sanction] {
         let now = ModerationRows.milliseconds(date)
         return try await pool.read { db in
-            let sql = "SELECT * FROM sanctions WHERE tenant_id = ? AND lifted_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+            let sql = """
+                SELECT s.*, json_extract(d.body, '$.category') AS category FROM sanctions s JOIN decisions d ON d.id = s.decision_id
+                WHERE s.tenant_id = ? AND s.lifted_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)
+                """
             if let target {
-                return try Row.fetchAll(db, sql: sql + " AND target = ? ORDER BY id", arguments: [tenant, now, target]).map(Self.sanction)
+                return try Row.fetchAll(db.cachedStatement(sql: sql + " AND s.target = ? ORDER BY s.id"), arguments: [tenant, now, target])
+                    .map(Self.sanction)
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: [tenant, now]).map(Self.sanction)
+            return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY s.id"), arguments: [tenant, now]).map(Self.sanction)
+        }
+    }
+
+    /// When the tenant's sanctions last changed (applied, lifted or expired), or nil when it has none.
+    public func sanctionsChangedAt(tenant: TenantID, at date: Date) async throws -> Date? {
+        let now = ModerationRows.milliseconds(date)
+        return try await pool.read { db in
+            let latest = try Int64.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT MAX(MAX(applied_at, COALESCE(lifted_at, 0), CASE WHEN expires_at <= ? THEN expires_at ELSE 0 END))
+                    FROM sanctions WHERE tenant_id = ?
+                    """), arguments: [now, tenant])
+            return latest.map(ModerationRows.date)
         }
     }
 
@@ -250,6 +267,7 @@ extension SQLiteStore: CaseStore {
             id: row["id"], caseID: row["case_id"], decisionID: row["decision_id"], targetKind: row["target_kind"], target: row["target"],
             action: try ModerationRows.decode(DecisionAction.self, row["action"], table: "sanctions"),
             appliedAt: ModerationRows.date(row["applied_at"] as Int64), expiresAt: ModerationRows.date(row["expires_at"] as Int64?),
-            liftedAt: ModerationRows.date(row["lifted_at"] as Int64?), liftedReason: row["lifted_reason"])
+            liftedAt: ModerationRows.date(row["lifted_at"] as Int64?), liftedReason: row["lifted_reason"],
+            category: row.hasColumn("category") ? row["category"] : nil)
     }
 }

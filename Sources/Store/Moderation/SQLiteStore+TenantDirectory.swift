@@ -168,6 +168,17 @@ extension SQLiteStore: TenantDirectory {
         }
     }
 
+    /// Sets or clears the feed token's hash.
+    public func setFeedToken(hash: String?, tenant: TenantID, by actor: String, at date: Date) async throws {
+        try await pool.write { db in
+            try db.cachedStatement(sql: "UPDATE tenants SET feed_token_hash = ? WHERE id = ?").execute(arguments: [hash, tenant])
+            guard db.changesCount == 1 else { throw ModerationError.noSuchTenant(String(tenant)) }
+            try ModerationRows.appendAudit(
+                db, tenant: tenant, actor: actor, kind: hash == nil ? "admin.feed_token_cleared" : "admin.feed_token_set", caseID: nil, detail: [:],
+                ruleSetVersion: nil, at: date)
+        }
+    }
+
     /// Mutes (or unmutes) a reporter for the tenant.
     public func setReporterMuted(_ reporter: String, muted: Bool, tenant: TenantID, by actor: String, at date: Date) async throws {
         try await pool.write { db in
