@@ -234,6 +234,53 @@ extension StoreBackend {
         #expect(try await store.queues(tenant: globex.id, for: "eve", at: t0).map(\.open) == [0])
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func casesAreFilteredSortedAndPagedAsQueuesAsk(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme", sla: 600), by: "operator", at: t0)
+        var ids: [CaseID] = []
+        for (index, (queue, priority)) in [("spam", 30), ("spam", 90), ("legal", 70), ("spam", 60)].enumerated() {
+            let result = try await store.record(
+                item(report("f\(index)", account: "https://bad.example/users/u\(index)"), tenant: acme, priority: priority, queue: queue),
+                tenant: acme, ruleSetVersion: nil, at: t0.addingTimeInterval(Double(index) * 300))
+            guard case .recorded(let id, true) = result else { Issue.record("not recorded"); return }
+            ids.append(id)
+        }
+        let at = t0.addingTimeInterval(1000)
+        _ = try await store.apply(.claim(by: ModeratorID("alice"), lease: 900), to: ids[1], tenant: acme.id, decisionID: nil, actor: "alice",
+                                  ruleSetVersion: nil, at: at)
+        func list(_ change: (inout CaseFilter) -> Void) async throws -> [CaseID] {
+            var filter = CaseFilter()
+            change(&filter)
+            return try await store.cases(tenant: acme.id, filter: filter, at: at).map(\.id)
+        }
+        #expect(try await list { _ in } == [ids[1], ids[2], ids[3], ids[0]], "by priority, then oldest")
+        #expect(try await list { $0.sort = .age } == ids)
+        #expect(try await list { $0.sort = .newest } == ids.reversed())
+        #expect(try await list { $0.queue = "spam" } == [ids[1], ids[3], ids[0]])
+        #expect(try await list { $0.minimumPriority = 65 } == [ids[1], ids[2]])
+        #expect(try await list { $0.createdBefore = t0.addingTimeInterval(400) } == [ids[1], ids[0]], "older than an age")
+        // The SLA is 600 s: cases created at 0 and 300 s have breached it at 1,000 s.
+        #expect(try await list { $0.slaBreached = true } == [ids[1], ids[0]])
+        #expect(try await list { $0.slaBreached = false } == [ids[2], ids[3]])
+        #expect(try await list { $0.claimed = true } == [ids[1]])
+        #expect(try await list { $0.claimed = false } == [ids[2], ids[3], ids[0]])
+        #expect(try await list { $0.holder = "alice" } == [ids[1]])
+        #expect(try await list { $0.phases = [.decided] } == [])
+        // Keyset paging in each order.
+        #expect(try await list { $0.limit = 2 } == [ids[1], ids[2]])
+        #expect(try await list { $0.limit = 2; $0.after = ids[2] } == [ids[3], ids[0]])
+        #expect(try await list { $0.sort = .age; $0.limit = 2; $0.after = ids[1] } == [ids[2], ids[3]])
+        #expect(try await list { $0.sort = .newest; $0.after = ids[2] } == [ids[1], ids[0]])
+        let queues = try await store.queues(tenant: acme.id, for: "alice", at: at)
+        #expect(queues.map(\.name) == ["legal", "reports", "spam"])
+        let spam = try #require(queues.last)
+        #expect(spam.open == 3)
+        #expect(spam.claimedByMe == 1)
+        #expect(spam.slaBreached == 2)
+        #expect(spam.oldestOpenAt == t0)
+    }
+
     /// SQLite's: the tampering edits the file's rows directly, as someone with the file could.
     @Test func theAuditChainVerifiesAndNamesAnEditedDeletedOrReorderedRow() async throws {
         let store = try StoreBackend.sqlite.makeModerationStore(in: directory)
