@@ -86,12 +86,8 @@ public struct CaseDesk: Sendable {
     /// Sends the case to another queue and, optionally, to a role.
     public func escalate(_ caseID: CaseID, queue: String?, role: Role?, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
         try Self.require(principal, .triage, to: "escalating a case")
-        let summary = try await cases.summary(of: caseID, tenant: tenant.id, at: now())
-        let target = queue ?? summary.queue
-        let outcome = try await cases.apply(
-            .escalate(by: principal.moderator.moderatorID, toQueue: target), to: caseID, tenant: tenant.id, decisionID: nil,
-            actor: principal.moderator.name, ruleSetVersion: ruleSetVersion(), at: now())
-        if let role { try await cases.setEscalationRole(role, case: caseID, tenant: tenant.id) }
+        let outcome = try await cases.escalate(
+            caseID, tenant: tenant.id, by: principal.moderator.moderatorID, toQueue: queue, role: role, ruleSetVersion: ruleSetVersion(), at: now())
         publish(outcome, tenant: tenant.id)
         return outcome
     }

@@ -45,8 +45,11 @@ public protocol CaseStore: Sendable {
     /// Claims the first claimable case of `queue` (highest priority, then oldest) for `moderator`.
     func claimNext(queue: String, tenant: TenantID, moderator: ModeratorID, role: Role, lease: TimeInterval, at date: Date) async throws
         -> TransitionOutcome
-    /// Escalates to a role as well as a queue: only that role or above may claim the case afterwards.
-    func setEscalationRole(_ role: Role?, case caseID: CaseID, tenant: TenantID) async throws
+    /// Escalates the case to `queue` (nil: its current one) and, when given, to `role` (only that role or above may claim
+    /// it afterwards), in one transaction with its audit row.
+    func escalate(
+        _ caseID: CaseID, tenant: TenantID, by moderator: ModeratorID, toQueue queue: String?, role: Role?, ruleSetVersion: String?, at date: Date
+    ) async throws -> TransitionOutcome
     /// One case as lists show it.
     func summary(of caseID: CaseID, tenant: TenantID, at date: Date) async throws -> CaseSummary
     /// Cases of the tenant matching `filter`, at `date` (for claims and SLAs).

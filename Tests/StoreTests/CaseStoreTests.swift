@@ -281,6 +281,29 @@ extension StoreBackend {
         #expect(spam.oldestOpenAt == t0)
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func anEscalationToARoleKeepsWeakerRolesFromClaimingIt(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme")
+        guard case .recorded(let caseID, _) = try await store.record(item(report("f1"), tenant: acme), tenant: acme, ruleSetVersion: nil, at: t0)
+        else { Issue.record("not recorded"); return }
+        let tom = ModeratorID("tom")
+        _ = try await store.apply(.claim(by: tom, lease: 900), to: caseID, tenant: acme.id, decisionID: nil, actor: "tom", ruleSetVersion: nil, at: t0)
+        let escalated = try await store.escalate(caseID, tenant: acme.id, by: tom, toQueue: nil, role: .admin, ruleSetVersion: "v1", at: t0)
+        #expect(escalated.status.phase == .escalated)
+        #expect(escalated.status.queue == "reports", "without a queue the case stays in its own")
+        #expect(escalated.audit.detail == #"{"queue":"reports","role":"admin"}"#)
+        #expect(try await store.summary(of: caseID, tenant: acme.id, at: t0).escalatedToRole == .admin)
+        await #expect(throws: ModerationError.queueEmpty("reports")) {
+            try await store.claimNext(queue: "reports", tenant: acme.id, moderator: tom, role: .moderator, lease: 900, at: t0)
+        }
+        let claimed = try await store.claimNext(queue: "reports", tenant: acme.id, moderator: ModeratorID("ann"), role: .admin, lease: 900, at: t0)
+        #expect(claimed.caseID == caseID)
+        await #expect(throws: ModerationError.noSuchCase(caseID)) {
+            try await store.escalate(caseID, tenant: acme.id + 1, by: tom, toQueue: nil, role: nil, ruleSetVersion: nil, at: t0)
+        }
+    }
+
     /// SQLite's: the tampering edits the file's rows directly, as someone with the file could.
     @Test func theAuditChainVerifiesAndNamesAnEditedDeletedOrReorderedRow() async throws {
         let store = try StoreBackend.sqlite.makeModerationStore(in: directory)

@@ -40,11 +40,17 @@ extension SQLiteStore {
         }
     }
 
-    /// Records the role an escalation asks for.
-    public func setEscalationRole(_ role: Role?, case caseID: CaseID, tenant: TenantID) async throws {
-        try await pool.write { db in
-            try db.cachedStatement(sql: "UPDATE cases SET escalated_to_role = ? WHERE id = ? AND tenant_id = ?").execute(arguments: [role?.rawValue, caseID, tenant])
-            guard db.changesCount == 1 else { throw ModerationError.noSuchCase(caseID) }
+    /// Escalates the case to `queue` (nil: it stays in its queue) and, when given, to `role`, in one transaction.
+    public func escalate(
+        _ caseID: CaseID, tenant: TenantID, by moderator: ModeratorID, toQueue queue: String?, role: Role?, ruleSetVersion: String?, at date: Date
+    ) async throws -> TransitionOutcome {
+        try await groupCommit.write { db in
+            guard let target = try queue ?? String.fetchOne(
+                db.cachedStatement(sql: "SELECT queue FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant])
+            else { throw ModerationError.noSuchCase(caseID) }
+            return try Self.apply(
+                db, event: .escalate(by: moderator, toQueue: target), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
+                ruleSetVersion: ruleSetVersion, at: date, escalationRole: role)
         }
     }
 
@@ -65,8 +71,10 @@ extension SQLiteStore {
         return try ModerationRows.decode(Decision.self, body, table: "decisions")
     }
 
+    /// `escalationRole` goes with an `.escalate` event: only that role or above may claim the case afterwards.
     static func apply(
-        _ db: Database, event: CaseEvent, caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date
+        _ db: Database, event: CaseEvent, caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date,
+        escalationRole: Role? = nil
     ) throws -> TransitionOutcome {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant]) else {
             throw ModerationError.noSuchCase(caseID)
@@ -111,6 +119,7 @@ extension SQLiteStore {
         case .escalate(_, let queue):
             kind = "escalate"
             detail["queue"] = queue
+            detail["role"] = escalationRole?.rawValue
         case .decide(let decision, let needsApproval), .ruleDecision(let decision, let needsApproval):
             let automatic: Bool
             if case .ruleDecision = event { automatic = true } else { automatic = false }
@@ -178,11 +187,12 @@ extension SQLiteStore {
         }
         try db.cachedStatement(sql: """
                 UPDATE cases SET phase = ?, queue = ?, claim_holder = ?, claim_expires_at = ?, decision_id = ?, superseded_decision_id = ?,
-                    appeals = ?, updated_at = ?, escalated_to_role = CASE WHEN ? THEN escalated_to_role ELSE NULL END
+                    appeals = ?, updated_at = ?, escalated_to_role = CASE WHEN ? THEN COALESCE(?, escalated_to_role) ELSE NULL END
                 WHERE id = ?
                 """).execute(arguments: [
                 status.phase.rawValue, status.queue, status.claim?.moderator.rawValue, status.claim.map { ModerationRows.milliseconds($0.expiresAt) },
-                currentDecision, superseded, status.appeals, now, status.isActionable || status.phase == .awaitingApproval, caseID,
+                currentDecision, superseded, status.appeals, now, status.isActionable || status.phase == .awaitingApproval, escalationRole?.rawValue,
+                caseID,
             ])
         let audit = try ModerationRows.appendAudit(
             db, tenant: tenant, actor: actor, kind: kind, caseID: caseID, detail: detail, ruleSetVersion: ruleSetVersion,
