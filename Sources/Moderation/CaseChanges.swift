@@ -60,8 +60,4 @@ public final class CaseChanges: Sendable {
         for continuation in targets { continuation.yield(change) }
     }
 
-    /// How many subscribers a tenant has.
-    public func subscriberCount(tenant: TenantID) -> Int {
-        subscribers.withLock { $0[tenant]?.count ?? 0 }
-    }
 }

@@ -33,6 +33,16 @@ public struct CaseDesk: Sendable {
         return try await transition(.claim(by: principal.moderator.moderatorID, lease: tenant.claimLease), caseID, tenant, principal)
     }
 
+    /// Renews one's own live claim (claiming again restarts the lease); anyone else's, or none, is refused.
+    public func renew(_ caseID: CaseID, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+        try Self.require(principal, .triage, to: "renewing a claim")
+        let summary = try await cases.summary(of: caseID, tenant: tenant.id, at: now())
+        guard summary.holder == principal.moderator.name else {
+            throw ModerationError.transition(.notClaimedBy(principal.moderator.moderatorID))
+        }
+        return try await transition(.claim(by: principal.moderator.moderatorID, lease: tenant.claimLease), caseID, tenant, principal)
+    }
+
     /// Claims the next case of a queue (highest priority, then oldest).
     public func claimNext(queue: String, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
         try Self.require(principal, .triage, to: "claiming a case")

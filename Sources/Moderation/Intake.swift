@@ -34,8 +34,8 @@ public struct Intake: Sendable {
     /// for each tenant that takes them in a triage queue, or dropped with a log line.
     @discardableResult
     public func receive(flag: ReceivedFlag) async throws -> [(tenant: String, result: IntakeResult)] {
-        let domain = InstanceDomain(url: flag.reporterID)
-        let instance = try await domain.asyncMap { try await tenants.instance(domain: $0) } ?? nil
+        var instance: AttachedInstance?
+        if let domain = InstanceDomain(url: flag.reporterID) { instance = try await tenants.instance(domain: domain) }
         if let instance, let tenant = try await tenants.tenant(id: instance.tenantID) {
             guard var report = IncomingReport(flag: flag, solicited: true) else {
                 logger.warning("flag names no object; not recorded", metadata: ["flag": .string(flag.activityID)])
@@ -147,13 +147,6 @@ public struct Intake: Sendable {
                 spans: hit.spans.map { RecordedHit.Span(field: $0.field, start: $0.start, end: $0.end, text: $0.text) },
                 queue: hit.queue.flatMap(Tenant.validQueue) ?? tenant.defaultQueue, priority: hit.priority, decision: hit.decision?.rawValue)
         }
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
 

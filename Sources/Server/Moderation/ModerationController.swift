@@ -66,12 +66,7 @@ struct ModerationController {
         }
         group.post("cases/:id/renew") { request, context in
             let (principal, tenant) = try await access.resolve(request)
-            let caseID = try Self.caseID(context)
-            let summary = try await cases.summary(of: caseID, tenant: tenant.id, at: now())
-            guard summary.holder == principal.moderator.name else {
-                throw ModerationError.transition(.notClaimedBy(principal.moderator.moderatorID))
-            }
-            return try await answer(try await desk.claim(caseID, tenant: tenant, as: principal), tenant: tenant)
+            return try await answer(try await desk.renew(try Self.caseID(context), tenant: tenant, as: principal), tenant: tenant)
         }
         group.post("cases/:id/release") { request, context in
             let (principal, tenant) = try await access.resolve(request)
