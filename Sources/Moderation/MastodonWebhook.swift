@@ -117,16 +117,7 @@ public enum MastodonWebhook {
     }
 
     private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            return "missing '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not JSON" : "bad value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        default:
-            return "unreadable"
-        }
+        (error as? DecodingError)?.readableDescription ?? "unreadable"
     }
 
     // The payload shapes, after Mastodon's documentation (admin/webhooks, entities/Admin_Report, Status, Account).

@@ -1,3 +1,4 @@
+import ActivityStreams
 import Crypto
 import Foundation
 import Hummingbird
@@ -61,18 +62,7 @@ enum APIBody {
         do {
             return try JSONDecoder.moderationAPI.decode(type, from: data)
         } catch let error as DecodingError {
-            throw APIError(.badRequest, code: "malformed", message: "malformed JSON body: \(Self.describe(error))")
-        }
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .keyNotFound(let key, let context): return "missing '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not JSON" : "\(context.debugDescription) at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        @unknown default: return "unreadable"
+            throw APIError(.badRequest, code: "malformed", message: "malformed JSON body: \(error.readableDescription)")
         }
     }
 }
