@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPSignatures
 import Hummingbird
@@ -50,7 +49,8 @@ struct BlocklistController {
             if presented == nil, let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
                 presented = String(header.dropFirst(7))
             }
-            guard let presented, Self.constantTimeEqual(ModeratorToken.hash(presented), expected) else {
+            // Digests are compared, as BearerToken does: timing says nothing about the token itself.
+            guard let presented, ModeratorToken.hash(presented) == expected else {
                 throw APIError(.unauthorized, code: "unauthenticated", message: "this tenant's feeds need its feed token: add ?token=…")
             }
         }
@@ -61,19 +61,16 @@ struct BlocklistController {
         var headers: HTTPFields = [.contentType: contentType, .eTag: etag, .cacheControl: "no-cache"]
         let changed = try await cases.sanctionsChangedAt(tenant: tenant.id, at: date)
         if let changed { headers[.lastModified] = HTTPDate.format(changed) }
+        // RFC 9110 §13.2.2: If-None-Match, when present, decides alone; otherwise If-Modified-Since (to the second).
+        let notModified: Bool
         if let match = request.headers[.ifNoneMatch] {
-            if match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
-                return Response(status: .notModified, headers: headers)
-            }
-        } else if let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse), let changed, changed.timeIntervalSince1970.rounded(.down) <= since.timeIntervalSince1970 {
-            return Response(status: .notModified, headers: headers)
+            notModified = match.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains { $0 == etag || $0 == "*" }
+        } else if let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse), let changed {
+            notModified = changed.timeIntervalSince1970.rounded(.down) <= since.timeIntervalSince1970
+        } else {
+            notModified = false
         }
+        if notModified { return Response(status: .notModified, headers: headers) }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let left = Array(a.utf8), right = Array(b.utf8)
-        guard left.count == right.count else { return false }
-        return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
