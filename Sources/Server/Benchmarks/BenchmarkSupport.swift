@@ -79,3 +79,8 @@ enum BenchmarkSupport {
     /// The machine's core count.
     static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 }
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

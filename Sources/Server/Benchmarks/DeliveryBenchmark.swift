@@ -84,7 +84,7 @@ public enum DeliveryBenchmark {
         try store.close()
 
         let signRateAfter = try await signRate()
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         return Report(
             deliveries: deliveries, rate: Double(deliveries + warmup - startCount) / seconds, signRate: max(signRateBefore, signRateAfter),
             received: sink.received, undelivered: (counts[.pending] ?? 0) + (counts[.dead] ?? 0))

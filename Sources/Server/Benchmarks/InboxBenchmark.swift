@@ -94,7 +94,7 @@ public enum InboxBenchmark {
             guard try SignatureAlgorithm.rsaV15SHA256.isValid(signature, of: data, key: publicKey) else { throw CancellationError() }
         }
         let latencies = outcome.latencies.sorted()
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         return Report(
             requests: requests, rate: Double(requests) / seconds, p50: BenchmarkSupport.percentile(latencies, 0.5),
             p99: BenchmarkSupport.percentile(latencies, 0.99), max: BenchmarkSupport.percentile(latencies, 1),

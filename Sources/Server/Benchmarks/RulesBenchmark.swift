@@ -94,7 +94,7 @@ public enum RulesBenchmark {
         let clock = ContinuousClock()
         let start = clock.now
         let load = RuleSetLoader.load(directory: directory.path)
-        let compileSeconds = seconds(clock.now - start)
+        let compileSeconds = (clock.now - start).seconds
         guard let set = load.ruleSet else { throw BenchmarkError(description: "the generated rules do not compile:\n" + load.renderedDiagnostics()) }
         let memoryMiB = max(0, residentMiB() - memoryBefore)
 
@@ -104,10 +104,10 @@ public enum RulesBenchmark {
         progress("  \(count) rules: compiled in \(String(format: "%.2f", compileSeconds)) s; evaluating \(posts.count) posts…")
         let engineStart = clock.now
         let engine = subjects.map { set.evaluate($0, matcher: matcher).hits.map(\.rule) }
-        let engineSeconds = seconds(clock.now - engineStart)
+        let engineSeconds = (clock.now - engineStart).seconds
         let naiveStart = clock.now
         let naive = subjects.map { set.evaluateNaively($0, matcher: matcher).hits.map(\.rule) }
-        let naiveSeconds = seconds(clock.now - naiveStart)
+        let naiveSeconds = (clock.now - naiveStart).seconds
         let difference = zip(engine, naive).enumerated().first { $0.element.0 != $0.element.1 }
         return Report(
             rules: count, compileSeconds: compileSeconds, memoryMiB: memoryMiB,
@@ -119,10 +119,6 @@ public enum RulesBenchmark {
 
     struct BenchmarkError: Error, CustomStringConvertible {
         let description: String
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Resident set size from /proc/self/statm, in MiB (0 where there is no /proc).
