@@ -182,6 +182,7 @@ let package = Package(
         .testTarget(
             name: "RulesTests",
             dependencies: ["Rules", "PCRE", "ActivityStreams", "PalisadeTesting"],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -232,7 +233,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["peers"],
+            exclude: ["Golden", "peers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -266,6 +267,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
     ]
