@@ -55,14 +55,17 @@ public enum MastodonWebhook {
         } catch {
             throw .malformedPayload(Self.describe(error))
         }
+        /// The event's object as `type`; what is wrong with it is named after `label`.
+        func object<T: Decodable>(_ type: T.Type, _ label: String) throws(WebhookError) -> T {
+            do {
+                return try payload.object.decode(type)
+            } catch {
+                throw .malformedPayload("\(label): \(Self.describe(error))")
+            }
+        }
         switch payload.event {
         case "report.created", "report.updated":
-            let report: AdminReport
-            do {
-                report = try payload.object.decode(AdminReport.self)
-            } catch {
-                throw .malformedPayload("report: \(Self.describe(error))")
-            }
+            let report = try object(AdminReport.self, "report")
             guard let account = report.targetAccount.account.uri ?? report.targetAccount.account.url else {
                 throw .malformedPayload("report: the target account has neither uri nor url")
             }
@@ -73,22 +76,12 @@ public enum MastodonWebhook {
                 category: report.category, instanceRuleIDs: report.rules.map(\.id), forwarded: report.forwarded ?? false,
                 sourceUpdatedAt: report.updatedAt.flatMap(parseDate)))
         case "status.created", "status.updated":
-            let status: Status
-            do {
-                status = try payload.object.decode(Status.self)
-            } catch {
-                throw .malformedPayload("status: \(Self.describe(error))")
-            }
-            let account = status.account.uri ?? status.account.url ?? ""
+            let status = try object(Status.self, "status")
+            let account = status.account.uri ?? status.account.url ?? "webhook:\(domain.value):account:\(status.account.id)"
             return .screen(Subject(status: status, type: payload.event == "status.created" ? "Create" : "Update", now: now),
                 subjectID: status.uri ?? "webhook:\(domain.value):status:\(status.id)", account: account)
         case "account.created", "account.updated":
-            let admin: AdminAccount
-            do {
-                admin = try payload.object.decode(AdminAccount.self)
-            } catch {
-                throw .malformedPayload("account: \(Self.describe(error))")
-            }
+            let admin = try object(AdminAccount.self, "account")
             let account = admin.account.uri ?? admin.account.url ?? "webhook:\(domain.value):account:\(admin.id)"
             var fields: [String: FieldValue] = ["type": .text("Account")]
             Subject.addMastodonAccount(admin.account, now: now, to: &fields)
