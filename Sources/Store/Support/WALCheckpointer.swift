@@ -16,19 +16,23 @@ final class WALCheckpointer: Sendable {
         task = Task.detached(priority: .utility) {
             var configuration = SQLiteStore.configuration(readonly: false)
             configuration.label = "palisade-checkpoint"
-            guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return }
-            defer { try? queue.close() }
+            // Automatic checkpoints are off, so the log must be checkpointed by someone: if a connection of its own cannot
+            // be opened, every pass runs on the writer connection (as SQLite's own checkpoint would).
+            let queue = try? DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue?.close() }
+            @Sendable func passive() async -> (Int, Int)? {
+                if let queue { return try? await queue.writeWithoutTransaction { db in try db.checkpoint(.passive) } }
+                return try? await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            }
             while !Task.isCancelled, owner != nil {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled, owner != nil else { return }
                 // Passive: never waits for readers or writers. Passes repeat while writers append faster than a few pages
                 // per pass (each copies only what was appended since the last).
-                guard var (logged, copied) = try? await queue.writeWithoutTransaction({ db in try db.checkpoint(.passive) }), logged > 0 else {
-                    continue
-                }
+                guard var (logged, copied) = await passive(), logged > 0 else { continue }
                 var passes = 1
                 while logged - copied > 16, passes < 8, !Task.isCancelled {
-                    guard let next = try? await queue.writeWithoutTransaction({ db in try db.checkpoint(.passive) }) else { break }
+                    guard let next = await passive() else { break }
                     (logged, copied) = next
                     passes += 1
                 }
