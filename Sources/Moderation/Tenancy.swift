@@ -23,13 +23,18 @@ public struct Tenant: Sendable, Equatable {
     public var sla: TimeInterval
     /// The SHA-256 of the token its blocklist feeds require (`?token=`); nil: the feeds are public.
     public var feedTokenHash: String?
+    /// Whether a decision about an account on a server that is not one of its instances is also sent, as a `Flag`, to
+    /// that server (Mastodon's "forward the report").
+    public var forwardReports: Bool
 
     /// Makes a tenant value.
     public init(
         id: TenantID, slug: String, name: String, defaultQueue: String = "reports", unsolicitedQueue: String? = nil,
-        approvalRequired: Set<String> = [], claimLease: TimeInterval = 900, sla: TimeInterval = 86_400, feedTokenHash: String? = nil
+        approvalRequired: Set<String> = [], claimLease: TimeInterval = 900, sla: TimeInterval = 86_400, feedTokenHash: String? = nil,
+        forwardReports: Bool = false
     ) {
         self.feedTokenHash = feedTokenHash
+        self.forwardReports = forwardReports
         self.id = id
         self.slug = slug
         self.name = name
@@ -108,7 +113,7 @@ public struct InstanceDomain: Sendable, Hashable, CustomStringConvertible {
     public var description: String { value }
 }
 
-/// How decisions reach an attached instance (issue 7 sends them; until then they are recorded).
+/// Whether decisions reach an attached instance as signed ActivityPub (`Flag`, `Block`, `Undo`).
 public enum DecisionRoute: String, Sendable, Codable, CaseIterable {
     /// Signed `Flag`/`Block` activities to its inbox.
     case activitypub
@@ -130,9 +135,18 @@ public struct AttachedInstance: Sendable, Equatable {
     public var webhookSecret: String?
     /// How decisions reach it.
     public var decisionRoute: DecisionRoute
+    /// Its inbox for decision activities (the instance actor's shared inbox, else its inbox); nil until resolved.
+    public var inbox: String?
+    /// The Mastodon admin-API token it granted; nil: decisions are not applied through its API.
+    public var mastodonAPIToken: String?
 
     /// Makes an instance value.
-    public init(id: Int64, tenantID: TenantID, domain: InstanceDomain, actorID: String, webhookSecret: String?, decisionRoute: DecisionRoute) {
+    public init(
+        id: Int64, tenantID: TenantID, domain: InstanceDomain, actorID: String, webhookSecret: String?, decisionRoute: DecisionRoute,
+        inbox: String? = nil, mastodonAPIToken: String? = nil
+    ) {
+        self.inbox = inbox
+        self.mastodonAPIToken = mastodonAPIToken
         self.id = id
         self.tenantID = tenantID
         self.domain = domain

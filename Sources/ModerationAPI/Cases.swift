@@ -402,17 +402,21 @@ public struct CaseDetailBody: Codable, Sendable, Equatable {
     public var priorCases: [CaseSummaryBody]
     public var reporters: [ReporterBody]
     public var history: [HistoryEntryBody]
+    /// Where each decision stands on each instance and path.
+    public var deliveries: [DecisionDeliveryBody]
 
     enum CodingKeys: String, CodingKey {
         case `case`, reports, ruleHits = "rule_hits", screenedStatuses = "screened_statuses", decisions, sanctions, priorCases = "prior_cases"
-        case reporters, history
+        case reporters, history, deliveries
     }
 
     /// Makes a detail body.
     public init(
         case summary: CaseSummaryBody, reports: [ReportBody], ruleHits: [HitBody], screenedStatuses: [StatusEvidence], decisions: [DecisionBody],
-        sanctions: [SanctionBody], priorCases: [CaseSummaryBody], reporters: [ReporterBody], history: [HistoryEntryBody]
+        sanctions: [SanctionBody], priorCases: [CaseSummaryBody], reporters: [ReporterBody], history: [HistoryEntryBody],
+        deliveries: [DecisionDeliveryBody] = []
     ) {
+        self.deliveries = deliveries
         self.case = summary
         self.reports = reports
         self.ruleHits = ruleHits
@@ -502,4 +506,62 @@ public struct CaseChangeEvent: Codable, Sendable, Equatable {
         self.at = at
         self.sequence = sequence
     }
+}
+
+/// One delivery of a decision to an instance: by which path, what, and where it stands.
+public struct DecisionDeliveryBody: Codable, Sendable, Equatable {
+    public var decisionID: Int64
+    /// `apply` (the decision took effect) or `lift` (reversed, replaced or expired).
+    public var dispatch: String
+    /// The instance's domain (`*` while the decision waits for its recipients).
+    public var instance: String
+    /// `activitypub` or `mastodon_api`.
+    public var path: String
+    /// `flag`, `block`, `undo_block`, `forwarded_flag`, `enforce`, `reverse`, or `dispatch`.
+    public var kind: String
+    /// `queued`, `delivered` or `failed`.
+    public var state: String
+    public var attempts: Int
+    /// The peer's last answer, or the failure, in words.
+    public var answer: String?
+    /// The activity id, or `job N`.
+    public var reference: String
+    public var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case decisionID = "decision_id", dispatch, instance, path, kind, state, attempts, answer, reference, updatedAt = "updated_at"
+    }
+
+    /// Makes a body.
+    public init(
+        decisionID: Int64, dispatch: String, instance: String, path: String, kind: String, state: String, attempts: Int, answer: String?,
+        reference: String, updatedAt: Date
+    ) {
+        self.decisionID = decisionID
+        self.dispatch = dispatch
+        self.instance = instance
+        self.path = path
+        self.kind = kind
+        self.state = state
+        self.attempts = attempts
+        self.answer = answer
+        self.reference = reference
+        self.updatedAt = updatedAt
+    }
+}
+
+/// `GET cases/{id}/deliveries`.
+public struct DeliveryList: Codable, Sendable, Equatable {
+    public var deliveries: [DecisionDeliveryBody]
+
+    /// Makes the list.
+    public init(deliveries: [DecisionDeliveryBody]) { self.deliveries = deliveries }
+}
+
+/// `POST cases/{id}/deliveries/retry`: how many failed deliveries were queued again.
+public struct RetryBody: Codable, Sendable, Equatable {
+    public var requeued: Int
+
+    /// Makes the body.
+    public init(requeued: Int) { self.requeued = requeued }
 }

@@ -1,3 +1,5 @@
+import ActivityStreams
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Federation
@@ -25,6 +27,8 @@ public struct ApplicationDependencies: Sendable {
     public var remoteKeys: RemoteKeyDirectory
     /// What signs and sends deliveries.
     public var deliveryClient: DeliveryClient
+    /// The HTTP client (redirects off) for instances' admin APIs.
+    public var httpClient: HTTPClient
     /// The wall clock (fixed in tests).
     public var now: @Sendable () -> Date
     /// The rule set in use, reloaded on SIGHUP and by the admin API.
@@ -35,9 +39,10 @@ public struct ApplicationDependencies: Sendable {
     /// Collects the dependencies.
     public init(
         configuration: PalisadeConfiguration, store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger,
-        serviceActor: ServiceActor, remoteKeys: RemoteKeyDirectory, deliveryClient: DeliveryClient,
+        serviceActor: ServiceActor, remoteKeys: RemoteKeyDirectory, deliveryClient: DeliveryClient, httpClient: HTTPClient,
         now: @escaping @Sendable () -> Date = SystemClock.now, rules: ActiveRules? = nil
     ) {
+        self.httpClient = httpClient
         self.rules = rules ?? ActiveRules(directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory, logger: logger)
         self.changes = CaseChanges()
         self.deliveryClient = deliveryClient
@@ -83,7 +88,7 @@ public func buildRouter(
     ).addRoutes(to: router)
     let access = ModerationAccess(tenants: store, adminToken: configuration.admin.token)
     ModerationController(
-        access: access, desk: caseDesk(dependencies), cases: store, changes: dependencies.changes, now: dependencies.now
+        access: access, desk: caseDesk(dependencies), cases: store, outbox: store, changes: dependencies.changes, now: dependencies.now
     ).addRoutes(to: router)
     AdminModerationController(
         access: access, administration: Administration(directory: store, cases: store, newToken: Administration.systemTokens, now: dependencies.now),
@@ -91,6 +96,7 @@ public func buildRouter(
     ).addRoutes(to: router)
     MastodonWebhookController(tenants: store, intake: intake(dependencies), now: dependencies.now).addRoutes(to: router)
     BlocklistController(tenants: store, cases: store, now: dependencies.now).addRoutes(to: router)
+    ModerationVocabularyController(baseURL: baseURL).addRoutes(to: router)
     extraRoutes(router)
     return router
 }
@@ -131,6 +137,8 @@ public func buildApplication(
             DeliveryService(worker: deliveryWorker(dependencies)),
             RulesReloadService(rules: dependencies.rules),
             SanctionExpiryService(cases: dependencies.store, logger: logger, now: dependencies.now),
+            decisionDispatcher(dependencies),
+            mastodonEnforcer(dependencies),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? listen.port
@@ -168,4 +176,20 @@ func deliveryWorker(_ dependencies: ApplicationDependencies) -> DeliveryWorker {
         reportFailure: { what, error in
             dependencies.logger.error("delivery queue failure", metadata: ["while": .string(what), "error": .string(String(describing: error))])
         })
+}
+
+/// The dispatcher of decisions over the application's store and key directory.
+func decisionDispatcher(_ dependencies: ApplicationDependencies) -> DecisionDispatcher {
+    DecisionDispatcher(
+        outbox: dependencies.store, activities: DecisionActivities(baseURL: dependencies.configuration.effectiveBaseURL),
+        directory: dependencies.remoteKeys, logger: dependencies.logger, now: dependencies.now)
+}
+
+/// The admin-API enforcer over the application's store.
+func mastodonEnforcer(_ dependencies: ApplicationDependencies) -> MastodonEnforcer {
+    let directory = dependencies.remoteKeys
+    return MastodonEnforcer(
+        outbox: dependencies.store, instances: dependencies.store, client: dependencies.httpClient,
+        addressPolicy: AddressPolicy(allowPrivateAddresses: dependencies.configuration.federation.allowPrivateAddresses),
+        username: { uri in try? await directory.actor(uri).username }, logger: dependencies.logger, now: dependencies.now)
 }

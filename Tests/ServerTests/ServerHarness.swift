@@ -53,7 +53,8 @@ struct ServerHarness {
                 settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: false)), now: { Date() }),
             deliveryClient: DeliveryClient(
                 client: Self.offlineClient, addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses),
-                userAgent: "Palisade/test"))
+                userAgent: "Palisade/test"),
+            httpClient: Self.offlineClient)
     }
 
     /// Opens the store, builds the application and drives it with HummingbirdTesting (`.router` in memory,

@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import GRDB
 import HTTPSignatures
+import Moderation
 import PalisadeTesting
 import Store
 import Testing
@@ -70,11 +71,11 @@ import Testing
     /// bodies into `delivery_bodies`; the pending ones are due again and new ones keep numbering after them.
     @Test func queuedDeliveriesFromSchema0005KeepTheirBodiesAndState() async throws {
         try buildDatabase(fromDump: "palisade/databases/schema-0005.sql")
-        #expect(try SQLiteStore.migrationPlan(path: path).pending == ["0006-federation-delivery-bodies", "0007-moderation-cases"])
+        #expect(try SQLiteStore.migrationPlan(path: path).pending == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out"])
         // The same store migrates and then serves, as `palisade serve` does: its readers must see the new columns.
         let store = try SQLiteStore(path: path)
         defer { try? store.close() }
-        #expect(try store.migrate() == ["0006-federation-delivery-bodies", "0007-moderation-cases"])
+        #expect(try store.migrate() == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out"])
 
         let post = "http://127.0.0.1:8080/users/alice/statuses/1/activity"
         let statuses = try await store.deliveries(of: post)
@@ -152,6 +153,27 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         return try queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+    }
+
+    /// A moderation database of schema 0007 keeps its tenant, instance, decision and sanction through 0008: the tenant
+    /// does not forward, the instance's inbox is resolved later, and the decision already in force is not sent again
+    /// (the outbox starts empty; only transitions from now on write to it).
+    @Test func aSchema0007ModerationDatabaseMigratesWithItsDecisionsKept() async throws {
+        try buildDatabase(fromDump: "palisade/databases/schema-0007.sql")
+        let store = try SQLiteStore(path: path)
+        defer { try? store.close() }
+        #expect(try store.migrate() == ["0008-moderation-decisions-out"])
+        let tenant = try #require(try await store.tenant(slug: "acme"))
+        #expect(tenant.forwardReports == false)
+        #expect(tenant.approvalRequired == ["suspend"])
+        let instance = try #require(try await store.instance(domain: InstanceDomain("social.acme.example")!))
+        #expect(instance.inbox == nil)
+        #expect(instance.mastodonAPIToken == nil)
+        #expect(instance.decisionRoute == .activitypub)
+        let sanctions = try await store.activeSanctions(tenant: tenant.id, target: nil, at: Date())
+        #expect(sanctions.map(\.target) == ["https://spam.example/users/bot"])
+        #expect(try await store.pendingDispatches(at: Date(), limit: 10).isEmpty)
+        #expect(try await store.decisionDeliveries(case: 1, tenant: tenant.id).isEmpty)
     }
 
     private func buildDatabase(fromDump fixture: String) throws {

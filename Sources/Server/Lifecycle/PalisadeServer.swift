@@ -64,7 +64,7 @@ public struct PalisadeServer: Service {
                     deliveryClient: DeliveryClient(
                         client: client, addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses),
                         userAgent: "Palisade/\(PalisadeVersion.current) (+\(configuration.effectiveBaseURL.absoluteString))"),
-                    now: now, rules: rules),
+                    httpClient: client, now: now, rules: rules),
                 extraRoutes: extraRoutes,
                 onListening: onListening
             )

@@ -80,7 +80,7 @@ extension HistoryEntryBody {
 }
 
 extension CaseDetailBody {
-    init(_ detail: CaseDetail, at date: Date) {
+    init(_ detail: CaseDetail, deliveries: [DecisionDelivery], at date: Date) {
         self.init(
             case: CaseSummaryBody(detail.summary, at: date),
             reports: detail.reports.map { stored in
@@ -99,7 +99,7 @@ extension CaseDetailBody {
             screenedStatuses: detail.screened.map(StatusEvidence.init), decisions: detail.decisions.map(DecisionBody.init),
             sanctions: detail.sanctions.map(SanctionBody.init), priorCases: detail.priorCases.map { CaseSummaryBody($0, at: date) },
             reporters: detail.reporters.map { ReporterBody(reporter: $0.reporter, reports: $0.reports, dismissed: $0.dismissed, muted: $0.muted) },
-            history: detail.history.map(HistoryEntryBody.init))
+            history: detail.history.map(HistoryEntryBody.init), deliveries: deliveries.map(DecisionDeliveryBody.init))
     }
 }
 
@@ -116,5 +116,14 @@ enum APIResponse {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONEncoder.moderationAPI.encode(value)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension DecisionDeliveryBody {
+    init(_ delivery: DecisionDelivery) {
+        self.init(
+            decisionID: delivery.decisionID, dispatch: delivery.dispatch.rawValue, instance: delivery.instance, path: delivery.kind.path.rawValue,
+            kind: delivery.kind.rawValue, state: delivery.state.rawValue, attempts: delivery.attempts, answer: delivery.answer,
+            reference: delivery.reference, updatedAt: delivery.updatedAt)
     }
 }

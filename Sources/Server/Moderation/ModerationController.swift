@@ -12,6 +12,7 @@ struct ModerationController {
     let access: ModerationAccess
     let desk: CaseDesk
     let cases: any CaseStore
+    let outbox: any DecisionOutbox
     let changes: CaseChanges
     let now: @Sendable () -> Date
     var heartbeat: Duration = .seconds(15)
@@ -52,7 +53,26 @@ struct ModerationController {
             let (principal, tenant) = try await access.resolve(request)
             try CaseDesk.require(principal, .triage, to: "reading a case")
             let date = now()
-            return try APIResponse.json(CaseDetailBody(try await cases.detail(of: try Self.caseID(context), tenant: tenant.id, at: date), at: date))
+            let caseID = try Self.caseID(context)
+            let detail = try await cases.detail(of: caseID, tenant: tenant.id, at: date)
+            let deliveries = try await outbox.decisionDeliveries(case: caseID, tenant: tenant.id)
+            return try APIResponse.json(CaseDetailBody(detail, deliveries: deliveries, at: date))
+        }
+        group.get("cases/:id/deliveries") { request, context in
+            let (principal, tenant) = try await access.resolve(request)
+            try CaseDesk.require(principal, .triage, to: "reading a case")
+            let caseID = try Self.caseID(context)
+            _ = try await cases.summary(of: caseID, tenant: tenant.id, at: now())
+            let deliveries = try await outbox.decisionDeliveries(case: caseID, tenant: tenant.id)
+            return try APIResponse.json(DeliveryList(deliveries: deliveries.map(DecisionDeliveryBody.init)))
+        }
+        group.post("cases/:id/deliveries/retry") { request, context in
+            let (principal, tenant) = try await access.resolve(request)
+            try CaseDesk.require(principal, .moderator, to: "retrying a decision's deliveries")
+            let caseID = try Self.caseID(context)
+            _ = try await cases.summary(of: caseID, tenant: tenant.id, at: now())
+            let requeued = try await outbox.retryDecisionDeliveries(case: caseID, tenant: tenant.id, at: now())
+            return try APIResponse.json(RetryBody(requeued: requeued))
         }
         group.get("cases/:id/history") { request, context in
             let (principal, tenant) = try await access.resolve(request)

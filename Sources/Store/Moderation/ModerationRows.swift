@@ -63,7 +63,7 @@ enum ModerationRows {
             id: row["id"], slug: row["slug"], name: row["name"], defaultQueue: row["default_queue"], unsolicitedQueue: row["unsolicited_queue"],
             approvalRequired: Set(try decode([String].self, row["approval_required"], table: "tenants")),
             claimLease: TimeInterval(row["claim_lease_seconds"] as Int64), sla: TimeInterval(row["sla_seconds"] as Int64),
-            feedTokenHash: row["feed_token_hash"])
+            feedTokenHash: row["feed_token_hash"], forwardReports: row["forward_reports"])
     }
 
     static func instance(_ row: Row) throws -> AttachedInstance {
@@ -71,7 +71,8 @@ enum ModerationRows {
         guard let domain = InstanceDomain(domainText) else { throw StoreError.corruptRow(table: "instances", detail: "domain '\(domainText)'") }
         return AttachedInstance(
             id: row["id"], tenantID: row["tenant_id"], domain: domain, actorID: row["actor_id"], webhookSecret: row["webhook_secret"],
-            decisionRoute: DecisionRoute(rawValue: row["decision_route"]) ?? .activitypub)
+            decisionRoute: DecisionRoute(rawValue: row["decision_route"]) ?? .activitypub, inbox: row["inbox"],
+            mastodonAPIToken: row["mastodon_api_token"])
     }
 
     static func moderator(_ row: Row) throws -> Moderator {

@@ -208,6 +208,8 @@ extension SQLiteStore: CaseStore {
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM sanctions WHERE lifted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id"), arguments: [now])
             for row in rows {
                 try db.cachedStatement(sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = 'expired' WHERE id = ?").execute(arguments: [now, row["id"] as Int64])
+                try DecisionOutRows.insertDispatch(
+                    db, tenant: row["tenant_id"], caseID: row["case_id"], decisionID: row["decision_id"], kind: .lift, reason: "expired", at: now)
                 try ModerationRows.appendAudit(
                     db, tenant: row["tenant_id"], actor: "system", kind: "sanction_expired", caseID: row["case_id"],
                     detail: ["sanction_id": String(row["id"] as Int64), "target": row["target"], "action": row["action"]], ruleSetVersion: nil, at: date)

@@ -178,9 +178,13 @@ extension SQLiteStore {
                             decision.expiresAt.map(ModerationRows.milliseconds),
                         ])
                 }
+                try DecisionOutRows.insertDispatch(db, tenant: tenant, caseID: caseID, decisionID: decisionID, kind: .apply, reason: "decided", at: now)
             case .liftSanctions:
                 guard let lifted else { continue }
-                try db.cachedStatement(sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = ? WHERE decision_id = ? AND lifted_at IS NULL").execute(arguments: [now, kind == "reverse" ? "reversed on appeal" : "replaced by a new decision", lifted])
+                let reason = kind == "reverse" ? "reversed on appeal" : "replaced by a new decision"
+                try db.cachedStatement(sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = ? WHERE decision_id = ? AND lifted_at IS NULL").execute(arguments: [now, reason, lifted])
+                let words = detail["reason"].map { kind == "reverse" ? "\(reason): \($0)" : reason } ?? reason
+                try DecisionOutRows.insertDispatch(db, tenant: tenant, caseID: caseID, decisionID: lifted, kind: .lift, reason: words, at: now)
             case .requestApproval, .movedToQueue:
                 continue
             }

@@ -10,16 +10,17 @@ extension SQLiteStore: TenantDirectory {
                 throw ModerationError.tenantExists(tenant.slug)
             }
             try db.cachedStatement(sql: """
-                    INSERT INTO tenants (slug, name, default_queue, unsolicited_queue, approval_required, claim_lease_seconds, sla_seconds, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO tenants (slug, name, default_queue, unsolicited_queue, approval_required, claim_lease_seconds, sla_seconds, forward_reports,
+                        created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [
                     tenant.slug, tenant.name, tenant.defaultQueue, tenant.unsolicitedQueue, try ModerationRows.json(tenant.approvalRequired.sorted()),
-                    Int64(tenant.claimLease), Int64(tenant.sla), ModerationRows.milliseconds(date),
+                    Int64(tenant.claimLease), Int64(tenant.sla), tenant.forwardReports, ModerationRows.milliseconds(date),
                 ])
             let id = db.lastInsertedRowID
             let detail = [
                 "slug": tenant.slug, "name": tenant.name, "default_queue": tenant.defaultQueue, "unsolicited_queue": tenant.unsolicitedQueue ?? "",
-                "approval_required": tenant.approvalRequired.sorted().joined(separator: ","),
+                "approval_required": tenant.approvalRequired.sorted().joined(separator: ","), "forward_reports": tenant.forwardReports ? "yes" : "no",
             ]
             try ModerationRows.appendAudit(db, tenant: 0, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
             try ModerationRows.appendAudit(db, tenant: id, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
@@ -50,20 +51,23 @@ extension SQLiteStore: TenantDirectory {
             if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM instances WHERE domain = ?"), arguments: [instance.domain.value]) == true {
                 throw ModerationError.instanceExists(instance.domain.value)
             }
-            try db.cachedStatement(sql: "INSERT INTO instances (tenant_id, domain, actor_id, webhook_secret, decision_route, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [
-                    instance.tenantID, instance.domain.value, instance.actorID, instance.webhookSecret, instance.decisionRoute.rawValue,
-                    ModerationRows.milliseconds(date),
+            try db.cachedStatement(sql: """
+                    INSERT INTO instances (tenant_id, domain, actor_id, webhook_secret, decision_route, inbox, mastodon_api_token, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [
+                    instance.tenantID, instance.domain.value, instance.actorID, instance.webhookSecret, instance.decisionRoute.rawValue, instance.inbox,
+                    instance.mastodonAPIToken, ModerationRows.milliseconds(date),
                 ])
             let id = db.lastInsertedRowID
             try ModerationRows.appendAudit(
                 db, tenant: instance.tenantID, actor: actor, kind: "admin.instance_attached", caseID: nil,
                 detail: [
                     "domain": instance.domain.value, "actor_id": instance.actorID, "webhook": instance.webhookSecret == nil ? "no" : "yes",
-                    "decision_route": instance.decisionRoute.rawValue,
+                    "decision_route": instance.decisionRoute.rawValue, "mastodon_api": instance.mastodonAPIToken == nil ? "no" : "yes",
                 ], ruleSetVersion: nil, at: date)
             return AttachedInstance(
                 id: id, tenantID: instance.tenantID, domain: instance.domain, actorID: instance.actorID, webhookSecret: instance.webhookSecret,
-                decisionRoute: instance.decisionRoute)
+                decisionRoute: instance.decisionRoute, inbox: instance.inbox, mastodonAPIToken: instance.mastodonAPIToken)
         }
     }
 
