@@ -26,7 +26,7 @@ public struct Administration: Sendable {
     /// Creates a tenant (operators only).
     public func createTenant(
         slug: String, name: String?, defaultQueue: String?, unsolicitedQueue: String?, approvalRequired: [String], claimLeaseSeconds: Int?,
-        slaSeconds: Int?, by principal: Principal
+        slaSeconds: Int?, forwardReports: Bool = false, by principal: Principal
     ) async throws -> Tenant {
         try CaseDesk.require(principal, .operator, to: "creating a tenant")
         guard let slug = Tenant.validSlug(slug) else {
@@ -44,13 +44,14 @@ public struct Administration: Sendable {
         let tenant = Tenant(
             id: 0, slug: slug, name: (name?.isEmpty == false ? name : nil) ?? slug, defaultQueue: defaultQueue ?? "reports",
             unsolicitedQueue: unsolicitedQueue, approvalRequired: Set(approvalRequired), claimLease: TimeInterval(claimLeaseSeconds ?? 900),
-            sla: TimeInterval(slaSeconds ?? 86_400))
+            sla: TimeInterval(slaSeconds ?? 86_400), forwardReports: forwardReports)
         return try await directory.createTenant(tenant, by: principal.moderator.name, at: now())
     }
 
     /// Attaches an instance to a tenant (its admins, or operators).
     public func attachInstance(
-        domain: String, actorID: String, webhookSecret: String?, route: DecisionRoute, tenant: Tenant, by principal: Principal
+        domain: String, actorID: String, webhookSecret: String?, route: DecisionRoute, mastodonAPIToken: String? = nil, tenant: Tenant,
+        by principal: Principal
     ) async throws -> AttachedInstance {
         try requireAdmin(principal, of: tenant, to: "attaching an instance")
         guard let host = InstanceDomain(domain) else {
@@ -62,8 +63,13 @@ public struct Administration: Sendable {
         if let secret = webhookSecret, !(16...512).contains(secret.count) {
             throw ModerationError.invalid("a webhook secret is 16–512 characters (Mastodon generates 64)")
         }
+        if let token = mastodonAPIToken, !(8...512).contains(token.count) || !token.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
+            throw ModerationError.invalid("a Mastodon admin-API token is 8–512 printable characters without spaces (Mastodon's are 43)")
+        }
         return try await directory.attach(
-            AttachedInstance(id: 0, tenantID: tenant.id, domain: host, actorID: actorID, webhookSecret: webhookSecret, decisionRoute: route),
+            AttachedInstance(
+                id: 0, tenantID: tenant.id, domain: host, actorID: actorID, webhookSecret: webhookSecret, decisionRoute: route,
+                mastodonAPIToken: mastodonAPIToken),
             by: principal.moderator.name, at: now())
     }
 

@@ -9,17 +9,20 @@ public struct TenantBody: Codable, Sendable, Equatable {
     public var approvalRequired: [String]?
     public var claimLeaseSeconds: Int?
     public var slaSeconds: Int?
+    /// Whether decisions about accounts elsewhere are also sent, as a `Flag`, to the account's own server.
+    public var forwardReports: Bool?
 
     enum CodingKeys: String, CodingKey {
         case slug, name, defaultQueue = "default_queue", unsolicitedQueue = "unsolicited_queue", approvalRequired = "approval_required"
-        case claimLeaseSeconds = "claim_lease_seconds", slaSeconds = "sla_seconds"
+        case claimLeaseSeconds = "claim_lease_seconds", slaSeconds = "sla_seconds", forwardReports = "forward_reports"
     }
 
     /// Makes a tenant body.
     public init(
         slug: String, name: String, defaultQueue: String? = nil, unsolicitedQueue: String? = nil, approvalRequired: [String]? = nil,
-        claimLeaseSeconds: Int? = nil, slaSeconds: Int? = nil
+        claimLeaseSeconds: Int? = nil, slaSeconds: Int? = nil, forwardReports: Bool? = nil
     ) {
+        self.forwardReports = forwardReports
         self.slug = slug
         self.name = name
         self.defaultQueue = defaultQueue
@@ -38,16 +41,26 @@ public struct InstanceBody: Codable, Sendable, Equatable {
     public var webhookSecret: String?
     public var hasWebhookSecret: Bool?
     public var decisionRoute: String?
+    /// The inbox decisions go to, once resolved.
+    public var inbox: String?
+    /// Write-only: the Mastodon admin-API token the instance granted.
+    public var mastodonAPIToken: String?
+    /// Whether decisions are applied through its Mastodon admin API.
+    public var hasMastodonAPIToken: Bool?
 
     enum CodingKeys: String, CodingKey {
         case domain, tenant, actor, webhookSecret = "webhook_secret", hasWebhookSecret = "has_webhook_secret", decisionRoute = "decision_route"
+        case inbox, mastodonAPIToken = "mastodon_api_token", hasMastodonAPIToken = "has_mastodon_api_token"
     }
 
     /// Makes an instance body.
     public init(
         domain: String, tenant: String? = nil, actor: String? = nil, webhookSecret: String? = nil, hasWebhookSecret: Bool? = nil,
-        decisionRoute: String? = nil
+        decisionRoute: String? = nil, inbox: String? = nil, mastodonAPIToken: String? = nil, hasMastodonAPIToken: Bool? = nil
     ) {
+        self.inbox = inbox
+        self.mastodonAPIToken = mastodonAPIToken
+        self.hasMastodonAPIToken = hasMastodonAPIToken
         self.domain = domain
         self.tenant = tenant
         self.actor = actor

@@ -31,8 +31,13 @@ struct AdminInstancesAddCommand: AsyncParsableCommand {
     @Flag(name: .customLong("generate-webhook-secret"), help: "Generate a webhook secret and print it.")
     var generateWebhookSecret = false
 
-    @Option(help: "How decisions reach it: activitypub or none.")
+    @Option(help: "Whether decisions reach it as signed Flag/Block/Undo activities: activitypub or none.")
     var decisions: String = "activitypub"
+
+    @Option(
+        name: .customLong("mastodon-api-token-file"),
+        help: "A file holding the Mastodon admin-API token the instance granted (scopes admin:read, admin:write); '-' reads standard input.")
+    var mastodonAPITokenFile: String?
 
     @OptionGroup var options: ConfigOption
 
@@ -55,10 +60,16 @@ struct AdminInstancesAddCommand: AsyncParsableCommand {
                 var generator = SystemRandomNumberGenerator()
                 secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
             }
+            var token: String?
+            if let file = mastodonAPITokenFile {
+                let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+                token = String(decoding: data.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
             let instance = try await services.administration.attachInstance(
-                domain: domain, actorID: actorID, webhookSecret: secret, route: DecisionRoute(rawValue: decisions)!, tenant: tenant,
-                by: services.principal)
-            print("attached \(instance.domain) to \(tenant.slug) (instance actor \(instance.actorID); decisions via \(instance.decisionRoute.rawValue))")
+                domain: domain, actorID: actorID, webhookSecret: secret, route: DecisionRoute(rawValue: decisions)!, mastodonAPIToken: token,
+                tenant: tenant, by: services.principal)
+            let api = instance.mastodonAPIToken == nil ? "" : " and its Mastodon admin API"
+            print("attached \(instance.domain) to \(tenant.slug) (instance actor \(instance.actorID); decisions via \(instance.decisionRoute.rawValue)\(api))")
             if generateWebhookSecret, let secret {
                 print("webhook: POST \(configuration.effectiveBaseURL.absoluteString)/hooks/mastodon/\(instance.domain) with this secret:")
                 print(secret)
@@ -85,11 +96,11 @@ struct AdminInstancesListCommand: AsyncParsableCommand {
                 print("no attached instances")
                 return
             }
-            print("DOMAIN\tTENANT\tINSTANCE ACTOR\tWEBHOOK\tDECISIONS")
+            print("DOMAIN\tTENANT\tINSTANCE ACTOR\tWEBHOOK\tDECISIONS\tMASTODON API")
             for instance in instances {
                 print([
                     instance.domain.value, slugs[instance.tenantID] ?? "?", instance.actorID, instance.webhookSecret == nil ? "no" : "yes",
-                    instance.decisionRoute.rawValue,
+                    instance.decisionRoute.rawValue, instance.mastodonAPIToken == nil ? "no" : "yes",
                 ].joined(separator: "\t"))
             }
         }

@@ -37,6 +37,11 @@ struct AdminTenantsAddCommand: AsyncParsableCommand {
     @Option(help: "Seconds before an unhandled case breaches its SLA (default: 86400).")
     var sla: Int?
 
+    @Flag(
+        name: .customLong("forward-reports"),
+        help: "Also send a decision about an account on another server to that server, as a Flag (without the reason).")
+    var forwardReports = false
+
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
@@ -44,7 +49,7 @@ struct AdminTenantsAddCommand: AsyncParsableCommand {
             let tenant = try await services.administration.createTenant(
                 slug: slug, name: name, defaultQueue: defaultQueue,
                 unsolicitedQueue: unsolicitedQueue, approvalRequired: requireApproval.flatMap { $0.split(separator: ",").map(String.init) },
-                claimLeaseSeconds: claimLease, slaSeconds: sla, by: services.principal)
+                claimLeaseSeconds: claimLease, slaSeconds: sla, forwardReports: forwardReports, by: services.principal)
             print("created tenant \(tenant.slug) (\(tenant.name))")
         }
     }
@@ -63,12 +68,12 @@ struct AdminTenantsListCommand: AsyncParsableCommand {
                 print("no tenants (palisade admin tenants add SLUG --name NAME)")
                 return
             }
-            print("SLUG\tNAME\tDEFAULT QUEUE\tUNSOLICITED\tAPPROVAL REQUIRED\tLEASE\tSLA")
+            print("SLUG\tNAME\tDEFAULT QUEUE\tUNSOLICITED\tAPPROVAL REQUIRED\tLEASE\tSLA\tFORWARDS")
             for tenant in tenants {
                 print([
                     tenant.slug, tenant.name, tenant.defaultQueue, tenant.unsolicitedQueue ?? "(dropped)",
                     tenant.approvalRequired.isEmpty ? "-" : tenant.approvalRequired.sorted().joined(separator: ","), "\(Int(tenant.claimLease))s",
-                    "\(Int(tenant.sla))s",
+                    "\(Int(tenant.sla))s", tenant.forwardReports ? "yes" : "no",
                 ].joined(separator: "\t"))
             }
         }

@@ -12,7 +12,7 @@ import Testing
     @Test func tenantsInstancesAndModeratorsAreAddedListedAndRevoked() throws {
         let directory = try TemporaryDirectory("cli-admin-moderation")
         defer { directory.remove() }
-        let added = try run(["admin", "tenants", "add", "acme", "--name", "Acme Corp", "--require-approval", "suspend,defederate", "--unsolicited-queue", "triage"], in: directory)
+        let added = try run(["admin", "tenants", "add", "acme", "--name", "Acme Corp", "--require-approval", "suspend,defederate", "--unsolicited-queue", "triage", "--forward-reports"], in: directory)
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout == "created tenant acme (Acme Corp)\n")
         let again = try run(["admin", "tenants", "add", "acme"], in: directory)
@@ -22,7 +22,7 @@ import Testing
         #expect(badSlug.status != 0)
         #expect(badSlug.stderr.contains("a tenant slug is 1–40 lower-case letters"))
         let tenants = try run(["admin", "tenants", "list"], in: directory)
-        #expect(tenants.stdout == "SLUG\tNAME\tDEFAULT QUEUE\tUNSOLICITED\tAPPROVAL REQUIRED\tLEASE\tSLA\nacme\tAcme Corp\treports\ttriage\tdefederate,suspend\t900s\t86400s\n")
+        #expect(tenants.stdout == "SLUG\tNAME\tDEFAULT QUEUE\tUNSOLICITED\tAPPROVAL REQUIRED\tLEASE\tSLA\tFORWARDS\nacme\tAcme Corp\treports\ttriage\tdefederate,suspend\t900s\t86400s\tyes\n")
 
         let instance = try run(
             ["admin", "instances", "add", "Mastodon.Example:8443", "--tenant", "acme", "--actor", "https://mastodon.example:8443/actor", "--generate-webhook-secret"],
@@ -37,8 +37,18 @@ import Testing
             .stderr.contains("is not an instance domain"))
         #expect(try run(["admin", "instances", "add", "x.example", "--tenant", "nobody", "--actor", "https://x.example/actor"], in: directory)
             .stderr.contains("no tenant 'nobody'"))
+        // An admin-API token is read from a file (never from the command line, where `ps` shows it); a bad one is refused.
+        try "  abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n".write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
+        let withAPI = try run(
+            ["admin", "instances", "add", "api.example", "--tenant", "acme", "--actor", "https://api.example/actor", "--decisions", "none",
+             "--mastodon-api-token-file", directory.path("token")], in: directory)
+        #expect(withAPI.stdout == "attached api.example to acme (instance actor https://api.example/actor; decisions via none and its Mastodon admin API)\n", "\(withAPI.stderr)")
+        try "has spaces in it".write(toFile: directory.path("bad-token"), atomically: true, encoding: .utf8)
+        #expect(try run(
+            ["admin", "instances", "add", "bad.example", "--tenant", "acme", "--actor", "https://bad.example/actor", "--mastodon-api-token-file", directory.path("bad-token")],
+            in: directory).stderr.contains("a Mastodon admin-API token is 8–512 printable characters without spaces"))
         #expect(try run(["admin", "instances", "list"], in: directory).stdout
-            == "DOMAIN\tTENANT\tINSTANCE ACTOR\tWEBHOOK\tDECISIONS\nmastodon.example:8443\tacme\thttps://mastodon.example:8443/actor\tyes\tactivitypub\n")
+            == "DOMAIN\tTENANT\tINSTANCE ACTOR\tWEBHOOK\tDECISIONS\tMASTODON API\napi.example\tacme\thttps://api.example/actor\tno\tnone\tyes\nmastodon.example:8443\tacme\thttps://mastodon.example:8443/actor\tyes\tactivitypub\tno\n")
 
         let moderator = try run(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"], in: directory)
         #expect(moderator.status == 0, "\(moderator.stderr)")

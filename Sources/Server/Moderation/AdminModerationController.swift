@@ -23,7 +23,8 @@ struct AdminModerationController {
             let body = try await APIBody.decode(TenantBody.self, from: request, context: context)
             let tenant = try await administration.createTenant(
                 slug: body.slug, name: body.name, defaultQueue: body.defaultQueue, unsolicitedQueue: body.unsolicitedQueue,
-                approvalRequired: body.approvalRequired ?? [], claimLeaseSeconds: body.claimLeaseSeconds, slaSeconds: body.slaSeconds, by: principal)
+                approvalRequired: body.approvalRequired ?? [], claimLeaseSeconds: body.claimLeaseSeconds, slaSeconds: body.slaSeconds,
+                forwardReports: body.forwardReports ?? false, by: principal)
             return try APIResponse.json(Self.body(tenant), status: .created)
         }
         router.post("/api/v1/admin/feed-token") { request, _ in
@@ -52,7 +53,8 @@ struct AdminModerationController {
                 return route
             } ?? .activitypub
             let instance = try await administration.attachInstance(
-                domain: body.domain, actorID: actor, webhookSecret: body.webhookSecret, route: route, tenant: tenant, by: principal)
+                domain: body.domain, actorID: actor, webhookSecret: body.webhookSecret, route: route, mastodonAPIToken: body.mastodonAPIToken,
+                tenant: tenant, by: principal)
             return try APIResponse.json(Self.body(instance, tenant: tenant), status: .created)
         }
         router.delete("/api/v1/admin/instances/:domain") { request, context in
@@ -114,12 +116,13 @@ struct AdminModerationController {
     static func body(_ tenant: Tenant) -> TenantBody {
         TenantBody(
             slug: tenant.slug, name: tenant.name, defaultQueue: tenant.defaultQueue, unsolicitedQueue: tenant.unsolicitedQueue,
-            approvalRequired: tenant.approvalRequired.sorted(), claimLeaseSeconds: Int(tenant.claimLease), slaSeconds: Int(tenant.sla))
+            approvalRequired: tenant.approvalRequired.sorted(), claimLeaseSeconds: Int(tenant.claimLease), slaSeconds: Int(tenant.sla),
+            forwardReports: tenant.forwardReports)
     }
 
     static func body(_ instance: AttachedInstance, tenant: Tenant) -> InstanceBody {
         InstanceBody(
             domain: instance.domain.value, tenant: tenant.slug, actor: instance.actorID, hasWebhookSecret: instance.webhookSecret != nil,
-            decisionRoute: instance.decisionRoute.rawValue)
+            decisionRoute: instance.decisionRoute.rawValue, inbox: instance.inbox, hasMastodonAPIToken: instance.mastodonAPIToken != nil)
     }
 }
