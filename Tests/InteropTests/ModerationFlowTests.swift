@@ -9,7 +9,7 @@ import Testing
 /// shape), signed by Python's independent `httpsig`, becomes a case in the tenant's queue; a moderator claims it and
 /// proposes a suspension, a second moderator approves it, the audit chain verifies (`palisade admin audit verify`,
 /// beside the running server), an appeal reopens the case and a reversal lifts the sanction.
-@Suite(.serialized) struct ModerationFlowTests {
+@Suite(.serialized) struct ModerationFlowTests: LoopbackAPI {
     @Test func aSignedFlagBecomesACaseThatIsSuspendedWithApprovalAppealedAndReversed() async throws {
         let directory = try TemporaryDirectory("moderation-flow")
         defer { directory.remove() }
@@ -117,33 +117,5 @@ import Testing
         #expect(server.process.terminationStatus == 0, "\(context())")
         await peer.stop()
         await reported.stop()
-    }
-
-    private func call(_ method: HTTPMethod, _ url: String, token: String, json: String? = nil) async throws -> (Int, [String: Any]) {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: json))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 22)
-        return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:])
-    }
-
-    private func json(_ text: String) throws -> [String: Any] {
-        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw HarnessError("expected a JSON object, got \(text.prefix(500))")
-        }
-        return object
-    }
-
-    private func poll<T>(_ what: String, context: () -> String, _ probe: () async throws -> T?) async throws -> T {
-        for _ in 0..<300 {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw HarnessError("timed out waiting for \(what)\(context())")
     }
 }

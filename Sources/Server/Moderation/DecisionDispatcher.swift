@@ -17,6 +17,7 @@ struct DecisionDispatcher: Service {
     let now: @Sendable () -> Date
     var interval: Duration = .milliseconds(200)
     var maximumAttempts = 8
+    var domainLookupLimit: Duration = .seconds(3)
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -70,31 +71,66 @@ struct DecisionDispatcher: Service {
         return completed
     }
 
-    /// Resolves what planning needs; what cannot be found is left out and named.
+    /// Resolves what planning needs, all lookups at once; what cannot be found is left out and named. A defederated
+    /// domain's instance actor is worth at most `domainLookupLimit`: without it the Block names `https://DOMAIN/actor`.
     private func resolve(_ needs: DecisionActivities.Needs) async -> (DecisionActivities.Resolved, [String]) {
+        enum Found: Sendable {
+            case instance(domain: String, inbox: String?, problem: String?)
+            case offender(inbox: String?, problem: String?)
+            case domain(String, actor: String?)
+        }
+        let directory = self.directory
+        let limit = domainLookupLimit
         var resolved = DecisionActivities.Resolved()
         var problems: [String] = []
-        for (domain, actorID) in needs.instanceActors {
-            do {
-                let actor = try await directory.actor(actorID)
-                guard let inbox = actor.sharedInbox ?? actor.inbox else { throw RemoteFetchError.unreadable(url: actorID, detail: "the actor has no inbox") }
-                resolved.instanceInboxes[domain] = inbox
-            } catch {
-                problems.append("the inbox of \(domain) (\(error))")
+        await withTaskGroup(of: Found.self) { group in
+            for (domain, actorID) in needs.instanceActors {
+                group.addTask {
+                    do {
+                        let actor = try await directory.actor(actorID)
+                        guard let inbox = actor.sharedInbox ?? actor.inbox else { return .instance(domain: domain, inbox: nil, problem: "the inbox of \(domain) (its actor has none)") }
+                        return .instance(domain: domain, inbox: inbox, problem: nil)
+                    } catch {
+                        return .instance(domain: domain, inbox: nil, problem: "the inbox of \(domain) (\(error))")
+                    }
+                }
+            }
+            if let offender = needs.offender {
+                group.addTask {
+                    do {
+                        let actor = try await directory.actor(offender)
+                        return .offender(inbox: actor.sharedInbox ?? actor.inbox, problem: nil)
+                    } catch {
+                        return .offender(inbox: nil, problem: "the inbox of \(offender)'s server (\(error))")
+                    }
+                }
+            }
+            for domain in needs.domains {
+                group.addTask {
+                    // Mastodon and GoToSocial publish their instance actor as acct:DOMAIN@DOMAIN.
+                    let lookup = Task { try? await directory.actor(account: "\(domain)@\(domain)").id }
+                    let timer = Task {
+                        try? await Task.sleep(for: limit)
+                        lookup.cancel()
+                    }
+                    let actor = await lookup.value
+                    timer.cancel()
+                    return .domain(domain, actor: actor)
+                }
+            }
+            for await found in group {
+                switch found {
+                case .instance(let domain, let inbox, let problem):
+                    if let inbox { resolved.instanceInboxes[domain] = inbox }
+                    if let problem { problems.append(problem) }
+                case .offender(let inbox, let problem):
+                    resolved.offenderInbox = inbox
+                    if let problem { problems.append(problem) }
+                case .domain(let domain, let actor):
+                    resolved.domainActors[domain] = actor
+                }
             }
         }
-        if let offender = needs.offender {
-            do {
-                let actor = try await directory.actor(offender)
-                resolved.offenderInbox = actor.sharedInbox ?? actor.inbox
-            } catch {
-                problems.append("the inbox of \(offender)'s server (\(error))")
-            }
-        }
-        for domain in needs.domains {
-            // Mastodon and GoToSocial publish their instance actor as acct:DOMAIN@DOMAIN; without it, /actor.
-            if let actor = try? await directory.actor(account: "\(domain)@\(domain)") { resolved.domainActors[domain] = actor.id }
-        }
-        return (resolved, problems)
+        return (resolved, problems.sorted())
     }
 }
