@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Federation
 import Foundation
+import HTTPSignatures
 import Logging
 import Moderation
 import NIOCore
@@ -171,15 +172,20 @@ struct MastodonEnforcer: Service {
         if applied.accountActions.isEmpty && applied.domainBlocks.isEmpty { note("nothing was applied, so nothing is reversed", in: &progress) }
     }
 
+    /// The account on the instance: looked up by the URI's last path segment (Mastodon's, GoToSocial's and Pleroma's
+    /// `/users/NAME`), then, when that finds nothing, by the actor's `preferredUsername` (Misskey's ids).
     private func findAccount(_ uri: String, on api: MastodonAdminAPI, instance: AttachedInstance) async throws -> MastodonAdminAPI.Account? {
         guard let components = URLComponents(string: uri), let host = components.host?.lowercased() else { return nil }
         let domain = components.port.map { "\(host):\($0)" } ?? host
-        var name = await username(uri)
-        if name == nil { name = components.path.split(separator: "/").last.map(String.init) }
-        guard let name, !name.isEmpty else { return nil }
         let scope = domain == instance.domain.value ? [("local", "true")] : [("remote", "true"), ("by_domain", domain)]
-        let accounts = try await api.accounts(query: [("username", name)] + scope)
-        return accounts.first { $0.uri == uri } ?? accounts.first { $0.uri == nil && $0.username.lowercased() == name.lowercased() }
+        func lookUp(_ name: String) async throws -> MastodonAdminAPI.Account? {
+            let accounts = try await api.accounts(query: [("username", name)] + scope)
+            return accounts.first { $0.uri == uri } ?? accounts.first { $0.uri == nil && $0.username.lowercased() == name.lowercased() }
+        }
+        let segment = components.path.split(separator: "/").last.map(String.init)
+        if let segment, !segment.isEmpty, let account = try await lookUp(segment) { return account }
+        guard let name = await username(uri), name != segment, !name.isEmpty else { return nil }
+        return try await lookUp(name)
     }
 
     private func note(_ text: String, in progress: inout MastodonApplied) {
@@ -268,7 +274,9 @@ struct MastodonAdminAPI: Sendable {
         do {
             let response = try await client.execute(request, timeout: .seconds(15))
             status = Int(response.status.code)
+            // Mastodon's throttle says when it resets (X-RateLimit-Reset, ISO 8601); Retry-After wins when both are sent.
             retryAfter = response.headers.first(name: "retry-after")
+                ?? response.headers.first(name: "x-ratelimit-reset").flatMap(Self.isoDate).map(HTTPDate.format)
             data = Data(try await response.body.collect(upTo: 4 << 20).readableBytesView)
         } catch {
             throw Failure(call: name, answer: .transport(String(describing: error).prefix(300).description), detail: "")
@@ -308,6 +316,11 @@ struct MastodonAdminAPI: Sendable {
             query = [("limit", "200"), ("max_id", last)]
         }
         return blocks
+    }
+
+    /// An ISO 8601 time, with or without fractional seconds (Mastodon sends microseconds).
+    static func isoDate(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 
     /// The `id` of a JSON object answer.

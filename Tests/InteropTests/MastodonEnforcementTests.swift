@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PalisadeTesting
+import Testing
+
+/// Decisions applied through an instance's Mastodon admin API, end to end on loopback: a real `palisade serve`, and a
+/// Python server speaking Mastodon's documented admin API (its account is the `Admin::Account` of Mastodon's documented
+/// `report.created` webhook). The report arrives by that webhook; a suspension with two defederations becomes one
+/// account action (with `report_id` and the decision as `text`), one new domain block — the instance's own block of the
+/// other domain survives untouched — and the report resolved; the first call is throttled (429, `Retry-After`) and
+/// retried through the job queue. The reversal unsuspends and removes exactly the block Palisade made.
+@Suite(.serialized) struct MastodonEnforcementTests: LoopbackAPI {
+    @Test func aDecisionIsAppliedThroughTheAdminAPIAndItsReversalUndoesExactlyThat() async throws {
+        let directory = try TemporaryDirectory("mastodon-enforcement")
+        defer { directory.remove() }
+        let webhook = try #require(try JSONSerialization.jsonObject(with: Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)) as? [String: Any])
+        let report = try #require(webhook["object"] as? [String: Any])
+        let target = try #require(report["target_account"] as? [String: Any])
+        let state: [String: Any] = [
+            "accounts": [target],
+            "domain_blocks": [[
+                "id": "1", "domain": "preexisting.example", "severity": "suspend", "reject_media": false, "reject_reports": false,
+                "private_comment": "our own call", "public_comment": nil as String? as Any, "obfuscate": false,
+            ]],
+            "reports": [["id": report["id"] as? String ?? "", "action_taken": false]],
+        ]
+        try JSONSerialization.data(withJSONObject: state).write(to: directory.url.appendingPathComponent("state.json"))
+        let token = "admin-token-0123456789abcdefghijklmnopqrstuvw"
+        try token.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
+        let peer = try PythonPeer.Server(
+            "Tests/InteropTests/peers/mastodon_admin_peer.py", ["serve", "--state", directory.path("state.json"), "--token", token, "--throttle", "1"])
+        defer { peer.stop() }
+        let domain = "127.0.0.1:\(peer.port)"
+        let port = try LoopbackHTTP.unusedPort()
+        let base = "http://127.0.0.1:\(port)"
+        let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
+        func cli(_ arguments: [String]) throws -> PalisadeCLI.Result {
+            let result = try PalisadeCLI.run(arguments, in: directory.url, environment: environment)
+            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        let secret = "webhook-secret-0123456789abcdef"
+        _ = try cli(["admin", "tenants", "add", "acme"])
+        _ = try cli([
+            "admin", "instances", "add", domain, "--tenant", "acme", "--actor", "http://\(domain)/actor", "--webhook-secret", secret,
+            "--decisions", "none", "--mastodon-api-token-file", directory.path("token"),
+        ])
+        let alice = try #require(try cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
+            .split(separator: "\n").last.map(String.init))
+        let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
+        _ = try await server.waitForLogLine(containing: "notice palisade: listening")
+        let context = { "\npalisade:\n\(server.stderr.suffix(6000))" }
+
+        // The instance's own report arrives by its webhook.
+        let body = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)
+        var request = HTTPClientRequest(url: "\(base)/hooks/mastodon/\(domain)")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Hub-Signature", value: "sha256=" + OpenSSLHMAC.sha256(key: secret, body))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status == .ok)
+        let m = base + "/api/v1/moderation"
+        let caseID = try await poll("the webhook's case", context: context) {
+            ((try await call(.GET, m + "/cases", token: alice).1["cases"] as? [[String: Any]])?.first?["id"]) as? Int
+        }
+        let c = m + "/cases/\(caseID)"
+        #expect(try await call(.POST, c + "/claim", token: alice).0 == 200)
+        let (decided, decision) = try await call(.POST, c + "/decisions", token: alice, json: """
+            {"actions": [{"action": "suspend"},
+                         {"action": "defederate", "domain": "someothermastodonsite.com", "severity": "suspend", "reject_media": true},
+                         {"action": "defederate", "domain": "preexisting.example", "severity": "silence"}],
+             "reason": "ban evasion", "category": "violation", "rule_ids": ["ban-evasion"]}
+            """)
+        #expect(decided == 201, "\(decision)\(context())")
+
+        let applied = try await poll("the decision applied on the instance", context: context) {
+            let state = try await self.state(domain)
+            let tracked = try await call(.GET, c + "/deliveries", token: alice).1["deliveries"] as? [[String: Any]] ?? []
+            return tracked.first?["state"] as? String == "delivered" ? (state, tracked) : nil
+        }
+        let accounts = try #require(applied.0["accounts"] as? [[String: Any]])
+        #expect(accounts.first?["suspended"] as? Bool == true)
+        let blocks = try #require(applied.0["domain_blocks"] as? [[String: Any]])
+        #expect(blocks.compactMap { $0["domain"] as? String } == ["preexisting.example", "someothermastodonsite.com"])
+        #expect(blocks.first?["severity"] as? String == "suspend", "the instance's own block is not overwritten")
+        #expect(blocks.last?["reject_media"] as? Bool == true)
+        #expect(blocks.last?["public_comment"] as? String == "category: violation")
+        #expect((applied.0["reports"] as? [[String: Any]])?.first?["action_taken"] as? Bool == true)
+        let requests = try #require(applied.0["requests"] as? [[String: Any]])
+        let action = try #require(requests.first { ($0["path"] as? String)?.hasSuffix("/action") == true }?["form"] as? [String: String])
+        #expect(action["type"] == "suspend")
+        #expect(action["report_id"] == report["id"] as? String)
+        #expect(action["send_email_notification"] == "false")
+        #expect(action["text"]?.contains("Reason: ban evasion") == true)
+        #expect(requests.filter { $0["method"] as? String == "POST" && $0["path"] as? String == "/api/v1/admin/domain_blocks" }.count == 1)
+        let tracked = try #require(applied.1.first)
+        #expect(tracked["kind"] as? String == "enforce")
+        #expect(tracked["path"] as? String == "mastodon_api")
+        #expect(tracked["attempts"] as? Int == 2, "the throttled first attempt was retried: \(tracked)")
+        let answer = try #require(tracked["answer"] as? String)
+        #expect(answer.contains("applied suspend to account \(target["id"] as? String ?? "?")"))
+        #expect(answer.contains("left alone: domain preexisting.example was already blocked by the instance (block #1)"), "\(answer)")
+
+        // The reversal undoes exactly what Palisade applied.
+        #expect(try await call(.POST, c + "/appeal", token: alice, json: #"{"reason": "not ban evasion"}"#).0 == 200)
+        #expect(try await call(.POST, c + "/claim", token: alice).0 == 200)
+        #expect(try await call(.POST, c + "/reverse", token: alice, json: #"{"reason": "a different person"}"#).0 == 200)
+        let reversed = try await poll("the reversal on the instance", context: context) {
+            let tracked = try await call(.GET, c + "/deliveries", token: alice).1["deliveries"] as? [[String: Any]] ?? []
+            return tracked.count == 2 && tracked.allSatisfy({ $0["state"] as? String == "delivered" }) ? try await self.state(domain) : nil
+        }
+        #expect((reversed["accounts"] as? [[String: Any]])?.first?["suspended"] as? Bool == false)
+        #expect((reversed["domain_blocks"] as? [[String: Any]])?.compactMap { $0["domain"] as? String } == ["preexisting.example"])
+        let all = try #require(reversed["requests"] as? [[String: Any]])
+        #expect(all.contains { $0["path"] as? String == "/api/v1/admin/accounts/\(target["id"] as? String ?? "")/unsuspend" })
+        #expect(!all.contains { $0["method"] as? String == "DELETE" && $0["path"] as? String == "/api/v1/admin/domain_blocks/1" })
+        #expect(all.allSatisfy { $0["path"] as? String != "/api/v1/admin/accounts/\(target["id"] as? String ?? "")/unsilence" })
+
+        server.send(SIGTERM)
+        #expect(server.waitForExit(timeout: 30))
+        #expect(server.process.terminationStatus == 0, "\(context())")
+    }
+
+    private func state(_ domain: String) async throws -> [String: Any] {
+        let (_, body) = try await fetch("http://\(domain)/state")
+        return (try JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
+    }
+}
