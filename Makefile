@@ -55,6 +55,7 @@ bench: release
 	.build/release/palisade bench delivery
 	.build/release/palisade bench rules
 	.build/release/palisade bench queue
+	.build/release/palisade bench decisions
 
 clean:
 	rm -rf .build $(VENV) $(BOVINE_VENV)

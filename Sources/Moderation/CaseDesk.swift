@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 
 /// What moderators do to cases, with the role each step needs, and the live change each one publishes. The state
@@ -7,9 +8,15 @@ public struct CaseDesk: Sendable {
     private let changes: CaseChanges
     private let ruleSetVersion: @Sendable () -> String?
     private let now: @Sendable () -> Date
+    private let decisionsOut: Doorbell?
 
-    /// A desk over the store.
-    public init(cases: any CaseStore, changes: CaseChanges, ruleSetVersion: @escaping @Sendable () -> String?, now: @escaping @Sendable () -> Date) {
+    /// A desk over the store; `decisionsOut` is rung when a transition puts sanctions in force or lifts them (the
+    /// decision dispatcher waits on it).
+    public init(
+        cases: any CaseStore, changes: CaseChanges, ruleSetVersion: @escaping @Sendable () -> String?, now: @escaping @Sendable () -> Date,
+        decisionsOut: Doorbell? = nil
+    ) {
+        self.decisionsOut = decisionsOut
         self.cases = cases
         self.changes = changes
         self.ruleSetVersion = ruleSetVersion
@@ -50,6 +57,7 @@ public struct CaseDesk: Sendable {
             queue: queue, tenant: tenant.id, moderator: principal.moderator.moderatorID, role: principal.moderator.role, lease: tenant.claimLease,
             at: now())
         publish(outcome, tenant: tenant.id)
+        if outcome.effects.contains(where: \.changesSanctions) { await decisionsOut?.ring() }
         return outcome
     }
 
@@ -99,6 +107,7 @@ public struct CaseDesk: Sendable {
         let outcome = try await cases.escalate(
             caseID, tenant: tenant.id, by: principal.moderator.moderatorID, toQueue: queue, role: role, ruleSetVersion: ruleSetVersion(), at: now())
         publish(outcome, tenant: tenant.id)
+        if outcome.effects.contains(where: \.changesSanctions) { await decisionsOut?.ring() }
         return outcome
     }
 
@@ -128,6 +137,7 @@ public struct CaseDesk: Sendable {
             event, to: caseID, tenant: tenant.id, decisionID: decisionID, actor: principal.moderator.name, ruleSetVersion: ruleSetVersion(),
             at: now())
         publish(outcome, tenant: tenant.id)
+        if outcome.effects.contains(where: \.changesSanctions) { await decisionsOut?.ring() }
         return outcome
     }
 

@@ -122,7 +122,7 @@ public enum CaseEvent: Sendable, Equatable {
 
 /// What a transition asks the world to do (the caller performs it: the state machine does no I/O).
 public enum CaseEffect: Sendable, Equatable {
-    /// Apply the sanctions of the decision (and send them out, issue 7).
+    /// Apply the sanctions of the decision (and send them out).
     case applySanctions(Decision)
     /// Lift the sanctions of the decision.
     case liftSanctions(Decision)
@@ -130,6 +130,14 @@ public enum CaseEffect: Sendable, Equatable {
     case requestApproval(Decision)
     /// The case moved to another queue.
     case movedToQueue(String)
+
+    /// Whether the effect starts or ends sanctions (and so sends something to the instances).
+    public var changesSanctions: Bool {
+        switch self {
+        case .applySanctions, .liftSanctions: return true
+        default: return false
+        }
+    }
 }
 
 /// Why an event cannot apply to the case as it stands, in words a moderator can act on.

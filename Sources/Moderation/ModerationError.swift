@@ -28,6 +28,8 @@ public enum ModerationError: Error, Equatable, CustomStringConvertible {
     case invalid(String)
     /// The case state machine refused the event.
     case transition(CaseTransitionError)
+    /// Reopening the case would make a second active case about its account: a newer one is open.
+    case newerCaseOpen(account: String, caseID: CaseID)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum ModerationError: Error, Equatable, CustomStringConvertible {
         case .forbidden(let detail): return detail
         case .invalid(let detail): return detail
         case .transition(let error): return error.description
+        case .newerCaseOpen(let account, let caseID):
+            return "a newer case (\(caseID)) about \(account) is open; take the appeal there, or reopen this one once that case is decided"
         }
     }
 }

@@ -35,6 +35,8 @@ public struct ApplicationDependencies: Sendable {
     public var rules: ActiveRules
     /// Live case changes, fanned out to the moderation API's event streams.
     public var changes: CaseChanges
+    /// Wakes the delivery worker, the decision dispatcher and the admin-API enforcer when work was stored for them.
+    let doorbells = (deliveries: Doorbell(), decisions: Doorbell(), enforcement: Doorbell())
 
     /// Collects the dependencies.
     public init(
@@ -112,7 +114,9 @@ func intake(_ dependencies: ApplicationDependencies) -> Intake {
 /// The moderators' operations over the application's store.
 func caseDesk(_ dependencies: ApplicationDependencies) -> CaseDesk {
     let rules = dependencies.rules
-    return CaseDesk(cases: dependencies.store, changes: dependencies.changes, ruleSetVersion: { rules.ruleSet.version }, now: dependencies.now)
+    return CaseDesk(
+        cases: dependencies.store, changes: dependencies.changes, ruleSetVersion: { rules.ruleSet.version }, now: dependencies.now,
+        decisionsOut: dependencies.doorbells.decisions)
 }
 
 /// Builds the Hummingbird application listening on `configuration.listen`; `onListening` gets the bound port.
@@ -159,7 +163,10 @@ func inboxProcessor(_ dependencies: ApplicationDependencies) -> InboxProcessor {
     let store = dependencies.store
     return InboxProcessor(
         stores: .init(
-            inbox: store, flags: ModeratedFlagStore(received: store, intake: intake(dependencies)), received: store, accounts: store,
+            inbox: store,
+            flags: ModeratedFlagStore(
+                received: store, intake: intake(dependencies), ownActorID: LocalActor.service.id(baseURL: dependencies.configuration.effectiveBaseURL)),
+            received: store, accounts: store,
             followers: store),
         directory: dependencies.remoteKeys, baseURL: dependencies.configuration.effectiveBaseURL, now: dependencies.now)
 }
@@ -175,14 +182,15 @@ func deliveryWorker(_ dependencies: ApplicationDependencies) -> DeliveryWorker {
         observe: DeliveryService.observer(dependencies.logger),
         reportFailure: { what, error in
             dependencies.logger.error("delivery queue failure", metadata: ["while": .string(what), "error": .string(String(describing: error))])
-        })
+        }, doorbell: dependencies.doorbells.deliveries)
 }
 
 /// The dispatcher of decisions over the application's store and key directory.
 func decisionDispatcher(_ dependencies: ApplicationDependencies) -> DecisionDispatcher {
     DecisionDispatcher(
         outbox: dependencies.store, activities: DecisionActivities(baseURL: dependencies.configuration.effectiveBaseURL),
-        directory: dependencies.remoteKeys, logger: dependencies.logger, now: dependencies.now)
+        directory: dependencies.remoteKeys, logger: dependencies.logger, now: dependencies.now, doorbell: dependencies.doorbells.decisions,
+        deliveries: dependencies.doorbells.deliveries, enforcement: dependencies.doorbells.enforcement)
 }
 
 /// The admin-API enforcer over the application's store.
@@ -191,5 +199,6 @@ func mastodonEnforcer(_ dependencies: ApplicationDependencies) -> MastodonEnforc
     return MastodonEnforcer(
         outbox: dependencies.store, instances: dependencies.store, client: dependencies.httpClient,
         addressPolicy: AddressPolicy(allowPrivateAddresses: dependencies.configuration.federation.allowPrivateAddresses),
-        username: { uri in try? await directory.actor(uri).username }, logger: dependencies.logger, now: dependencies.now)
+        username: { uri in try? await directory.actor(uri).username }, logger: dependencies.logger, now: dependencies.now,
+        doorbell: dependencies.doorbells.enforcement)
 }

@@ -101,7 +101,8 @@ import Testing
         let verified = try cli(["admin", "audit", "verify"])
         #expect(verified.stdout.hasPrefix("audit log intact: "))
 
-        #expect(try await call(.POST, c + "/appeal", token: bob, json: #"{"reason": "my account was hacked"}"#).0 == 200)
+        let (appealed, appeal) = try await call(.POST, c + "/appeal", token: bob, json: #"{"reason": "my account was hacked"}"#)
+        #expect(appealed == 200, "\(appeal)\(context())")
         #expect(try await call(.POST, c + "/claim", token: bob).0 == 200)
         let (reversed, reversal) = try await call(.POST, c + "/reverse", token: bob, json: #"{"reason": "the account was compromised"}"#)
         #expect(reversed == 200, "\(reversal)")

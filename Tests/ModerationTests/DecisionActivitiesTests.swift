@@ -177,6 +177,16 @@ import Testing
         #expect(plan[3].operation == .reverse(ofJob: 31))
     }
 
+    @Test func palisadeAttachedByItsOwnDomainIsNotSentItsOwnDecisions() {
+        let own = AttachedInstance(
+            id: 3, tenantID: 1, domain: InstanceDomain("mod.example.org")!, actorID: "https://mod.example.org/actor", webhookSecret: nil,
+            decisionRoute: .activitypub)
+        let instances = [own, instance("social.acme.example", inbox: "https://social.acme.example/inbox")]
+        #expect(planner.needs(context([.suspend], instances: instances)).instanceActors.isEmpty)
+        let plan = planner.plan(context([.suspend], instances: instances), resolved: .init(instanceInboxes: ["mod.example.org": "https://mod.example.org/inbox"]))
+        #expect(Set(plan.map(\.instance)) == ["social.acme.example"])
+    }
+
     @Test func planningTwiceGivesTheSameBytes() {
         let first = planner.plan(context([.suspend, .defederate(domain: "spam.example", severity: .suspend, rejectMedia: false, rejectReports: false)]), resolved: .init())
         let second = planner.plan(context([.suspend, .defederate(domain: "spam.example", severity: .suspend, rejectMedia: false, rejectReports: false)]), resolved: .init())

@@ -155,6 +155,25 @@ import Testing
         #expect(try await setup.store.pendingDispatches(at: t0.addingTimeInterval(31), limit: 10).count == 1)
     }
 
+    /// An appeal cannot reopen a case while a newer case about the same account is open (one active case per account):
+    /// a clear refusal naming the newer case, not a constraint failure.
+    @Test func anAppealWithANewerCaseOpenIsRefusedNamingIt() async throws {
+        let setup = try await setUp()
+        defer { try? setup.store.close() }
+        try await apply(setup, .claim(by: alice, lease: 900), by: alice, at: 1)
+        try await apply(setup, .decide(suspension(), needsApproval: false), by: alice, at: 2)
+        let again = IncomingReport(
+            source: .flag, sourceKey: "https://m.example/flags/2", reporter: "https://m.example/actor", account: account, statuses: [], comment: "again")
+        guard case .recorded(let newer, true) = try await setup.store.record(
+            IntakeItem(account: account, report: again, hits: [], signals: [Signal(queue: "reports", priority: 50)]), tenant: setup.tenant,
+            ruleSetVersion: nil, at: t0.addingTimeInterval(3))
+        else { Issue.record("expected a new case"); return }
+        await #expect(throws: ModerationError.newerCaseOpen(account: account, caseID: newer)) {
+            try await apply(setup, .appeal(statement: "not me"), by: bob, at: 4)
+        }
+        #expect(try await setup.store.summary(of: setup.caseID, tenant: setup.tenant.id, at: t0.addingTimeInterval(4)).phase == .decided)
+    }
+
     @Test func anExpiredSanctionWritesALift() async throws {
         let setup = try await setUp()
         defer { try? setup.store.close() }

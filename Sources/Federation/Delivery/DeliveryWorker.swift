@@ -37,6 +37,7 @@ public actor DeliveryWorker {
     private let random: @Sendable () -> Double
     private let observe: Observer
     private let reportFailure: FailureReporter
+    private let doorbell: Doorbell
     private var inFlight: [Int64: String] = [:]
     private var ready: [DeliveryJob] = []
     private var perHost: [String: Int] = [:]
@@ -45,12 +46,14 @@ public actor DeliveryWorker {
     private var completionWaiter: CheckedContinuation<Void, Never>?
     private var completionPending = false
 
-    /// A worker over `queue`, signing with the local actors' keys from `keys`.
+    /// A worker over `queue`, signing with the local actors' keys from `keys`; ringing `doorbell` after queueing
+    /// deliveries ends its idle wait.
     public init(
         queue: any DeliveryQueue, keys: any ActorKeyStore, client: DeliveryClient, baseURL: URL, settings: Settings = Settings(),
         now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        observe: @escaping Observer = { _, _ in }, reportFailure: @escaping FailureReporter = { _, _ in }
+        observe: @escaping Observer = { _, _ in }, reportFailure: @escaping FailureReporter = { _, _ in }, doorbell: Doorbell = Doorbell()
     ) {
+        self.doorbell = doorbell
         self.reportFailure = reportFailure
         self.queue = queue
         self.keys = keys
@@ -78,7 +81,7 @@ public actor DeliveryWorker {
                 if started == 0 {
                     if inFlight.isEmpty {
                         ready = []
-                        try? await Task.sleep(for: settings.idleInterval)
+                        await doorbell.wait(upTo: settings.idleInterval)
                     } else if finished.isEmpty {
                         await nextCompletion()
                     }

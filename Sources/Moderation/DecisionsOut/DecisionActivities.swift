@@ -81,7 +81,8 @@ public struct DecisionActivities: Sendable {
     /// What `plan` needs resolved for `context`.
     public func needs(_ context: DispatchContext) -> Needs {
         guard context.dispatch.kind == .apply else { return Needs(instanceActors: [], offender: nil, domains: []) }
-        let instances = context.instances.filter { $0.decisionRoute == .activitypub && $0.inbox == nil }.map { ($0.domain.value, $0.actorID) }
+        let instances = context.instances.filter { $0.decisionRoute == .activitypub && $0.inbox == nil && $0.actorID != actorID }
+            .map { ($0.domain.value, $0.actorID) }
         return Needs(instanceActors: instances, offender: forwards(context) ? context.account : nil, domains: blockedDomains(context.decision))
     }
 
@@ -104,16 +105,19 @@ public struct DecisionActivities: Sendable {
             let target = resolved.domainActors[domain] ?? "https://\(domain)/actor"
             blocks.append(block(id: decisionURL(decisionID) + "/blocks/" + domain, object: target, context: context))
         }
+        // What every instance gets alike is built once: the Blocks' bytes, the Flag's words.
+        let blockBodies = blocks.map { ($0.id, $0.body.serialized()) }
+        let content = applyText(context, forwarded: false)
         var planned: [PlannedDelivery] = []
         for instance in context.instances {
             let domain = instance.domain.value
-            if instance.decisionRoute == .activitypub, let inbox = instance.inbox ?? resolved.instanceInboxes[domain] {
+            // An instance that is Palisade itself (attached by its own domain) is not sent its own decisions.
+            if instance.decisionRoute == .activitypub, instance.actorID != actorID, let inbox = instance.inbox ?? resolved.instanceInboxes[domain] {
                 let flagID = decisionURL(decisionID) + "/flags/" + domain
-                let body = flag(id: flagID, to: instance.actorID, content: applyText(context, forwarded: false), context: context, forwarded: false)
+                let body = flag(id: flagID, to: instance.actorID, content: content, context: context, forwarded: false)
                 planned.append(PlannedDelivery(instance: domain, kind: .flag, delivery: Delivery(activityID: flagID, sender: .service, inbox: inbox, body: body.serialized())))
-                for block in blocks {
-                    planned.append(PlannedDelivery(
-                        instance: domain, kind: .block, delivery: Delivery(activityID: block.id, sender: .service, inbox: inbox, body: block.body.serialized())))
+                for (id, body) in blockBodies {
+                    planned.append(PlannedDelivery(instance: domain, kind: .block, delivery: Delivery(activityID: id, sender: .service, inbox: inbox, body: body)))
                 }
             }
             if instance.mastodonAPIToken != nil, let enforcement = enforcement(context, instance: instance) {

@@ -36,7 +36,7 @@ public enum DeliveryBenchmark {
 
         // The sign rate is measured before and after the deliveries; the higher one is the comparison (the
         // stricter one, should the machine be busier at one of the two moments).
-        let signRateBefore = try await signRate()
+        let signRateBefore = try await BenchmarkSupport.rsaSignRate()
         let sink = try await AcceptingSink()
 
         let activityID = baseURL.absoluteString + "/users/bench/statuses/1/activity"
@@ -83,19 +83,10 @@ public enum DeliveryBenchmark {
         let counts = try await store.deliveryCounts()
         try store.close()
 
-        let signRateAfter = try await signRate()
+        let signRateAfter = try await BenchmarkSupport.rsaSignRate()
         let seconds = elapsed.seconds
         return Report(
             deliveries: deliveries, rate: Double(deliveries + warmup - startCount) / seconds, signRate: max(signRateBefore, signRateAfter),
             received: sink.received, undelivered: (counts[.pending] ?? 0) + (counts[.dead] ?? 0))
-    }
-
-    /// RSA-2048 signatures per second on all cores, signing a draft-cavage signing string, for two seconds.
-    private static func signRate() async throws -> Double {
-        let signingKey = try SigningKey(RSAKeyPair.generate())
-        let data = Data("(request-target): post /inbox\nhost: mastodon.example\ndate: Fri, 27 Nov 2026 12:00:00 GMT\ndigest: SHA-256=abc".utf8)
-        return try await BenchmarkSupport.parallelRate(cores: BenchmarkSupport.cores, seconds: 2) {
-            _ = try SignatureAlgorithm.rsaV15SHA256.sign(data, with: signingKey)
-        }
     }
 }

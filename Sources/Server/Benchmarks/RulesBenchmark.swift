@@ -95,7 +95,7 @@ public enum RulesBenchmark {
         let start = clock.now
         let load = RuleSetLoader.load(directory: directory.path)
         let compileSeconds = (clock.now - start).seconds
-        guard let set = load.ruleSet else { throw BenchmarkError(description: "the generated rules do not compile:\n" + load.renderedDiagnostics()) }
+        guard let set = load.ruleSet else { throw BenchmarkError("the generated rules do not compile:\n" + load.renderedDiagnostics()) }
         let memoryMiB = max(0, residentMiB() - memoryBefore)
 
         let subjects = posts.map { Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text($0)]) }
@@ -115,10 +115,6 @@ public enum RulesBenchmark {
             engineMegabytesPerSecond: Double(bytes) / engineSeconds / 1_000_000, identicalHits: difference == nil,
             postsWithHits: naive.filter { !$0.isEmpty }.count,
             firstDifference: difference.map { "post \($0.offset): engine \($0.element.0), naive \($0.element.1)" })
-    }
-
-    struct BenchmarkError: Error, CustomStringConvertible {
-        let description: String
     }
 
     /// Resident set size from /proc/self/statm, in MiB (0 where there is no /proc).

@@ -15,7 +15,13 @@ struct DecisionDispatcher: Service {
     let directory: RemoteKeyDirectory
     let logger: Logger
     let now: @Sendable () -> Date
-    var interval: Duration = .milliseconds(200)
+    /// Rung by transitions that put decisions in force or lift them.
+    var doorbell = Doorbell()
+    /// Rung when deliveries were queued (the delivery worker's).
+    var deliveries: Doorbell?
+    /// Rung when admin-API jobs were queued (the enforcer's).
+    var enforcement: Doorbell?
+    var interval: Duration = .seconds(1)
     var maximumAttempts = 8
     var domainLookupLimit: Duration = .seconds(3)
 
@@ -23,11 +29,7 @@ struct DecisionDispatcher: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let done = await dispatchDue()
             if done > 0 { continue }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
+            await cancelWhenGracefulShutdown { await doorbell.wait(upTo: interval) }
         }
     }
 
@@ -57,6 +59,8 @@ struct DecisionDispatcher: Service {
             do {
                 try await outbox.completeDispatch(dispatch.id, plan: plan, resolvedInboxes: resolved.instanceInboxes, at: now())
                 completed += 1
+                if plan.contains(where: { $0.delivery != nil }) { await deliveries?.ring() }
+                if plan.contains(where: { $0.operation != nil }) { await enforcement?.ring() }
                 logger.info(
                     "decision dispatched",
                     metadata: [

@@ -25,17 +25,15 @@ struct MastodonEnforcer: Service {
     let now: @Sendable () -> Date
     var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     var schedule = RetrySchedule()
-    var interval: Duration = .milliseconds(250)
+    /// Rung when jobs were queued.
+    var doorbell = Doorbell()
+    var interval: Duration = .seconds(1)
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let done = await runDue()
             if done > 0 { continue }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
+            await cancelWhenGracefulShutdown { await doorbell.wait(upTo: interval) }
         }
     }
 

@@ -11,6 +11,8 @@ extension ModerationError {
             return APIError(.notFound, code: "queue_empty", message: description)
         case .tenantExists, .instanceExists, .moderatorExists:
             return APIError(.conflict, code: "exists", message: description)
+        case .newerCaseOpen:
+            return APIError(.conflict, code: "newer_case_open", message: description)
         case .forbidden:
             return APIError(.forbidden, code: "forbidden", message: description)
         case .invalid:

@@ -5,13 +5,17 @@ import Moderation
 import ServiceLifecycle
 
 /// The inbox worker's flag store in a moderating server: each accepted `Flag` is kept as received (as before) and
-/// handed to intake. Both are idempotent per activity id, so a Flag processed twice after a crash is one report.
+/// handed to intake. Both are idempotent per activity id, so a Flag processed twice after a crash is one report. A
+/// `Flag` from Palisade's own actor (its decision, come back through an instance that is Palisade itself) is kept but
+/// opens no case: a decision must not report itself.
 struct ModeratedFlagStore: ReceivedFlagStore {
     let received: any ReceivedFlagStore
     let intake: Intake
+    let ownActorID: String
 
     func record(_ flag: ReceivedFlag) async throws {
         try await received.record(flag)
+        guard flag.reporterID != ownActorID else { return }
         try await intake.receive(flag: flag)
     }
 

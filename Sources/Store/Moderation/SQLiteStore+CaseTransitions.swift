@@ -189,6 +189,13 @@ extension SQLiteStore {
                 continue
             }
         }
+        let reactivated = (status.isActionable || status.phase == .awaitingApproval) && !(before.isActionable || before.phase == .awaitingApproval)
+        if reactivated, let newer = try CaseID.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM cases WHERE tenant_id = ? AND account = ? AND id != ? AND phase IN \(Self.activePhases)"),
+            arguments: [tenant, account, caseID])
+        {
+            throw ModerationError.newerCaseOpen(account: account, caseID: newer)
+        }
         try db.cachedStatement(sql: """
                 UPDATE cases SET phase = ?, queue = ?, claim_holder = ?, claim_expires_at = ?, decision_id = ?, superseded_decision_id = ?,
                     appeals = ?, updated_at = ?, escalated_to_role = CASE WHEN ? THEN COALESCE(?, escalated_to_role) ELSE NULL END
