@@ -161,12 +161,12 @@ import Testing
         #expect(AddressPolicy.isPublic(address))
     }
 
-    @Test func aHostResolvingToLoopbackIsRefused() {
-        let error = #expect(throws: RemoteFetchError.self) { try AddressPolicy(allowPrivateAddresses: false).check(host: "localhost") }
+    @Test func aHostResolvingToLoopbackIsRefused() async {
+        let error = await #expect(throws: RemoteFetchError.self) { try await AddressPolicy(allowPrivateAddresses: false).check(host: "localhost") }
         guard case .privateAddress(host: "localhost", _)? = error else {
             Issue.record("expected privateAddress, got \(String(describing: error))")
             return
         }
-        #expect(throws: Never.self) { try AddressPolicy(allowPrivateAddresses: true).check(host: "localhost") }
+        await #expect(throws: Never.self) { try await AddressPolicy(allowPrivateAddresses: true).check(host: "localhost") }
     }
 }

@@ -26,7 +26,7 @@ public struct DeliveryClient: Sendable {
             scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
         else { return .refused("the inbox URL \(delivery.inbox.prefix(200)) is not an http(s) URL") }
         do {
-            try addressPolicy.check(host: host)
+            try await addressPolicy.check(host: host)
         } catch {
             return .refused(error.description)
         }

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,10 +17,14 @@ public struct AddressPolicy: Sendable, Equatable {
         self.allowPrivateAddresses = allowPrivateAddresses
     }
 
-    /// Resolves `host` and fails when it has no address, or any address that is not public (unless allowed).
-    public func check(host: String) throws(RemoteFetchError) {
+    /// Resolves `host` and fails when it has no address, or any address that is not public (unless allowed). The
+    /// lookup (`getaddrinfo`, which blocks for as long as DNS takes) runs on a thread of its own, never on one of the
+    /// few threads every task of the server shares.
+    public func check(host: String) async throws(RemoteFetchError) {
         if allowPrivateAddresses { return }
-        let addresses = Self.resolve(host)
+        let addresses = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: Self.resolve(host)) }
+        }
         guard !addresses.isEmpty else { throw RemoteFetchError.unresolvable(host: host) }
         if let blocked = addresses.first(where: { !Self.isPublic($0) }) {
             throw RemoteFetchError.privateAddress(host: host, address: blocked)

@@ -189,7 +189,7 @@ public actor RemoteKeyDirectory {
             guard let components = URLComponents(string: current), let scheme = components.scheme?.lowercased(),
                 scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
             else { throw RemoteFetchError.invalidURL(current) }
-            try settings.addressPolicy.check(host: host)
+            try await settings.addressPolicy.check(host: host)
             let response: HTTPClientResponse
             var request = HTTPClientRequest(url: current)
             request.headers.add(name: "Accept", value: accept)
