@@ -7,48 +7,48 @@ import Testing
     static let commands: [[String]] = [
         [], ["serve"], ["admin"], ["admin", "migrate"],
         ["admin", "tenants"], ["admin", "tenants", "add"], ["admin", "tenants", "list"], ["admin", "tenants", "feed-token"],
-        ["admin", "instances"], ["admin", "instances", "add"], ["admin", "instances", "list"], ["admin", "instances", "remove"],
+        ["admin", "instances"], ["admin", "instances", "add"], ["admin", "instances", "set"], ["admin", "instances", "list"], ["admin", "instances", "remove"],
         ["admin", "moderators"], ["admin", "moderators", "add"], ["admin", "moderators", "list"], ["admin", "moderators", "token"],
         ["admin", "moderators", "revoke"], ["admin", "reporters", "mute"], ["admin", "reporters", "unmute"], ["admin", "audit", "verify"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
         ["accounts", "post"], ["accounts", "followers"], ["accounts", "approve"], ["accounts", "reject"],
         ["deliveries"], ["deliveries", "list"], ["deliveries", "retry"],
         ["rules"], ["rules", "check"], ["rules", "test"], ["rules", "explain"], ["rules", "eval"],
         ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
-        ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["bench", "queue"], ["version"],
+        ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["bench", "queue"], ["bench", "decisions"], ["version"],
     ]
 
     @Test(arguments: commands)
-    func helpMatchesTheGoldenFile(command: [String]) throws {
+    func helpMatchesTheGoldenFile(command: [String]) async throws {
         let directory = try TemporaryDirectory("help")
         defer { directory.remove() }
-        let result = try PalisadeCLI.run(command + ["--help"], in: directory.url, environment: ["COLUMNS": "100"])
+        let result = try await PalisadeCLI.run(command + ["--help"], in: directory.url, environment: ["COLUMNS": "100"])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let name = command.isEmpty ? "palisade" : "palisade-" + command.joined(separator: "-")
         try Golden.expect(result.stdout, matches: "CLITests/Golden/\(name).help.txt")
     }
 
-    @Test func topLevelHelpListsEveryCommandWithOneLine() throws {
+    @Test func topLevelHelpListsEveryCommandWithOneLine() async throws {
         let directory = try TemporaryDirectory("help")
         defer { directory.remove() }
-        let result = try PalisadeCLI.run(["--help"], in: directory.url)
+        let result = try await PalisadeCLI.run(["--help"], in: directory.url)
         for command in ["serve", "admin", "accounts", "deliveries", "rules", "signatures", "bench", "version"] {
             #expect(result.stdout.contains("\n  \(command) "), "\(command) missing from --help")
         }
     }
 
-    @Test func versionPrintsTheVersion() throws {
+    @Test func versionPrintsTheVersion() async throws {
         let directory = try TemporaryDirectory("version")
         defer { directory.remove() }
-        let result = try PalisadeCLI.run(["version"], in: directory.url)
+        let result = try await PalisadeCLI.run(["version"], in: directory.url)
         #expect(result.status == 0)
         #expect(result.stdout.range(of: #"^palisade \d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
     }
 
-    @Test func anUnknownCommandFailsWithoutAStackTrace() throws {
+    @Test func anUnknownCommandFailsWithoutAStackTrace() async throws {
         let directory = try TemporaryDirectory("unknown")
         defer { directory.remove() }
-        let result = try PalisadeCLI.run(["frobnicate"], in: directory.url)
+        let result = try await PalisadeCLI.run(["frobnicate"], in: directory.url)
         #expect(result.status != 0)
         #expect(result.stderr.hasPrefix("Error: "))
         #expect(!result.stderr.contains("Fatal error"))

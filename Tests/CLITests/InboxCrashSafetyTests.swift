@@ -44,7 +44,7 @@ import Testing
         // Let some activities through, then kill the server mid-stream.
         while await acknowledged.count < 50 { try await Task.sleep(for: .milliseconds(5)) }
         first.send(SIGKILL)
-        #expect(first.waitForExit(timeout: 10))
+        #expect(await first.waitForExit(timeout: 10))
         for sender in senders { _ = await sender.result }
         let acked = await acknowledged.all
         #expect(acked.count >= 50)
@@ -54,9 +54,9 @@ import Testing
         let second = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
         _ = try await second.waitForLogLine(containing: "notice palisade: listening")
         second.send(SIGTERM)
-        #expect(second.waitForExit(timeout: 30))
+        #expect(await second.waitForExit(timeout: 30))
         // Read with the sqlite3 shell, one id per row, duplicates kept.
-        let stored = try SQLiteShell.query(directory.path("data/palisade.sqlite"), "SELECT activity_id FROM inbox_activities")
+        let stored = try await SQLiteShell.query(directory.path("data/palisade.sqlite"), "SELECT activity_id FROM inbox_activities")
         #expect(acked.subtracting(Set(stored)).isEmpty, "acknowledged but lost: \(acked.subtracting(Set(stored)).prefix(5))")
         #expect(stored.count == Set(stored).count, "an activity is stored at most once")
     }

@@ -4,18 +4,18 @@ import Testing
 
 /// `palisade rules check|test|explain|eval`, run as the built binary on real files.
 @Suite struct RulesCommandTests {
-    @Test func theStarterPackChecksCleanAndItsOwnTestsPass() throws {
-        let check = try PalisadeCLI.run(["rules", "check", "rules"], in: Fixtures.projectRoot)
+    @Test func theStarterPackChecksCleanAndItsOwnTestsPass() async throws {
+        let check = try await PalisadeCLI.run(["rules", "check", "rules"], in: Fixtures.projectRoot)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.hasSuffix(" rules, 0 errors, 0 warnings\n"), "\(check.stdout)")
-        let test = try PalisadeCLI.run(["rules", "test", "rules"], in: Fixtures.projectRoot)
+        let test = try await PalisadeCLI.run(["rules", "test", "rules"], in: Fixtures.projectRoot)
         #expect(test.status == 0, "\(test.stdout)")
         let summary = try #require(test.stdout.split(separator: "\n").last.map(String.init))
         #expect(summary.hasSuffix(" passed, 0 failed"), "\(test.stdout)")
         #expect((Int(summary.split(separator: " ")[0]) ?? 0) >= 15)
     }
 
-    @Test func aFailingExampleIsReportedWithItsRuleAndWhy() throws {
+    @Test func aFailingExampleIsReportedWithItsRuleAndWhy() async throws {
         let directory = try TemporaryDirectory("cli-rules")
         defer { directory.remove() }
         _ = try directory.write("rules/a.yml", """
@@ -29,7 +29,7 @@ import Testing
               - no_match: { content: "free beer" }
 
             """)
-        let test = try PalisadeCLI.run(["rules", "test", "rules"], in: directory.url)
+        let test = try await PalisadeCLI.run(["rules", "test", "rules"], in: directory.url)
         #expect(test.status == 1)
         #expect(test.stdout == """
             FAIL spam.free rules/a.yml:7:5: expected a match, got none
@@ -37,27 +37,27 @@ import Testing
             1 passed, 2 failed
 
             """)
-        let check = try PalisadeCLI.run(["rules", "check", "rules"], in: directory.url)
+        let check = try await PalisadeCLI.run(["rules", "check", "rules"], in: directory.url)
         #expect(check.status == 1)
         #expect(check.stdout.hasSuffix("1 rules, 2 errors, 0 warnings\n"))
         #expect(check.stdout.contains("rules/a.yml:7:5: error: test of 'spam.free' failed: expected a match, got none\n  - match: { content: \"freedom\" }\n    ^"))
     }
 
-    @Test func aBrokenRuleSetExitsOneWithDiagnosticsOnStandardError() throws {
+    @Test func aBrokenRuleSetExitsOneWithDiagnosticsOnStandardError() async throws {
         let directory = try TemporaryDirectory("cli-rules-broken")
         defer { directory.remove() }
         _ = try directory.write("rules/a.yml", "id: x\ntitle: X\nwhen: { content: '(free' }\naction: { queue: spam }\n")
-        let explain = try PalisadeCLI.run(["rules", "explain", "--rules", "rules", "-"], in: directory.url)
+        let explain = try await PalisadeCLI.run(["rules", "explain", "--rules", "rules", "-"], in: directory.url)
         #expect(explain.status == 1)
         #expect(explain.stderr.contains("rules/a.yml:3:24: error: PCRE2: missing closing parenthesis\nwhen: { content: '(free' }\n                       ^"))
-        let missing = try PalisadeCLI.run(["rules", "check", "nowhere"], in: directory.url)
+        let missing = try await PalisadeCLI.run(["rules", "check", "nowhere"], in: directory.url)
         #expect(missing.status == 1)
         #expect(missing.stdout.hasPrefix("nowhere:1:1: error: no rules directory at nowhere"))
     }
 
-    @Test func explainPrintsTheSubjectHitsAndSpansAsJSON() throws {
+    @Test func explainPrintsTheSubjectHitsAndSpansAsJSON() async throws {
         let flag = Fixtures.url("activitystreams/gotosocial/captured-flags/mastodon-flag-account-and-status.json").path
-        let plain = try PalisadeCLI.run(["rules", "explain", "--rules", "rules", flag], in: Fixtures.projectRoot)
+        let plain = try await PalisadeCLI.run(["rules", "explain", "--rules", "rules", flag], in: Fixtures.projectRoot)
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(plain.stdout.contains("subject (report, applies as Report)"))
         #expect(plain.stdout.contains("no rule matched"))
@@ -65,7 +65,7 @@ import Testing
         let directory = try TemporaryDirectory("cli-explain")
         defer { directory.remove() }
         let path = try directory.write("post.json", #"{"type": "Create", "content": "<p>Ｆｒｅｅ ＢＴＣ giveaway, claim now</p>", "links.count": 1, "account.age_days": 2}"#)
-        let json = try PalisadeCLI.run(["rules", "explain", "--rules", Fixtures.projectRoot.appendingPathComponent("rules").path, "--json", path], in: directory.url)
+        let json = try await PalisadeCLI.run(["rules", "explain", "--rules", Fixtures.projectRoot.appendingPathComponent("rules").path, "--json", path], in: directory.url)
         #expect(json.status == 0, "\(json.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let hits = try #require(object["hits"] as? [[String: Any]])

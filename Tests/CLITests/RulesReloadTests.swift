@@ -30,7 +30,7 @@ import Testing
         #expect(server.process.isRunning, "a broken rule set does not stop the service")
 
         server.send(SIGTERM)
-        #expect(server.waitForExit(timeout: 30))
+        #expect(await server.waitForExit(timeout: 30))
         #expect(server.process.terminationStatus == 0)
     }
 }

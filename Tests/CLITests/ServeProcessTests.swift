@@ -17,7 +17,7 @@ import Testing
         #expect(body.contains(#""status":"ok""#))
 
         child.send(signal)
-        #expect(child.waitForExit(timeout: 30))
+        #expect(await child.waitForExit(timeout: 30))
         #expect(child.process.terminationReason == .exit)
         #expect(child.process.terminationStatus == 0)
         #expect(child.stderr.contains("notice palisade: stopped: requests drained, database closed"))
@@ -32,7 +32,7 @@ import Testing
             ["serve"], in: directory.url, environment: ["PALISADE_LISTEN": "127.0.0.1:0", "PALISADE_LOG__FORMAT": "json"])
         _ = try await child.waitForLogLine(containing: #""message":"listening""#)
         child.send(SIGTERM)
-        #expect(child.waitForExit(timeout: 30))
+        #expect(await child.waitForExit(timeout: 30))
         let lines = child.stderr.split(separator: "\n")
         #expect(lines.count >= 4)
         for line in lines {

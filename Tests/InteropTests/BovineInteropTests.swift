@@ -13,13 +13,13 @@ import Testing
         let port = try LoopbackHTTP.unusedPort()
         let origin = "http://127.0.0.1:\(port)"
         let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
-        let created = try PalisadeCLI.run(["accounts", "create", "alice"], in: directory.url, environment: environment)
+        let created = try await PalisadeCLI.run(["accounts", "create", "alice"], in: directory.url, environment: environment)
         #expect(created.status == 0, "\(created.stderr)")
 
         let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
         _ = try await server.waitForLogLine(containing: "notice palisade: listening")
         let bovineLog = directory.url.appendingPathComponent("bovine.log")
-        let bovine = try PythonPeer.Server(
+        let bovine = try await PythonPeer.Server.start(
             "Tests/InteropTests/peers/bovine_peer.py", ["--workdir", directory.path("bovine")],
             interpreter: try PythonPeer.bovinePython, log: bovineLog)
         defer { bovine.stop() }
@@ -43,11 +43,11 @@ import Testing
             return items.contains(origin + "/users/alice") ? items : nil
         }
         #expect(following == [origin + "/users/alice"])
-        let followers = try PalisadeCLI.run(["accounts", "followers", "alice"], in: directory.url, environment: environment)
+        let followers = try await PalisadeCLI.run(["accounts", "followers", "alice"], in: directory.url, environment: environment)
         #expect(followers.stdout.contains(cowID), "\(followers.stdout)")
 
         // A post from the CLI is delivered to bovine's inbox, signed by alice.
-        let posted = try PalisadeCLI.run(["accounts", "post", "alice", "Hello <bovine> & friends"], in: directory.url, environment: environment)
+        let posted = try await PalisadeCLI.run(["accounts", "post", "alice", "Hello <bovine> & friends"], in: directory.url, environment: environment)
         #expect(posted.status == 0, "\(posted.stderr)")
         let noteID = try #require(posted.stdout.firstMatch(of: /posted (\S+);/).map { String($0.1) })
         let create = try await poll("the Create of \(noteID) in bovine's inbox", context: context) {
@@ -64,13 +64,13 @@ import Testing
         #expect(flagged.status == 200, "\(flagged.body)\(context())")
         let flagID = try #require(try json(flagged.body)["flag"] as? String)
         let row = try await poll("bovine's Flag in received_flags", context: context) {
-            try SQLiteShell.query(directory.path("data/palisade.sqlite"), "SELECT reporter_id, object_ids, comment FROM received_flags WHERE activity_id = '\(flagID)'")
+            try await SQLiteShell.query(directory.path("data/palisade.sqlite"), "SELECT reporter_id, object_ids, comment FROM received_flags WHERE activity_id = '\(flagID)'")
                 .first
         }
         #expect(row == #"\#(cowID)|["\#(origin.replacingOccurrences(of: "/", with: "\\/"))\/users\/alice","\#(noteID.replacingOccurrences(of: "/", with: "\\/"))"]|spam from alice"#)
 
         server.send(SIGTERM)
-        #expect(server.waitForExit(timeout: 30))
+        #expect(await server.waitForExit(timeout: 30))
         #expect(server.process.terminationStatus == 0, "\(context())")
     }
 

@@ -22,7 +22,7 @@ import Testing
         let key = try #require(try await store.key(for: .account("alice")))
         let publicKey = directory.path("alice.pem")
         try key.keyPair.publicKeyPEM.write(toFile: publicKey, atomically: true, encoding: .utf8)
-        let peer = try PythonPeer.Server("Tests/InteropTests/peers/signature_peer.py", ["serve", "--public-key", publicKey])
+        let peer = try await PythonPeer.Server.start("Tests/InteropTests/peers/signature_peer.py", ["serve", "--public-key", publicKey])
         defer { peer.stop() }
 
         let body = LocalActivities.create(

@@ -31,7 +31,7 @@ import Testing
 
     @Test(arguments: cases)
     func pythonVerifiesWhatPalisadeSigns(dialect: String, tamper: Tamper) async throws {
-        let server = try PythonPeer.Server(Self.peer, ["serve", "--public-key", publicKeyPath])
+        let server = try await PythonPeer.Server.start(Self.peer, ["serve", "--public-key", publicKeyPath])
         defer { server.stop() }
         let authority = "127.0.0.1:\(server.port)"
         let signingKey = tamper == .key
@@ -67,7 +67,7 @@ import Testing
     @Test(arguments: cases.filter { $0.1 != .key })
     func palisadeVerifiesWhatPythonSigns(dialect: String, tamper: Tamper) async throws {
         let outcome = try await withVerifyingServer { port in
-            let output = try PythonPeer.run(Self.peer, [
+            let output = try await PythonPeer.run(Self.peer, [
                 "send", "--url", "http://127.0.0.1:\(port)/inbox", "--private-key", privateKeyPath,
                 "--key-id", Self.keyID, "--dialect", dialect, "--tamper", tamper.rawValue,
             ])

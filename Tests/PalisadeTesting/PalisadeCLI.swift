@@ -37,6 +37,13 @@ public enum PalisadeCLI {
         return Result(status: child.process.terminationStatus, stdout: child.stdout, stderr: child.stderr)
     }
 
+    /// `run`, waiting on a thread of its own (see `offThePool`).
+    public static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], timeout: TimeInterval = 60
+    ) async throws -> Result {
+        try await offThePool { try run(arguments, in: directory, environment: environment, timeout: timeout) as Result }
+    }
+
     /// Starts `palisade ARGS` in `directory` and returns at once; output goes to files the caller can read while it runs.
     public static func launch(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Child {
         let process = Process()
@@ -98,6 +105,11 @@ public enum PalisadeCLI {
         /// Sends a signal (SIGTERM, SIGINT, …).
         public func send(_ signal: Int32) {
             kill(process.processIdentifier, signal)
+        }
+
+        /// Waits for the process to end, on a thread of its own (see `offThePool`); false on timeout.
+        public func waitForExit(timeout: TimeInterval) async -> Bool {
+            (try? await offThePool { self.waitForExit(timeout: timeout) as Bool }) ?? false
         }
 
         /// Waits for the process to end; false on timeout.

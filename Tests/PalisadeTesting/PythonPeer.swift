@@ -45,12 +45,22 @@ public enum PythonPeer {
         return String(decoding: outData, as: UTF8.self)
     }
 
+    /// `run`, waiting on a thread of its own (see `offThePool`).
+    public static func run(_ script: String, _ arguments: [String], timeout: TimeInterval = 60) async throws -> String {
+        try await offThePool { try run(script, arguments, timeout: timeout) as String }
+    }
+
     /// A long-running peer: started with its standard input held open, stopped by closing it.
     public final class Server: @unchecked Sendable {
         let process = Process()
         let input = Pipe()
         /// The loopback port the peer printed (`PORT n`).
         public private(set) var port = 0
+
+        /// `init`, waiting for the `PORT n` line on a thread of its own (see `offThePool`).
+        public static func start(_ script: String, _ arguments: [String], interpreter: URL? = nil, log: URL? = nil) async throws -> Server {
+            try await offThePool { try Server(script, arguments, interpreter: interpreter, log: log) }
+        }
 
         /// Starts `script ARGS` (with `interpreter`, the test virtualenv's by default; standard error to `log` when
         /// given) and waits for its `PORT n` line.

@@ -15,4 +15,9 @@ public enum SQLiteShell {
         guard process.terminationStatus == 0 else { throw HarnessError("sqlite3 failed on \(path): \(query)") }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
+
+    /// `query`, waiting on a thread of its own (see `offThePool`).
+    public static func query(_ path: String, _ query: String) async throws -> [String] {
+        try await offThePool { try Self.query(path, query) as [String] }
+    }
 }

@@ -62,7 +62,7 @@ import Testing
             """)
         #expect(decided.status == 201, "\(decided.body)")
 
-        let read = try PythonPeer.run("Tests/ServerTests/peers/blocklist_reader.py", [csvURL])
+        let read = try await PythonPeer.run("Tests/ServerTests/peers/blocklist_reader.py", [csvURL])
         let rows = try #require(object(read)["rows"] as? [[String: Any]])
         #expect(rows.count == 1)
         #expect(rows.first?["domain"] as? String == "someothermastodonsite.com")
@@ -98,7 +98,7 @@ import Testing
         #expect(try await call(.POST, c + "/appeal", token: token, json: #"{"reason": "we cleaned up"}"#).status == 200)
         #expect(try await call(.POST, c + "/claim", token: token).status == 200)
         #expect(try await call(.POST, c + "/reverse", token: token, json: #"{"reason": "the instance removed the accounts"}"#).status == 200)
-        let retracted = try PythonPeer.run("Tests/ServerTests/peers/blocklist_reader.py", [csvURL + "?token=\(feedToken)"])
+        let retracted = try await PythonPeer.run("Tests/ServerTests/peers/blocklist_reader.py", [csvURL + "?token=\(feedToken)"])
         #expect((object(retracted)["rows"] as? [Any])?.isEmpty == true)
         let after = try await call(.GET, csvURL + "?token=\(feedToken)", headers: [("If-None-Match", etag)])
         #expect(after.status == 200)
