@@ -63,14 +63,43 @@ public struct Administration: Sendable {
         if let secret = webhookSecret, !(16...512).contains(secret.count) {
             throw ModerationError.invalid("a webhook secret is 16–512 characters (Mastodon generates 64)")
         }
-        if let token = mastodonAPIToken, !(8...512).contains(token.count) || !token.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
-            throw ModerationError.invalid("a Mastodon admin-API token is 8–512 printable characters without spaces (Mastodon's are 43)")
-        }
+        if let token = mastodonAPIToken { try Self.checkAPIToken(token) }
         return try await directory.attach(
             AttachedInstance(
                 id: 0, tenantID: tenant.id, domain: host, actorID: actorID, webhookSecret: webhookSecret, decisionRoute: route,
                 mastodonAPIToken: mastodonAPIToken),
             by: principal.moderator.name, at: now())
+    }
+
+    /// How an update treats the instance's admin-API token.
+    public enum TokenChange: Sendable, Equatable {
+        case keep, set(String), remove
+    }
+
+    /// Changes how decisions reach an instance of the tenant: its route, its Mastodon admin-API token.
+    public func updateInstance(
+        domain: String, route: DecisionRoute?, mastodonAPIToken: TokenChange, tenant: Tenant, by principal: Principal
+    ) async throws -> AttachedInstance {
+        try requireAdmin(principal, of: tenant, to: "changing an instance")
+        guard let host = InstanceDomain(domain), var instance = try await directory.instance(domain: host), instance.tenantID == tenant.id else {
+            throw ModerationError.noSuchInstance(domain)
+        }
+        if let route { instance.decisionRoute = route }
+        switch mastodonAPIToken {
+        case .keep: break
+        case .remove: instance.mastodonAPIToken = nil
+        case .set(let token):
+            try Self.checkAPIToken(token)
+            instance.mastodonAPIToken = token
+        }
+        try await directory.update(instance, by: principal.moderator.name, at: now())
+        return instance
+    }
+
+    static func checkAPIToken(_ token: String) throws {
+        guard (8...512).contains(token.count), token.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw ModerationError.invalid("a Mastodon admin-API token is 8–512 printable characters without spaces (Mastodon's are 43)")
+        }
     }
 
     /// Detaches an instance of the tenant.

@@ -12,6 +12,8 @@ public protocol TenantDirectory: Sendable {
     func tenant(id: TenantID) async throws -> Tenant?
     /// Attaches an instance to its tenant (audited).
     func attach(_ instance: AttachedInstance, by actor: String, at date: Date) async throws -> AttachedInstance
+    /// Stores a changed instance's decision route and admin-API token (audited; the token itself never is).
+    func update(_ instance: AttachedInstance, by actor: String, at date: Date) async throws
     /// Detaches the instance with `domain` from `tenant` (audited).
     func detach(domain: InstanceDomain, tenant: TenantID, by actor: String, at date: Date) async throws
     /// The tenant's instances (every instance when nil).

@@ -121,3 +121,24 @@ public struct ListBody<Item: Codable & Sendable & Equatable>: Codable, Sendable,
     /// Makes a list.
     public init(items: [Item]) { self.items = items }
 }
+
+/// `PATCH /api/v1/admin/instances/{domain}`: what changes (absent keys stay as they are).
+public struct InstanceUpdateBody: Codable, Sendable, Equatable {
+    /// `activitypub` or `none`.
+    public var decisionRoute: String?
+    /// A new Mastodon admin-API token.
+    public var mastodonAPIToken: String?
+    /// `true` withdraws the token: decisions are no longer applied through the instance's API.
+    public var removeMastodonAPIToken: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case decisionRoute = "decision_route", mastodonAPIToken = "mastodon_api_token", removeMastodonAPIToken = "remove_mastodon_api_token"
+    }
+
+    /// Makes an update body.
+    public init(decisionRoute: String? = nil, mastodonAPIToken: String? = nil, removeMastodonAPIToken: Bool? = nil) {
+        self.decisionRoute = decisionRoute
+        self.mastodonAPIToken = mastodonAPIToken
+        self.removeMastodonAPIToken = removeMastodonAPIToken
+    }
+}

@@ -90,7 +90,12 @@ public func buildRouter(
     ).addRoutes(to: router)
     let access = ModerationAccess(tenants: store, adminToken: configuration.admin.token)
     ModerationController(
-        access: access, desk: caseDesk(dependencies), cases: store, outbox: store, changes: dependencies.changes, now: dependencies.now
+        access: access, desk: caseDesk(dependencies), cases: store, outbox: store, changes: dependencies.changes, now: dependencies.now,
+        retried: { [doorbells = dependencies.doorbells] in
+            await doorbells.deliveries.ring()
+            await doorbells.decisions.ring()
+            await doorbells.enforcement.ring()
+        }
     ).addRoutes(to: router)
     AdminModerationController(
         access: access, administration: Administration(directory: store, cases: store, newToken: Administration.systemTokens, now: dependencies.now),

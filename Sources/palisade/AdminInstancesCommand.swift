@@ -7,7 +7,9 @@ import Server
 struct AdminInstancesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "instances", abstract: "Instances whose reports a tenant moderates.",
-        subcommands: [AdminInstancesAddCommand.self, AdminInstancesListCommand.self, AdminInstancesRemoveCommand.self])
+        subcommands: [
+            AdminInstancesAddCommand.self, AdminInstancesSetCommand.self, AdminInstancesListCommand.self, AdminInstancesRemoveCommand.self,
+        ])
 }
 
 /// `palisade admin instances add DOMAIN --tenant SLUG`
@@ -60,11 +62,7 @@ struct AdminInstancesAddCommand: AsyncParsableCommand {
                 var generator = SystemRandomNumberGenerator()
                 secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
             }
-            var token: String?
-            if let file = mastodonAPITokenFile {
-                let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
-                token = String(decoding: data.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+            let token = try mastodonAPITokenFile.map(readToken)
             let instance = try await services.administration.attachInstance(
                 domain: domain, actorID: actorID, webhookSecret: secret, route: DecisionRoute(rawValue: decisions)!, mastodonAPIToken: token,
                 tenant: tenant, by: services.principal)
@@ -76,6 +74,57 @@ struct AdminInstancesAddCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// `palisade admin instances set DOMAIN --tenant SLUG …`
+struct AdminInstancesSetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "Change how decisions reach an attached instance.",
+        discussion: "Decisions made from now on use the new settings; what was already sent or queued is left as it is.")
+
+    @Argument(help: "The instance's domain.")
+    var domain: String
+
+    @Option(help: "The tenant slug.")
+    var tenant: String
+
+    @Option(help: "Whether decisions reach it as signed Flag/Block/Undo activities: activitypub or none.")
+    var decisions: String?
+
+    @Option(
+        name: .customLong("mastodon-api-token-file"),
+        help: "A file holding a new Mastodon admin-API token (scopes admin:read, admin:write); '-' reads standard input.")
+    var mastodonAPITokenFile: String?
+
+    @Flag(name: .customLong("no-mastodon-api"), help: "Withdraw the admin-API token: decisions are no longer applied through its API.")
+    var noMastodonAPI = false
+
+    @OptionGroup var options: ConfigOption
+
+    func validate() throws {
+        if mastodonAPITokenFile != nil && noMastodonAPI { throw ValidationError("give --mastodon-api-token-file or --no-mastodon-api, not both") }
+        if let decisions, DecisionRoute(rawValue: decisions) == nil { throw ValidationError("--decisions is activitypub or none") }
+        if decisions == nil && mastodonAPITokenFile == nil && !noMastodonAPI {
+            throw ValidationError("nothing to change: give --decisions, --mastodon-api-token-file or --no-mastodon-api")
+        }
+    }
+
+    func run() async throws {
+        try await ModerationContext.with(try options.load().configuration) { services in
+            let tenant = try await services.tenant(self.tenant)
+            let change: Administration.TokenChange = noMastodonAPI ? .remove : try mastodonAPITokenFile.map { .set(try readToken($0)) } ?? .keep
+            let instance = try await services.administration.updateInstance(
+                domain: domain, route: decisions.flatMap(DecisionRoute.init(rawValue:)), mastodonAPIToken: change, tenant: tenant,
+                by: services.principal)
+            print("\(instance.domain): decisions via \(instance.decisionRoute.rawValue)\(instance.mastodonAPIToken == nil ? "" : " and its Mastodon admin API")")
+        }
+    }
+}
+
+/// The admin-API token in `file` (`-`: standard input), without surrounding white space.
+private func readToken(_ file: String) throws -> String {
+    let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+    return String(decoding: data.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 /// `palisade admin instances list`

@@ -13,21 +13,21 @@ import Testing
     @Test func aSuspensionReachesTheInstanceSignedAndItsReversalUndoesIt() async throws {
         let directory = try TemporaryDirectory("decision-delivery-flow")
         defer { directory.remove() }
-        let peer = try PythonPeer.Server(
+        let peer = try await PythonPeer.Server.start(
             "Tests/InteropTests/peers/instance_peer.py", ["serve", "--public-key", Fixtures.url("keys/mastodon-remote-domain-bob.public.pem").path])
         defer { peer.stop() }
         let instance = "http://127.0.0.1:\(peer.port)"
         let port = try LoopbackHTTP.unusedPort()
         let base = "http://127.0.0.1:\(port)"
         let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
-        func cli(_ arguments: [String]) throws -> PalisadeCLI.Result {
-            let result = try PalisadeCLI.run(arguments, in: directory.url, environment: environment)
+        func cli(_ arguments: [String]) async throws -> PalisadeCLI.Result {
+            let result = try await PalisadeCLI.run(arguments, in: directory.url, environment: environment)
             #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
             return result
         }
-        _ = try cli(["admin", "tenants", "add", "acme", "--name", "Acme Social"])
-        _ = try cli(["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme", "--actor", instance + "/actor"])
-        let alice = try #require(try cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
+        _ = try await cli(["admin", "tenants", "add", "acme", "--name", "Acme Social"])
+        _ = try await cli(["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme", "--actor", instance + "/actor"])
+        let alice = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
             .split(separator: "\n").last.map(String.init))
 
         let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
@@ -39,7 +39,7 @@ import Testing
         let flag = try Fixtures.text("activitystreams/mastodon-docs/flag.json")
             .replacingOccurrences(of: "https://mastodon.example", with: instance).replacingOccurrences(of: "https://example.com/users", with: "https://spam.invalid/users")
             .replacingOccurrences(of: "https://example.com/posts", with: instance + "/posts")
-        let sent = try PythonPeer.run("Tests/InteropTests/peers/signature_peer.py", [
+        let sent = try await PythonPeer.run("Tests/InteropTests/peers/signature_peer.py", [
             "send", "--url", base + "/inbox", "--private-key", Fixtures.url("keys/mastodon-remote-domain-bob.private.pem").path,
             "--key-id", instance + "/actor#main-key", "--dialect", "cavage", "--body", flag,
         ])
@@ -118,7 +118,7 @@ import Testing
         #expect(everything.compactMap { $0["dispatch"] as? String } == ["apply", "apply", "apply", "lift", "lift", "lift"])
 
         server.send(SIGTERM)
-        #expect(server.waitForExit(timeout: 30))
+        #expect(await server.waitForExit(timeout: 30))
         #expect(server.process.terminationStatus == 0, "\(context())")
     }
 

@@ -29,25 +29,25 @@ import Testing
         try JSONSerialization.data(withJSONObject: state).write(to: directory.url.appendingPathComponent("state.json"))
         let token = "admin-token-0123456789abcdefghijklmnopqrstuvw"
         try token.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
-        let peer = try PythonPeer.Server(
+        let peer = try await PythonPeer.Server.start(
             "Tests/InteropTests/peers/mastodon_admin_peer.py", ["serve", "--state", directory.path("state.json"), "--token", token, "--throttle", "1"])
         defer { peer.stop() }
         let domain = "127.0.0.1:\(peer.port)"
         let port = try LoopbackHTTP.unusedPort()
         let base = "http://127.0.0.1:\(port)"
         let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
-        func cli(_ arguments: [String]) throws -> PalisadeCLI.Result {
-            let result = try PalisadeCLI.run(arguments, in: directory.url, environment: environment)
+        func cli(_ arguments: [String]) async throws -> PalisadeCLI.Result {
+            let result = try await PalisadeCLI.run(arguments, in: directory.url, environment: environment)
             #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
             return result
         }
         let secret = "webhook-secret-0123456789abcdef"
-        _ = try cli(["admin", "tenants", "add", "acme"])
-        _ = try cli([
+        _ = try await cli(["admin", "tenants", "add", "acme"])
+        _ = try await cli([
             "admin", "instances", "add", domain, "--tenant", "acme", "--actor", "http://\(domain)/actor", "--webhook-secret", secret,
             "--decisions", "none", "--mastodon-api-token-file", directory.path("token"),
         ])
-        let alice = try #require(try cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
+        let alice = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
             .split(separator: "\n").last.map(String.init))
         let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
         _ = try await server.waitForLogLine(containing: "notice palisade: listening")
@@ -76,9 +76,9 @@ import Testing
         #expect(decided == 201, "\(decision)\(context())")
 
         let applied = try await poll("the decision applied on the instance", context: context) {
-            let state = try await self.state(domain)
+            // The case first: once it says delivered, the instance's state read after it shows what was applied.
             let tracked = try await call(.GET, c + "/deliveries", token: alice).1["deliveries"] as? [[String: Any]] ?? []
-            return tracked.first?["state"] as? String == "delivered" ? (state, tracked) : nil
+            return tracked.first?["state"] as? String == "delivered" ? (try await self.state(domain), tracked) : nil
         }
         let accounts = try #require(applied.0["accounts"] as? [[String: Any]])
         #expect(accounts.first?["suspended"] as? Bool == true)
@@ -119,8 +119,74 @@ import Testing
         #expect(all.allSatisfy { $0["path"] as? String != "/api/v1/admin/accounts/\(target["id"] as? String ?? "")/unsilence" })
 
         server.send(SIGTERM)
-        #expect(server.waitForExit(timeout: 30))
+        #expect(await server.waitForExit(timeout: 30))
         #expect(server.process.terminationStatus == 0, "\(context())")
+    }
+
+    /// A wrong token is refused (401): the job fails with the peer's answer in the case; once the instance's token is
+    /// corrected (`palisade admin instances set`, beside the running server), a retry by hand applies the decision.
+    @Test func aRefusedJobShowsThePeersAnswerAndARetryByHandAppliesIt() async throws {
+        let directory = try TemporaryDirectory("mastodon-enforcement-retry")
+        defer { directory.remove() }
+        let webhook = try #require(try JSONSerialization.jsonObject(with: Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)) as? [String: Any])
+        let target = try #require((webhook["object"] as? [String: Any])?["target_account"] as? [String: Any])
+        try JSONSerialization.data(withJSONObject: ["accounts": [target]]).write(to: directory.url.appendingPathComponent("state.json"))
+        let token = "admin-token-0123456789abcdefghijklmnopqrstuvw"
+        try token.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
+        try "a-token-the-instance-never-granted".write(toFile: directory.path("wrong-token"), atomically: true, encoding: .utf8)
+        let peer = try await PythonPeer.Server.start("Tests/InteropTests/peers/mastodon_admin_peer.py", ["serve", "--state", directory.path("state.json"), "--token", token])
+        defer { peer.stop() }
+        let domain = "127.0.0.1:\(peer.port)"
+        let port = try LoopbackHTTP.unusedPort()
+        let base = "http://127.0.0.1:\(port)"
+        let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
+        func cli(_ arguments: [String]) async throws -> PalisadeCLI.Result {
+            let result = try await PalisadeCLI.run(arguments, in: directory.url, environment: environment)
+            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        let secret = "webhook-secret-0123456789abcdef"
+        _ = try await cli(["admin", "tenants", "add", "acme"])
+        _ = try await cli([
+            "admin", "instances", "add", domain, "--tenant", "acme", "--actor", "http://\(domain)/actor", "--webhook-secret", secret,
+            "--decisions", "none", "--mastodon-api-token-file", directory.path("wrong-token"),
+        ])
+        let alice = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
+            .split(separator: "\n").last.map(String.init))
+        let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
+        _ = try await server.waitForLogLine(containing: "notice palisade: listening")
+        let context = { "\npalisade:\n\(server.stderr.suffix(6000))" }
+        let body = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)
+        var request = HTTPClientRequest(url: "\(base)/hooks/mastodon/\(domain)")
+        request.method = .POST
+        request.headers.add(name: "X-Hub-Signature", value: "sha256=" + OpenSSLHMAC.sha256(key: secret, body))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status == .ok)
+        let c = base + "/api/v1/moderation/cases/1"
+        #expect(try await call(.POST, c + "/claim", token: alice).0 == 200)
+        #expect(try await call(.POST, c + "/decisions", token: alice, json: #"{"action": "suspend", "reason": "spam"}"#).0 == 201)
+
+        let failed = try await poll("the refused job", context: context) {
+            let tracked = try await call(.GET, c + "/deliveries", token: alice).1["deliveries"] as? [[String: Any]] ?? []
+            return tracked.first?["state"] as? String == "failed" ? tracked[0] : nil
+        }
+        let answer = try #require(failed["answer"] as? String)
+        #expect(answer.contains("401"), "\(answer)")
+        #expect(answer.contains("The access token is invalid"), "\(answer)")
+
+        _ = try await cli(["admin", "instances", "set", domain, "--tenant", "acme", "--mastodon-api-token-file", directory.path("token")])
+        let (retried, requeued) = try await call(.POST, c + "/deliveries/retry", token: alice)
+        #expect(retried == 200)
+        #expect(requeued["requeued"] as? Int == 1)
+        let applied = try await poll("the retried job", context: context) {
+            let tracked = try await call(.GET, c + "/deliveries", token: alice).1["deliveries"] as? [[String: Any]] ?? []
+            return tracked.first?["state"] as? String == "delivered" ? tracked[0] : nil
+        }
+        #expect(applied["attempts"] as? Int == 2)
+        #expect((try await state(domain)["accounts"] as? [[String: Any]])?.first?["suspended"] as? Bool == true)
+
+        server.send(SIGTERM)
+        #expect(await server.waitForExit(timeout: 30))
     }
 
     private func state(_ domain: String) async throws -> [String: Any] {

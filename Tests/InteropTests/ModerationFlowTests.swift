@@ -29,16 +29,16 @@ import Testing
         let port = try LoopbackHTTP.unusedPort()
         let base = "http://127.0.0.1:\(port)"
         let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
-        func cli(_ arguments: [String]) throws -> PalisadeCLI.Result {
-            let result = try PalisadeCLI.run(arguments, in: directory.url, environment: environment)
+        func cli(_ arguments: [String]) async throws -> PalisadeCLI.Result {
+            let result = try await PalisadeCLI.run(arguments, in: directory.url, environment: environment)
             #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
             return result
         }
-        _ = try cli(["admin", "tenants", "add", "acme", "--name", "Acme", "--require-approval", "suspend"])
-        _ = try cli(["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme", "--actor", instance + "/actor"])
-        let alice = try #require(try cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
+        _ = try await cli(["admin", "tenants", "add", "acme", "--name", "Acme", "--require-approval", "suspend"])
+        _ = try await cli(["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme", "--actor", instance + "/actor"])
+        let alice = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
             .split(separator: "\n").last.map(String.init))
-        let bob = try #require(try cli(["admin", "moderators", "add", "bob", "--tenant", "acme", "--role", "moderator"]).stdout
+        let bob = try #require(try await cli(["admin", "moderators", "add", "bob", "--tenant", "acme", "--role", "moderator"]).stdout
             .split(separator: "\n").last.map(String.init))
 
         let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
@@ -47,9 +47,9 @@ import Testing
 
         // An instance attached without --actor: its instance actor is found through WebFinger (acct:HOST@HOST), here
         // Palisade's own, answered by the running server.
-        let discovered = try cli(["admin", "instances", "add", "127.0.0.1:\(port)", "--tenant", "acme"])
+        let discovered = try await cli(["admin", "instances", "add", "127.0.0.1:\(port)", "--tenant", "acme"])
         #expect(discovered.stdout.contains("(instance actor \(base)/actor;"), "\(discovered.stdout)")
-        let undiscoverable = try PalisadeCLI.run(
+        let undiscoverable = try await PalisadeCLI.run(
             ["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme"], in: directory.url, environment: environment)
         #expect(undiscoverable.status != 0)
         #expect(undiscoverable.stderr.contains("could not discover the instance actor of 127.0.0.1:\(peer.port)"), "\(undiscoverable.stderr)")
@@ -57,7 +57,7 @@ import Testing
         // The Flag, as Mastodon documents it, from the instance actor; signed and sent by Python.
         let flag = try Fixtures.text("activitystreams/mastodon-docs/flag.json")
             .replacingOccurrences(of: "https://mastodon.example", with: instance).replacingOccurrences(of: "https://example.com", with: reportedOrigin)
-        let sent = try PythonPeer.run("Tests/InteropTests/peers/signature_peer.py", [
+        let sent = try await PythonPeer.run("Tests/InteropTests/peers/signature_peer.py", [
             "send", "--url", base + "/inbox", "--private-key", Fixtures.url("keys/mastodon-remote-domain-bob.private.pem").path,
             "--key-id", instance + "/actor#main-key", "--dialect", "cavage", "--body", flag,
         ])
@@ -98,7 +98,7 @@ import Testing
         let (_, sanctions) = try await call(.GET, m + "/sanctions?target=\(reportedOrigin)/users/1", token: alice)
         #expect((sanctions["sanctions"] as? [[String: Any]])?.count == 1)
 
-        let verified = try cli(["admin", "audit", "verify"])
+        let verified = try await cli(["admin", "audit", "verify"])
         #expect(verified.stdout.hasPrefix("audit log intact: "))
 
         let (appealed, appeal) = try await call(.POST, c + "/appeal", token: bob, json: #"{"reason": "my account was hacked"}"#)
@@ -111,10 +111,10 @@ import Testing
         let (_, history) = try await call(.GET, c + "/history", token: alice)
         #expect((history["history"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
             == ["intake", "claim", "proposal", "approve", "appeal", "claim", "reverse"])
-        #expect(try cli(["admin", "audit", "verify", "--tenant", "acme"]).stdout.hasPrefix("audit log intact: "))
+        #expect(try await cli(["admin", "audit", "verify", "--tenant", "acme"]).stdout.hasPrefix("audit log intact: "))
 
         server.send(SIGTERM)
-        #expect(server.waitForExit(timeout: 30))
+        #expect(await server.waitForExit(timeout: 30))
         #expect(server.process.terminationStatus == 0, "\(context())")
         await peer.stop()
         await reported.stop()

@@ -115,12 +115,15 @@ import Testing
             Endpoint(method: .POST, path: c + "/close", role: "moderator", body: nil, ownsResource: true),
             Endpoint(method: .POST, path: c + "/appeal", role: "moderator", body: #"{"reason": "not me"}"#, ownsResource: true),
             Endpoint(method: .POST, path: c + "/reverse", role: "moderator", body: #"{"reason": "wrong"}"#, ownsResource: true),
+            Endpoint(method: .GET, path: c + "/deliveries", role: "triage", body: nil, ownsResource: true),
+            Endpoint(method: .POST, path: c + "/deliveries/retry", role: "moderator", body: nil, ownsResource: true),
             Endpoint(method: .GET, path: m + "/sanctions", role: "triage", body: nil, ownsResource: false),
             Endpoint(method: .GET, path: m + "/events", role: "triage", body: nil, ownsResource: false),
             Endpoint(method: .GET, path: a + "/tenants", role: "admin", body: nil, ownsResource: false),
             Endpoint(method: .POST, path: a + "/tenants", role: "operator", body: #"{"slug": "initech", "name": "Initech"}"#, ownsResource: false),
             Endpoint(method: .GET, path: a + "/instances", role: "admin", body: nil, ownsResource: false),
             Endpoint(method: .POST, path: a + "/instances", role: "admin", body: #"{"domain": "m2.example", "actor": "https://m2.example/actor"}"#, ownsResource: false),
+            Endpoint(method: .PATCH, path: a + "/instances/mastodonwebsite", role: "admin", body: #"{"decision_route": "none"}"#, ownsResource: true),
             Endpoint(method: .DELETE, path: a + "/instances/mastodonwebsite", role: "admin", body: nil, ownsResource: true),
             Endpoint(method: .GET, path: a + "/moderators", role: "admin", body: nil, ownsResource: false),
             Endpoint(method: .POST, path: a + "/moderators", role: "admin", body: #"{"name": "newbie", "role": "triage"}"#, ownsResource: false),
@@ -293,7 +296,43 @@ import Testing
         let (_, history, raw) = try await call(.GET, c + "/history", token: triage)
         #expect((history["history"] as? [[String: Any]])?.last?["detail"] as? [String: String] == ["text": hostile])
         #expect(!raw.contains("\u{1B}"), "control characters are escaped in the JSON")
+
+        // Decision deliveries: of a case that exists, refused bodies for instance changes, the token never shown back.
+        #expect(try await call(.GET, world.base + "/api/v1/moderation/cases/99999/deliveries", token: triage).0 == 404)
+        #expect(try await call(.POST, world.base + "/api/v1/moderation/cases/abc/deliveries/retry", token: world.tokens["acme-mod"]).0 == 404)
+        let (none, deliveries, _) = try await call(.GET, c + "/deliveries", token: triage)
+        #expect(none == 200)
+        #expect((deliveries["deliveries"] as? [Any])?.isEmpty == true)
+        let instance = world.base + "/api/v1/admin/instances/mastodonwebsite"
+        let admin = world.tokens["acme-admin"]
+        for (body, status) in [
+            ("{", 400), (#"{"decision_route": 5}"#, 400), (#"{"decision_route": "carrier-pigeon"}"#, 422),
+            (#"{"mastodon_api_token": "has spaces in it"}"#, 422), (#"{"mastodon_api_token": "short"}"#, 422),
+            (#"{"mastodon_api_token": "abcdefghijklmnop", "remove_mastodon_api_token": true}"#, 422),
+        ] {
+            #expect(try await call(.PATCH, instance, token: admin, json: body).0 == status, "\(body)")
+        }
+        #expect(try await call(.PATCH, world.base + "/api/v1/admin/instances/nowhere.example", token: admin, json: "{}").0 == 404)
+        let (changed, updated, updatedText) = try await call(.PATCH, instance, token: admin, json: #"{"mastodon_api_token": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}"#)
+        #expect(changed == 200)
+        #expect(updated["has_mastodon_api_token"] as? Bool == true)
+        #expect(!updatedText.contains("abcdefghijklmnopqrstuvwxyz"), "the token is write-only")
+        let (_, listed, listedText) = try await call(.GET, world.base + "/api/v1/admin/instances", token: admin)
+        #expect(((listed["items"] as? [[String: Any]])?.first)?["has_mastodon_api_token"] as? Bool == true)
+        #expect(!listedText.contains("abcdefghijklmnopqrstuvwxyz"))
         try await world.live.stop()
+    }
+
+    /// The JSON-LD context of the decision extension is served, and defines every term the activities carry.
+    @Test func theDecisionContextDocumentIsServed() async throws {
+        let harness = try ServerHarness("moderation-context")
+        let live = await harness.startServer()
+        let (status, document, _) = try await call(.GET, "http://127.0.0.1:\(live.port)/ns/moderation/v1.jsonld", token: nil)
+        #expect(status == 200)
+        let terms = try #require(document["@context"] as? [String: Any])
+        #expect(Set(terms.keys).isSuperset(of: ["decision", "severity", "category", "ruleIds", "expires", "case"]))
+        #expect((terms["pal"] as? String)?.hasSuffix("/ns/moderation#") == true)
+        try await live.stop()
     }
 
     @Test func theEventStreamShowsAClaimAsItHappens() async throws {

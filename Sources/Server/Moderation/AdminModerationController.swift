@@ -57,6 +57,22 @@ struct AdminModerationController {
                 tenant: tenant, by: principal)
             return try APIResponse.json(Self.body(instance, tenant: tenant), status: .created)
         }
+        router.patch("/api/v1/admin/instances/:domain") { request, context in
+            let (principal, tenant) = try await access.resolve(request)
+            try CaseDesk.require(principal, .admin, to: "changing an instance")
+            let body = try await APIBody.decode(InstanceUpdateBody.self, from: request, context: context)
+            let route = try body.decisionRoute.map { name in
+                guard let route = DecisionRoute(rawValue: name) else { throw ModerationError.invalid("decision_route is activitypub or none") }
+                return route
+            }
+            if body.mastodonAPIToken != nil && body.removeMastodonAPIToken == true {
+                throw ModerationError.invalid("give mastodon_api_token or remove_mastodon_api_token, not both")
+            }
+            let change: Administration.TokenChange = body.removeMastodonAPIToken == true ? .remove : body.mastodonAPIToken.map { .set($0) } ?? .keep
+            let instance = try await administration.updateInstance(
+                domain: context.parameters.get("domain") ?? "", route: route, mastodonAPIToken: change, tenant: tenant, by: principal)
+            return try APIResponse.json(Self.body(instance, tenant: tenant))
+        }
         router.delete("/api/v1/admin/instances/:domain") { request, context in
             let (principal, tenant) = try await access.resolve(request)
             try await administration.detachInstance(domain: context.parameters.get("domain") ?? "", tenant: tenant, by: principal)

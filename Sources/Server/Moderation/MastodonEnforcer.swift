@@ -248,7 +248,7 @@ struct MastodonAdminAPI: Sendable {
     {
         let name = "\(method.rawValue) \(path)"
         do {
-            try addressPolicy.check(host: host)
+            try await addressPolicy.check(host: host)
         } catch {
             throw Failure(call: name, answer: .refused(error.description), detail: "")
         }

@@ -15,6 +15,8 @@ struct ModerationController {
     let outbox: any DecisionOutbox
     let changes: CaseChanges
     let now: @Sendable () -> Date
+    /// Wakes the workers after failed deliveries were made due again.
+    var retried: @Sendable () async -> Void = {}
     var heartbeat: Duration = .seconds(15)
 
     static let prefix = "/api/v1/moderation"
@@ -72,6 +74,7 @@ struct ModerationController {
             let caseID = try Self.caseID(context)
             _ = try await cases.summary(of: caseID, tenant: tenant.id, at: now())
             let requeued = try await outbox.retryDecisionDeliveries(case: caseID, tenant: tenant.id, at: now())
+            await retried()
             return try APIResponse.json(RetryBody(requeued: requeued))
         }
         group.get("cases/:id/history") { request, context in

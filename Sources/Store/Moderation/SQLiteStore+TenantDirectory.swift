@@ -71,6 +71,21 @@ extension SQLiteStore: TenantDirectory {
         }
     }
 
+    /// Changes the instance's decision route and admin-API token.
+    public func update(_ instance: AttachedInstance, by actor: String, at date: Date) async throws {
+        try await pool.write { db in
+            try db.cachedStatement(sql: "UPDATE instances SET decision_route = ?, mastodon_api_token = ? WHERE domain = ? AND tenant_id = ?").execute(
+                arguments: [instance.decisionRoute.rawValue, instance.mastodonAPIToken, instance.domain.value, instance.tenantID])
+            guard db.changesCount > 0 else { throw ModerationError.noSuchInstance(instance.domain.value) }
+            try ModerationRows.appendAudit(
+                db, tenant: instance.tenantID, actor: actor, kind: "admin.instance_updated", caseID: nil,
+                detail: [
+                    "domain": instance.domain.value, "decision_route": instance.decisionRoute.rawValue,
+                    "mastodon_api": instance.mastodonAPIToken == nil ? "no" : "yes",
+                ], ruleSetVersion: nil, at: date)
+        }
+    }
+
     /// Detaches the instance (its reports and cases stay).
     public func detach(domain: InstanceDomain, tenant: TenantID, by actor: String, at date: Date) async throws {
         try await pool.write { db in
