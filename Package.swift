@@ -140,10 +140,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The moderators' terminal UI: model, messages, update and render (pure), the screen buffer, the diffing renderer,
+        // key decoding and the terminal itself. Talks to the server through a `ReviewBackend` the executable provides.
+        .target(
+            name: "ReviewTUI",
+            dependencies: ["ModerationAPI"],
+            swiftSettings: swiftSettings
+        ),
         // The command-line interface: one file per subcommand.
         .executableTarget(
             name: "palisade",
             dependencies: [
+                "ReviewTUI",
+                "ModerationAPI",
                 "Server",
                 "Moderation",
                 "Federation",
@@ -152,6 +161,9 @@ let package = Package(
                 "PCRE",
                 "ActivityStreams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -172,6 +184,12 @@ let package = Package(
         .testTarget(
             name: "ModerationTests",
             dependencies: ["Moderation", "Rules", "Federation", "ActivityStreams", "PalisadeTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReviewTUITests",
+            dependencies: ["ReviewTUI", "ModerationAPI", "PalisadeTesting"],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

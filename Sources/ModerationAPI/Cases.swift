@@ -565,3 +565,33 @@ public struct RetryBody: Codable, Sendable, Equatable {
     /// Makes the body.
     public init(requeued: Int) { self.requeued = requeued }
 }
+
+/// `GET /api/v1/moderation/me`: who the token belongs to, and what their tenant asks of decisions.
+public struct MeBody: Codable, Sendable, Equatable {
+    /// The moderator's name (as claims and the audit log show it).
+    public var name: String
+    /// `triage`, `moderator`, `admin` or `operator`.
+    public var role: String
+    /// The tenant's slug.
+    public var tenant: String
+    /// The tenant's display name.
+    public var tenantName: String
+    /// Decision actions that need a second moderator's approval.
+    public var approvalRequired: [String]
+    /// The tenant's claim lease, in seconds.
+    public var claimLeaseSeconds: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, role, tenant, tenantName = "tenant_name", approvalRequired = "approval_required", claimLeaseSeconds = "claim_lease_seconds"
+    }
+
+    /// Makes the body.
+    public init(name: String, role: String, tenant: String, tenantName: String, approvalRequired: [String], claimLeaseSeconds: Int) {
+        self.name = name
+        self.role = role
+        self.tenant = tenant
+        self.tenantName = tenantName
+        self.approvalRequired = approvalRequired
+        self.claimLeaseSeconds = claimLeaseSeconds
+    }
+}

@@ -99,6 +99,7 @@ import Testing
         let m = "/api/v1/moderation"
         let a = "/api/v1/admin"
         return [
+            Endpoint(method: .GET, path: m + "/me", role: "triage", body: nil, ownsResource: false),
             Endpoint(method: .GET, path: m + "/queues", role: "triage", body: nil, ownsResource: false),
             Endpoint(method: .GET, path: m + "/cases", role: "triage", body: nil, ownsResource: false),
             Endpoint(method: .GET, path: c, role: "triage", body: nil, ownsResource: true),

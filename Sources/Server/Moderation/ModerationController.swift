@@ -23,6 +23,13 @@ struct ModerationController {
 
     func addRoutes(to router: Router<PalisadeRequestContext>) {
         let group = router.group(RouterPath(stringLiteral: Self.prefix))
+        group.get("me") { request, _ in
+            let (principal, tenant) = try await access.resolve(request)
+            try CaseDesk.require(principal, .triage, to: "reading one's own profile")
+            return try APIResponse.json(MeBody(
+                name: principal.moderator.name, role: principal.moderator.role.rawValue, tenant: tenant.slug, tenantName: tenant.name,
+                approvalRequired: tenant.approvalRequired.sorted(), claimLeaseSeconds: Int(tenant.claimLease)))
+        }
         group.get("queues") { request, _ in
             let (principal, tenant) = try await access.resolve(request)
             try CaseDesk.require(principal, .triage, to: "reading queues")

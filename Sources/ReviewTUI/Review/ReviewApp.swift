@@ -1,0 +1,259 @@
+import Dispatch
+import Foundation
+import ModerationAPI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a request to the server failed.
+public enum ReviewBackendError: Error, Sendable {
+    /// The server could not be reached (the UI shows the connection banner and reconnects).
+    case unreachable(String)
+    /// The server answered with an error; its message, for the status line.
+    case refused(String)
+}
+
+/// The moderation API, as the review UI uses it. The `palisade` executable implements it over HTTP.
+public protocol ReviewBackend: Sendable {
+    func me() async throws(ReviewBackendError) -> MeBody
+    func queues() async throws(ReviewBackendError) -> [QueueBody]
+    func cases(_ source: CaseListSource, sort: CaseListing.Sort, after: Int64?, limit: Int) async throws(ReviewBackendError) -> [CaseSummaryBody]
+    func detail(_ id: Int64) async throws(ReviewBackendError) -> CaseDetailBody
+    /// `claim`, `renew` or `release` of a case.
+    func transition(_ id: Int64, _ verb: String) async throws(ReviewBackendError) -> TransitionBody
+    func claimNext(queue: String) async throws(ReviewBackendError) -> TransitionBody
+    func decide(_ id: Int64, _ request: DecisionRequest) async throws(ReviewBackendError) -> TransitionBody
+    func approve(_ id: Int64, decision: Int64) async throws(ReviewBackendError) -> TransitionBody
+    func escalate(_ id: Int64, queue: String) async throws(ReviewBackendError) -> TransitionBody
+    func note(_ id: Int64, _ text: String) async throws(ReviewBackendError)
+    /// The tenant's live case changes; the stream ends when the connection drops.
+    func events() async throws(ReviewBackendError) -> AsyncStream<CaseChangeEvent>
+}
+
+/// Runs the review UI in a terminal: reads keys, runs `ReviewUpdate`, carries out its commands against the backend,
+/// follows live events, redraws what changed after each batch of messages, and puts the terminal back however it ends
+/// (quit, error, SIGTERM, SIGINT, SIGHUP), around a suspension (ctrl-z, SIGTSTP; SIGCONT redraws) and on resize
+/// (SIGWINCH).
+public final class ReviewApp: @unchecked Sendable {
+    private let backend: any ReviewBackend
+    private let terminal: Terminal
+    private let renderer: Renderer
+    private let server: String
+    private let trace: FileHandle?
+    private let messages: AsyncStream<ReviewMessage>
+    private let post: AsyncStream<ReviewMessage>.Continuation
+    private var keyTimes: [Date] = []
+    private let lock = NSLock()
+    private var signalSources: [any DispatchSourceSignal] = []
+    private var suspended = false
+
+    /// An app over `backend`; `colors: false` honours `NO_COLOR`; `trace`, when given, receives one
+    /// `key_to_frame_ms N` line per key (the time from reading it to writing the frame it caused).
+    public init(backend: any ReviewBackend, terminal: Terminal = Terminal(), server: String, colors: Bool, trace: FileHandle? = nil) {
+        self.backend = backend
+        self.terminal = terminal
+        self.renderer = Renderer(colors: colors)
+        self.server = server
+        self.trace = trace
+        (messages, post) = AsyncStream.makeStream(of: ReviewMessage.self)
+    }
+
+    /// Runs until the moderator quits or a terminating signal arrives.
+    public func run() async {
+        let size = terminal.size
+        var model = ReviewModel(width: size.width, height: size.height, now: Date(), server: server)
+        terminal.enter()
+        defer { terminal.leave() }
+        installSignals()
+        defer { for source in signalSources { source.cancel() } }
+        startKeyReader()
+        let ticker = Task { [post] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                post.yield(.tick(Date()))
+            }
+        }
+        let events = Task { await self.followEvents() }
+        defer {
+            ticker.cancel()
+            events.cancel()
+        }
+        var screen: ScreenBuffer?
+        for command in ReviewUpdate.start() { execute(command) }
+        draw(model, previous: &screen)
+        var iterator = messages.makeAsyncIterator()
+        while let message = await iterator.next() {
+            if case .key = message {} else if case .resize = message { screen = nil }
+            for command in ReviewUpdate.update(&model, message) { execute(command) }
+            if model.quitting { break }
+            if case .connection(false)? = Optional(message) { startReconnecting() }
+            draw(model, previous: &screen)
+        }
+    }
+
+    private func draw(_ model: ReviewModel, previous: inout ScreenBuffer?) {
+        lock.lock()
+        let isSuspended = suspended
+        lock.unlock()
+        guard !isSuspended else {
+            previous = nil
+            return
+        }
+        var frame = ScreenBuffer(width: model.width, height: model.height)
+        ReviewView.render(model, into: &frame)
+        let bytes = renderer.diff(from: previous, to: frame)
+        if !bytes.isEmpty { terminal.write(bytes) }
+        previous = frame
+        let now = Date()
+        lock.lock()
+        let times = keyTimes
+        keyTimes = []
+        lock.unlock()
+        if let trace {
+            for time in times { trace.write(Data(String(format: "key_to_frame_ms %.3f\n", now.timeIntervalSince(time) * 1000).utf8)) }
+        }
+    }
+
+    // MARK: Input
+
+    private func startKeyReader() {
+        let thread = Thread { [terminal, post, weak self] in
+            var decoder = KeyDecoder()
+            while true {
+                // A lone ESC waits 30 ms for the rest of a sequence before it counts as the Escape key.
+                guard let bytes = terminal.read(timeout: decoder.hasPending ? 30 : 250) else { break }
+                var keys = bytes.isEmpty ? decoder.flush() : decoder.decode(bytes)
+                if bytes.isEmpty && keys.isEmpty { continue }
+                if keys.contains(.control("z")) {
+                    keys.removeAll { $0 == .control("z") }
+                    self?.suspend()
+                }
+                let now = Date()
+                for key in keys {
+                    self?.noteKey(at: now)
+                    post.yield(.key(key))
+                }
+            }
+        }
+        thread.start()
+    }
+
+    private func noteKey(at date: Date) {
+        lock.lock()
+        keyTimes.append(date)
+        lock.unlock()
+    }
+
+    // MARK: Signals
+
+    private func installSignals() {
+        func on(_ number: Int32, _ handler: @escaping @Sendable () -> Void) {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            signalSources.append(source)
+        }
+        on(SIGWINCH) { [terminal, post] in
+            let size = terminal.size
+            post.yield(.resize(width: size.width, height: size.height))
+        }
+        for number in [SIGTERM, SIGINT, SIGHUP] {
+            on(number) { [post] in post.yield(.key(.control("c"))) }
+        }
+        on(SIGTSTP) { [weak self] in self?.suspend() }
+        on(SIGCONT) { [weak self] in self?.resume() }
+    }
+
+    /// Puts the terminal back and stops the process; SIGCONT brings it back.
+    private func suspend() {
+        lock.lock()
+        suspended = true
+        lock.unlock()
+        terminal.leave()
+        kill(getpid(), SIGSTOP)
+    }
+
+    private func resume() {
+        lock.lock()
+        let was = suspended
+        suspended = false
+        lock.unlock()
+        guard was else { return }
+        terminal.enter()
+        let size = terminal.size
+        post.yield(.resize(width: size.width, height: size.height))
+    }
+
+    // MARK: Commands
+
+    private func execute(_ command: ReviewCommand) {
+        let backend = self.backend
+        let post = self.post
+        Task {
+            do throws(ReviewBackendError) {
+                switch command {
+                case .loadMe: post.yield(.me(try await backend.me()))
+                case .loadQueues: post.yield(.queues(try await backend.queues()))
+                case .loadCases(let source, let sort, let after):
+                    let page = try await backend.cases(source, sort: sort, after: after, limit: ReviewUpdate.pageSize)
+                    post.yield(.cases(source, page, appending: after != nil))
+                case .loadCase(let id): post.yield(.detail(try await backend.detail(id)))
+                case .claim(let id): post.yield(.done(try await backend.transition(id, "claim"), "claimed"))
+                case .renew(let id): post.yield(.done(try await backend.transition(id, "renew"), "claim renewed"))
+                case .release(let id): post.yield(.done(try await backend.transition(id, "release"), "released"))
+                case .claimNext(let queue): post.yield(.done(try await backend.claimNext(queue: queue), "claimed next"))
+                case .decide(let id, let request):
+                    let outcome = try await backend.decide(id, request)
+                    post.yield(.done(outcome, outcome.case.state == "awaiting_approval" ? "proposed; awaiting approval" : "decided"))
+                case .approve(let id, let decision): post.yield(.done(try await backend.approve(id, decision: decision), "approved"))
+                case .escalate(let id, let queue): post.yield(.done(try await backend.escalate(id, queue: queue), "escalated to \(queue)"))
+                case .note(let id, let text):
+                    try await backend.note(id, text)
+                    post.yield(.noted(id))
+                case .quit: break
+                }
+            } catch {
+                switch error {
+                case .unreachable: post.yield(.connection(false))
+                case .refused(let message): post.yield(.failed(message))
+                }
+            }
+        }
+    }
+
+    private var reconnecting = false
+
+    /// Asks the server who we are every two seconds until it answers; then the UI reloads what it shows.
+    private func startReconnecting() {
+        lock.lock()
+        guard !reconnecting else {
+            lock.unlock()
+            return
+        }
+        reconnecting = true
+        lock.unlock()
+        let backend = self.backend
+        let post = self.post
+        Task {
+            while true {
+                try? await Task.sleep(for: .seconds(2))
+                if (try? await backend.me()) != nil { break }
+            }
+            self.lock.withLock { self.reconnecting = false }
+            post.yield(.connection(true))
+        }
+    }
+
+    /// Follows the event stream, reconnecting after a drop.
+    private func followEvents() async {
+        while !Task.isCancelled {
+            do {
+                let stream = try await backend.events()
+                for await event in stream { post.yield(.event(event)) }
+            } catch {}
+            try? await Task.sleep(for: .seconds(2))
+        }
+    }
+}

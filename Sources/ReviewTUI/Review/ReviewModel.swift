@@ -1,0 +1,213 @@
+import Foundation
+import ModerationAPI
+
+/// Which screen is showing.
+public enum Screen: Equatable, Sendable {
+    /// The tenant's queues with their counts.
+    case queues
+    /// A queue's cases (or search results, or approvals).
+    case cases
+    /// One case.
+    case detail
+}
+
+/// Which cases a list shows.
+public enum CaseListSource: Equatable, Sendable {
+    /// A queue's cases.
+    case queue(String)
+    /// Cases awaiting a second moderator's approval.
+    case approvals
+    /// The cases about an account.
+    case search(String)
+}
+
+/// A list of cases: what it shows, how it is sorted and filtered, where the cursor is. Only the rows on screen are
+/// drawn, so it stays fast with 100,000 loaded.
+public struct CaseListing: Equatable, Sendable {
+    /// Sort orders the API offers.
+    public enum Sort: String, CaseIterable, Sendable {
+        case priority, age
+    }
+
+    /// Which claims to show.
+    public enum Filter: String, CaseIterable, Sendable {
+        case all, available, mine
+    }
+
+    public var source: CaseListSource
+    public var items: [CaseSummaryBody] = []
+    public var selected = 0
+    public var top = 0
+    public var sort: Sort = .priority
+    public var filter: Filter = .all
+    /// Whether more pages may follow (the last page was full).
+    public var more = false
+    public var loading = false
+
+    /// An empty list of `source`.
+    public init(source: CaseListSource) {
+        self.source = source
+    }
+
+    /// The rows the filter keeps, for the moderator `me`.
+    public func visible(me: String?) -> [CaseSummaryBody] {
+        switch filter {
+        case .all: return items
+        case .available: return items.filter { $0.holder == nil }
+        case .mine: return items.filter { $0.holder != nil && $0.holder == me }
+        }
+    }
+}
+
+/// The panes of a case.
+public enum Pane: String, CaseIterable, Sendable {
+    case reports, statuses, hits, sanctions, reporters, history, deliveries
+
+    /// Its tab title.
+    public var title: String {
+        switch self {
+        case .reports: return "Reports"
+        case .statuses: return "Statuses"
+        case .hits: return "Rule hits"
+        case .sanctions: return "Sanctions"
+        case .reporters: return "Reporters"
+        case .history: return "History"
+        case .deliveries: return "Deliveries"
+        }
+    }
+
+    /// Its title where room is short.
+    public var shortTitle: String {
+        switch self {
+        case .hits: return "Hits"
+        case .sanctions: return "Sanctions"
+        case .reporters: return "Reporters"
+        case .deliveries: return "Sent"
+        default: return title
+        }
+    }
+}
+
+/// An open case: its evidence, the pane in front, each pane's scroll, and what the moderator chose to see.
+public struct CaseView: Equatable, Sendable {
+    public var detail: CaseDetailBody
+    public var pane: Pane = .reports
+    public var scroll: [Pane: Int] = [:]
+    /// Statuses whose content warning is open.
+    public var openWarnings: Set<String> = []
+    /// Statuses whose media placeholders are shown.
+    public var shownMedia: Set<String> = []
+    /// When the claim was last renewed by activity.
+    public var renewedAt: Date?
+
+    /// A view of `detail`, on its reports.
+    public init(detail: CaseDetailBody) {
+        self.detail = detail
+    }
+}
+
+/// The decision dialog: each field, the one being edited, and whether a severe decision is being confirmed.
+public struct DecisionDialog: Equatable, Sendable {
+    /// Its fields, in tab order.
+    public enum Field: Int, CaseIterable, Sendable {
+        case action, reason, category, rules, expiry
+    }
+
+    public static let actions = ["dismiss", "mark_sensitive", "silence", "suspend", "defederate"]
+    public static let categories = ["spam", "violation", "legal", "other"]
+    /// Expiries offered: none, or hours from now.
+    public static let expiries: [Int?] = [nil, 24, 24 * 7, 24 * 30]
+    /// Reasons offered as templates (typing replaces them).
+    public static let templates = [
+        "Spam or scam", "Harassment of other users", "Hateful content", "Illegal content", "Impersonation", "Ban evasion",
+    ]
+
+    public var caseID: Int64
+    public var field: Field = .action
+    public var action = 0
+    public var reason = ""
+    public var template: Int?
+    public var category = 0
+    public var rules = ""
+    public var expiry = 0
+    /// The confirmation step of a severe decision (suspend, defederate).
+    public var confirming = false
+    /// Claim the next case of the queue once this one is decided.
+    public var andNext = false
+    /// Defederations name the case's domain.
+    public var domain: String
+
+    /// A dialog for the case.
+    public init(caseID: Int64, domain: String) {
+        self.caseID = caseID
+        self.domain = domain
+    }
+
+    /// The action's name.
+    public var actionName: String { Self.actions[action] }
+
+    /// Whether the decision is severe enough to be confirmed.
+    public var severe: Bool { ["suspend", "defederate"].contains(actionName) }
+
+    /// The reason as it will be sent: the typed text, else the template.
+    public var reasonText: String { reason.isEmpty ? template.map { Self.templates[$0] } ?? "" : reason }
+}
+
+/// A one-line text prompt (note, search, escalation queue).
+public struct Prompt: Equatable, Sendable {
+    /// What the text is for.
+    public enum Purpose: Equatable, Sendable {
+        case note(Int64), search, escalate(Int64)
+    }
+
+    public var purpose: Purpose
+    public var text = ""
+
+    /// An empty prompt.
+    public init(purpose: Purpose) {
+        self.purpose = purpose
+    }
+
+    /// Its label.
+    public var label: String {
+        switch purpose {
+        case .note: return "Note"
+        case .search: return "Search account"
+        case .escalate: return "Escalate to queue"
+        }
+    }
+}
+
+/// Everything the review UI shows; changed only by `update`.
+public struct ReviewModel: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var now: Date
+    public var server: String
+    public var me: MeBody?
+    public var screen: Screen = .queues
+    public var queues: [QueueBody] = []
+    public var queueSelected = 0
+    public var list: CaseListing?
+    public var open: CaseView?
+    public var dialog: DecisionDialog?
+    public var prompt: Prompt?
+    public var help = false
+    /// The connection is lost (a banner shows; it reconnects).
+    public var disconnected = false
+    /// The last outcome or error, in the status line.
+    public var status: String?
+    /// Set once the user asked to quit.
+    public var quitting = false
+
+    /// A model for a `width` × `height` terminal talking to `server`.
+    public init(width: Int, height: Int, now: Date, server: String) {
+        self.width = width
+        self.height = height
+        self.now = now
+        self.server = server
+    }
+
+    /// Rows available for content between the header and the status lines.
+    public var bodyHeight: Int { max(height - 4, 1) }
+}

@@ -1,0 +1,404 @@
+import Foundation
+import ModerationAPI
+
+/// The review UI's logic: a message changes the model and asks for commands. Pure: no I/O, no clock but the model's.
+public enum ReviewUpdate {
+    /// A page of cases asked of the server.
+    public static let pageSize = 500
+    /// A claim this close to its end is renewed by the moderator's next key.
+    static let renewWithin: TimeInterval = 300
+    /// A claim this close to its end is shown as a warning.
+    public static let warnWithin: TimeInterval = 60
+
+    /// What to do first: who am I, which queues.
+    public static func start() -> [ReviewCommand] { [.loadMe, .loadQueues] }
+
+    /// Applies `message` to `model`; returns what the runtime must do.
+    public static func update(_ model: inout ReviewModel, _ message: ReviewMessage) -> [ReviewCommand] {
+        switch message {
+        case .resize(let width, let height):
+            model.width = width
+            model.height = height
+            clampLists(&model)
+            return []
+        case .tick(let now):
+            model.now = now
+            return []
+        case .me(let me):
+            model.me = me
+            return []
+        case .queues(let queues):
+            model.queues = queues
+            model.queueSelected = min(model.queueSelected, max(queues.count - 1, 0))
+            return []
+        case .cases(let source, let items, let appending):
+            guard var list = model.list, list.source == source else { return [] }
+            list.items = appending ? list.items + items : items
+            list.more = items.count == pageSize
+            list.loading = false
+            model.list = list
+            clampLists(&model)
+            return []
+        case .detail(let detail):
+            if var open = model.open, open.detail.case.id == detail.case.id {
+                open.detail = detail
+                model.open = open
+            } else {
+                model.open = CaseView(detail: detail)
+            }
+            model.screen = .detail
+            return []
+        case .done(let transition, let what):
+            model.status = "case \(transition.case.id): \(what)"
+            replace(transition.case, in: &model)
+            if let dialog = model.dialog, dialog.caseID == transition.case.id, what.hasPrefix("decided") || what.hasPrefix("proposed") {
+                model.dialog = nil
+                if dialog.andNext, case .queue(let queue)? = model.list?.source {
+                    return [.loadCase(transition.case.id), .claimNext(queue: queue)]
+                }
+            }
+            if what == "claimed next" {
+                return [.loadCase(transition.case.id)]
+            }
+            return model.open?.detail.case.id == transition.case.id ? [.loadCase(transition.case.id)] : []
+        case .noted(let id):
+            model.status = "case \(id): note added"
+            return model.open?.detail.case.id == id ? [.loadCase(id)] : []
+        case .failed(let reason):
+            // The dialog or prompt stays open with what was typed, so a retry needs no retyping.
+            if let dialog = model.dialog, dialog.confirming { model.dialog?.confirming = false }
+            model.status = "error: " + reason
+            return []
+        case .connection(let up):
+            let was = model.disconnected
+            model.disconnected = !up
+            if up && was { return reload(model) }
+            return []
+        case .event(let event):
+            return apply(event, to: &model)
+        case .key(let key):
+            return handle(key, &model)
+        }
+    }
+
+    // MARK: Live events
+
+    private static func apply(_ event: CaseChangeEvent, to model: inout ReviewModel) -> [ReviewCommand] {
+        var commands: [ReviewCommand] = []
+        if var list = model.list, let index = list.items.firstIndex(where: { $0.id == event.caseID }) {
+            list.items[index].state = event.state
+            list.items[index].holder = event.holder
+            list.items[index].queue = event.queue
+            // A case claimed by someone else leaves "available" at once; one that left the queue leaves the list.
+            if case .queue(let queue) = list.source, event.queue != queue || !["open", "escalated", "reopened", "awaiting_approval"].contains(event.state) {
+                list.items.remove(at: index)
+            }
+            model.list = list
+            clampLists(&model)
+        } else if case .queue(let queue)? = model.list?.source, event.queue == queue, event.kind == "intake" {
+            commands.append(.loadCases(.queue(queue), sort: model.list!.sort, after: nil))
+        }
+        if model.screen == .queues { commands.append(.loadQueues) }
+        if model.open?.detail.case.id == event.caseID, event.actor != model.me?.name { commands.append(.loadCase(event.caseID)) }
+        return commands
+    }
+
+    // MARK: Keys
+
+    private static func handle(_ key: Key, _ model: inout ReviewModel) -> [ReviewCommand] {
+        if key == .control("c") {
+            model.quitting = true
+            return [.quit]
+        }
+        if model.help {
+            if key == .character("?") || key == .escape || key == .character("q") { model.help = false }
+            return []
+        }
+        if model.prompt != nil { return promptKey(key, &model) }
+        if model.dialog != nil { return dialogKey(key, &model) }
+        if key == .character("?") {
+            model.help = true
+            return []
+        }
+        var commands: [ReviewCommand]
+        switch model.screen {
+        case .queues: commands = queuesKey(key, &model)
+        case .cases: commands = casesKey(key, &model)
+        case .detail: commands = detailKey(key, &model)
+        }
+        // Activity on a case one holds renews its claim when the lease is running out.
+        if let open = model.open, model.screen == .detail, let me = model.me?.name, open.detail.case.holder == me,
+            let expires = open.detail.case.claimExpiresAt, expires.timeIntervalSince(model.now) < renewWithin,
+            open.renewedAt.map({ model.now.timeIntervalSince($0) > 30 }) ?? true, !commands.contains(.release(open.detail.case.id))
+        {
+            model.open?.renewedAt = model.now
+            commands.append(.renew(open.detail.case.id))
+        }
+        return commands
+    }
+
+    private static func queuesKey(_ key: Key, _ model: inout ReviewModel) -> [ReviewCommand] {
+        switch key {
+        case .character("q"), .escape:
+            model.quitting = true
+            return [.quit]
+        case .character("j"), .down: model.queueSelected = min(model.queueSelected + 1, max(model.queues.count - 1, 0))
+        case .character("k"), .up: model.queueSelected = max(model.queueSelected - 1, 0)
+        case .character("g"), .home: model.queueSelected = 0
+        case .character("G"), .end: model.queueSelected = max(model.queues.count - 1, 0)
+        case .enter:
+            guard model.queues.indices.contains(model.queueSelected) else { return [] }
+            return openList(.queue(model.queues[model.queueSelected].name), &model)
+        case .character("c"):
+            guard model.queues.indices.contains(model.queueSelected) else { return [] }
+            let queue = model.queues[model.queueSelected].name
+            model.list = CaseListing(source: .queue(queue))
+            return [.loadCases(.queue(queue), sort: .priority, after: nil), .claimNext(queue: queue)]
+        case .character("A"): return openList(.approvals, &model)
+        case .character("/"): model.prompt = Prompt(purpose: .search)
+        case .character("R"): return [.loadQueues]
+        default: break
+        }
+        return []
+    }
+
+    private static func openList(_ source: CaseListSource, _ model: inout ReviewModel) -> [ReviewCommand] {
+        var list = CaseListing(source: source)
+        list.loading = true
+        if case .approvals = source { list.sort = .age }
+        model.list = list
+        model.screen = .cases
+        return [.loadCases(source, sort: list.sort, after: nil)]
+    }
+
+    private static func casesKey(_ key: Key, _ model: inout ReviewModel) -> [ReviewCommand] {
+        guard var list = model.list else {
+            model.screen = .queues
+            return []
+        }
+        let rows = list.visible(me: model.me?.name)
+        let page = max(model.bodyHeight - 2, 1)
+        var commands: [ReviewCommand] = []
+        switch key {
+        case .character("q"), .escape:
+            model.screen = .queues
+            model.list = nil
+            return [.loadQueues]
+        case .character("j"), .down: list.selected += 1
+        case .character("k"), .up: list.selected -= 1
+        case .pageDown, .control("f"): list.selected += page
+        case .pageUp, .control("b"): list.selected -= page
+        case .character("g"), .home: list.selected = 0
+        case .character("G"), .end: list.selected = rows.count - 1
+        case .character("s"):
+            list.sort = list.sort == .priority ? .age : .priority
+            list.selected = 0
+            list.loading = true
+            commands.append(.loadCases(list.source, sort: list.sort, after: nil))
+        case .character("f"):
+            let all = CaseListing.Filter.allCases
+            list.filter = all[(all.firstIndex(of: list.filter)! + 1) % all.count]
+            list.selected = 0
+        case .enter:
+            if rows.indices.contains(list.selected) { commands.append(.loadCase(rows[list.selected].id)) }
+        case .character("c"):
+            if rows.indices.contains(list.selected) { commands.append(.claim(rows[list.selected].id)) }
+        case .character("r"):
+            if rows.indices.contains(list.selected) { commands.append(.release(rows[list.selected].id)) }
+        case .character("/"): model.prompt = Prompt(purpose: .search)
+        default: break
+        }
+        list.selected = max(0, min(list.selected, rows.count - 1))
+        // Near the end of what is loaded, the next page is asked for.
+        if list.more, !list.loading, list.selected >= list.items.count - page, let last = list.items.last {
+            list.loading = true
+            commands.append(.loadCases(list.source, sort: list.sort, after: last.id))
+        }
+        model.list = list
+        clampLists(&model)
+        return commands
+    }
+
+    private static func detailKey(_ key: Key, _ model: inout ReviewModel) -> [ReviewCommand] {
+        guard var open = model.open else {
+            model.screen = model.list == nil ? .queues : .cases
+            return []
+        }
+        let id = open.detail.case.id
+        let panes = Pane.allCases
+        var commands: [ReviewCommand] = []
+        switch key {
+        case .character("q"), .escape:
+            model.screen = model.list == nil ? .queues : .cases
+            model.open = nil
+            if let list = model.list { return [.loadCases(list.source, sort: list.sort, after: nil)] }
+            return [.loadQueues]
+        case .tab: open.pane = panes[(panes.firstIndex(of: open.pane)! + 1) % panes.count]
+        case .backTab: open.pane = panes[(panes.firstIndex(of: open.pane)! + panes.count - 1) % panes.count]
+        case .character("j"), .down: open.scroll[open.pane, default: 0] += 1
+        case .character("k"), .up: open.scroll[open.pane, default: 0] = max(0, open.scroll[open.pane, default: 0] - 1)
+        case .pageDown, .control("f"): open.scroll[open.pane, default: 0] += max(model.bodyHeight - 6, 1)
+        case .pageUp, .control("b"): open.scroll[open.pane, default: 0] = max(0, open.scroll[open.pane, default: 0] - max(model.bodyHeight - 6, 1))
+        case .character("g"), .home: open.scroll[open.pane] = 0
+        case .character("G"), .end: open.scroll[open.pane] = Int.max / 2
+        case .character("x"):
+            // Content warnings of the statuses in view open and close together.
+            let ids = Set(statuses(open.detail).map(\.id))
+            open.openWarnings = open.openWarnings.isSuperset(of: ids) ? [] : ids
+        case .character("m"):
+            let ids = Set(statuses(open.detail).filter { $0.mediaCount > 0 }.map(\.id))
+            open.shownMedia = open.shownMedia.isSuperset(of: ids) ? [] : ids
+        case .character("c"): commands.append(.claim(id))
+        case .character("r"): commands.append(.release(id))
+        case .character("d"):
+            var dialog = DecisionDialog(caseID: id, domain: open.detail.case.domain)
+            dialog.action = 2
+            model.dialog = dialog
+        case .character("a"):
+            if let proposed = open.detail.decisions.last(where: { $0.state == "proposed" }) {
+                commands.append(.approve(id, decision: proposed.id))
+            } else {
+                model.status = "nothing to approve on case \(id)"
+            }
+        case .character("e"): model.prompt = Prompt(purpose: .escalate(id))
+        case .character("n"): model.prompt = Prompt(purpose: .note(id))
+        case .character("/"): model.prompt = Prompt(purpose: .search)
+        default: break
+        }
+        model.open = open
+        return commands
+    }
+
+    private static func promptKey(_ key: Key, _ model: inout ReviewModel) -> [ReviewCommand] {
+        guard var prompt = model.prompt else { return [] }
+        switch key {
+        case .escape:
+            model.prompt = nil
+            return []
+        case .enter:
+            let text = prompt.text.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return [] }
+            model.prompt = nil
+            switch prompt.purpose {
+            case .note(let id): return [.note(id, text)]
+            case .escalate(let id): return [.escalate(id, queue: text)]
+            case .search: return openList(.search(text), &model)
+            }
+        case .backspace:
+            if !prompt.text.isEmpty { prompt.text.removeLast() }
+        case .character(let character): prompt.text.append(character)
+        case .paste(let text): prompt.text += text.replacingOccurrences(of: "\n", with: " ")
+        default: break
+        }
+        model.prompt = prompt
+        return []
+    }
+
+    private static func dialogKey(_ key: Key, _ model: inout ReviewModel) -> [ReviewCommand] {
+        guard var dialog = model.dialog else { return [] }
+        let fields = DecisionDialog.Field.allCases
+        switch key {
+        case .escape:
+            if dialog.confirming {
+                dialog.confirming = false
+            } else {
+                model.dialog = nil
+                return []
+            }
+        case .tab, .down: dialog.field = fields[(dialog.field.rawValue + 1) % fields.count]
+        case .backTab, .up: dialog.field = fields[(dialog.field.rawValue + fields.count - 1) % fields.count]
+        case .left, .right:
+            let step = key == .right ? 1 : -1
+            switch dialog.field {
+            case .action: dialog.action = (dialog.action + step + DecisionDialog.actions.count) % DecisionDialog.actions.count
+            case .category: dialog.category = (dialog.category + step + DecisionDialog.categories.count) % DecisionDialog.categories.count
+            case .expiry: dialog.expiry = (dialog.expiry + step + DecisionDialog.expiries.count) % DecisionDialog.expiries.count
+            case .reason:
+                let count = DecisionDialog.templates.count
+                dialog.template = ((dialog.template ?? (step > 0 ? -1 : 0)) + step + count) % count
+            case .rules: break
+            }
+            dialog.confirming = false
+        case .enter, .control("n"):
+            dialog.andNext = key == .control("n")
+            guard !dialog.reasonText.trimmingCharacters(in: .whitespaces).isEmpty else {
+                model.status = "a decision needs a reason: type one, or pick a template with ←/→"
+                dialog.field = .reason
+                model.dialog = dialog
+                return []
+            }
+            if dialog.severe && !dialog.confirming {
+                dialog.confirming = true
+                model.dialog = dialog
+                return []
+            }
+            model.dialog = dialog
+            return [.decide(dialog.caseID, request(dialog, now: model.now))]
+        case .backspace:
+            switch dialog.field {
+            case .reason: if !dialog.reason.isEmpty { dialog.reason.removeLast() }
+            case .rules: if !dialog.rules.isEmpty { dialog.rules.removeLast() }
+            default: break
+            }
+        case .character(let character):
+            switch dialog.field {
+            case .reason: dialog.reason.append(character)
+            case .rules: dialog.rules.append(character)
+            case .action:
+                if let digit = character.wholeNumberValue, (1...DecisionDialog.actions.count).contains(digit) { dialog.action = digit - 1 }
+            default: break
+            }
+            dialog.confirming = false
+        case .paste(let text):
+            if dialog.field == .reason { dialog.reason += text }
+        default: break
+        }
+        model.dialog = dialog
+        return []
+    }
+
+    /// The API request the dialog makes.
+    public static func request(_ dialog: DecisionDialog, now: Date) -> DecisionRequest {
+        let expires = DecisionDialog.expiries[dialog.expiry].map { now.addingTimeInterval(TimeInterval($0) * 3600) }
+        let rules = dialog.rules.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        let category = DecisionDialog.categories[dialog.category]
+        if dialog.actionName == "defederate" {
+            return DecisionRequest(
+                actions: [ActionBody(action: "defederate", domain: dialog.domain, severity: "suspend", rejectMedia: true, rejectReports: true)],
+                reason: dialog.reasonText, category: category, ruleIDs: rules, expiresAt: expires)
+        }
+        return DecisionRequest(action: dialog.actionName, reason: dialog.reasonText, category: category, ruleIDs: rules, expiresAt: expires)
+    }
+
+    // MARK: Helpers
+
+    /// The statuses of a case: each report's, then the screened ones, without repeats.
+    public static func statuses(_ detail: CaseDetailBody) -> [StatusEvidence] {
+        var seen: Set<String> = []
+        return (detail.reports.flatMap(\.statuses) + detail.screenedStatuses).filter { seen.insert($0.id).inserted }
+    }
+
+    private static func replace(_ summary: CaseSummaryBody, in model: inout ReviewModel) {
+        if let index = model.list?.items.firstIndex(where: { $0.id == summary.id }) { model.list?.items[index] = summary }
+        if model.open?.detail.case.id == summary.id { model.open?.detail.case = summary }
+    }
+
+    private static func reload(_ model: ReviewModel) -> [ReviewCommand] {
+        var commands: [ReviewCommand] = [.loadQueues]
+        if let list = model.list { commands.append(.loadCases(list.source, sort: list.sort, after: nil)) }
+        if let open = model.open { commands.append(.loadCase(open.detail.case.id)) }
+        return commands
+    }
+
+    /// Keeps each list's cursor on a row and in view.
+    static func clampLists(_ model: inout ReviewModel) {
+        guard var list = model.list else { return }
+        let rows = list.visible(me: model.me?.name).count
+        let visible = max(model.bodyHeight - 2, 1)
+        list.selected = max(0, min(list.selected, rows - 1))
+        if list.selected < list.top { list.top = list.selected }
+        if list.selected >= list.top + visible { list.top = list.selected - visible + 1 }
+        list.top = max(0, min(list.top, max(rows - visible, 0)))
+        model.list = list
+    }
+}

@@ -1,0 +1,137 @@
+import AsyncHTTPClient
+import Foundation
+import ModerationAPI
+import NIOCore
+import NIOHTTP1
+import ReviewTUI
+
+/// The moderation API over HTTP(S), for `palisade review` and `palisade login`: bearer token, JSON bodies, the event
+/// stream read line by line. A connection failure is `unreachable` (the UI reconnects); an error answer is `refused`
+/// with the server's message.
+struct HTTPReviewBackend: ReviewBackend {
+    let server: String
+    let token: String
+    let client: HTTPClient
+
+    private var api: String { server + "/api/v1/moderation" }
+
+    func me() async throws(ReviewBackendError) -> MeBody { try await get("/me") }
+
+    func queues() async throws(ReviewBackendError) -> [QueueBody] { (try await get("/queues") as QueueList).queues }
+
+    func cases(_ source: CaseListSource, sort: CaseListing.Sort, after: Int64?, limit: Int) async throws(ReviewBackendError) -> [CaseSummaryBody] {
+        var query: [URLQueryItem] = [URLQueryItem(name: "limit", value: String(limit))]
+        switch source {
+        case .queue(let queue):
+            query += [URLQueryItem(name: "queue", value: queue), URLQueryItem(name: "state", value: "open,escalated,reopened,awaiting_approval")]
+        case .approvals: query.append(URLQueryItem(name: "state", value: "awaiting_approval"))
+        case .search(let account): query.append(URLQueryItem(name: "account", value: account))
+        }
+        query.append(URLQueryItem(name: "sort", value: sort == .priority ? "priority" : "age"))
+        if let after { query.append(URLQueryItem(name: "after", value: String(after))) }
+        var components = URLComponents()
+        components.queryItems = query
+        return (try await get("/cases?" + (components.percentEncodedQuery ?? "")) as ModerationAPI.CaseList).cases
+    }
+
+    func detail(_ id: Int64) async throws(ReviewBackendError) -> CaseDetailBody { try await get("/cases/\(id)") }
+
+    func transition(_ id: Int64, _ verb: String) async throws(ReviewBackendError) -> TransitionBody {
+        try await send(.POST, "/cases/\(id)/\(verb)", body: nil as NoteRequest?)
+    }
+
+    func claimNext(queue: String) async throws(ReviewBackendError) -> TransitionBody {
+        let name = queue.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? queue
+        return try await send(.POST, "/queues/\(name)/claim-next", body: nil as NoteRequest?)
+    }
+
+    func decide(_ id: Int64, _ request: DecisionRequest) async throws(ReviewBackendError) -> TransitionBody {
+        try await send(.POST, "/cases/\(id)/decisions", body: request)
+    }
+
+    func approve(_ id: Int64, decision: Int64) async throws(ReviewBackendError) -> TransitionBody {
+        try await send(.POST, "/cases/\(id)/decisions/\(decision)/approve", body: nil as NoteRequest?)
+    }
+
+    func escalate(_ id: Int64, queue: String) async throws(ReviewBackendError) -> TransitionBody {
+        try await send(.POST, "/cases/\(id)/escalate", body: EscalateRequest(queue: queue, role: nil, note: nil))
+    }
+
+    func note(_ id: Int64, _ text: String) async throws(ReviewBackendError) {
+        let _: TransitionBody = try await send(.POST, "/cases/\(id)/notes", body: NoteRequest(text: text))
+    }
+
+    func events() async throws(ReviewBackendError) -> AsyncStream<CaseChangeEvent> {
+        var request = HTTPClientRequest(url: api + "/events")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .hours(24 * 365))
+        } catch {
+            throw .unreachable(String(describing: error))
+        }
+        guard response.status == .ok else { throw .refused("the event stream answered \(response.status.code)") }
+        let (stream, continuation) = AsyncStream.makeStream(of: CaseChangeEvent.self)
+        let task = Task {
+            var line: [UInt8] = []
+            var data = ""
+            do {
+                for try await buffer in response.body {
+                    for byte in buffer.readableBytesView {
+                        guard byte == 0x0A else {
+                            line.append(byte)
+                            continue
+                        }
+                        let text = String(decoding: line, as: UTF8.self)
+                        line = []
+                        if text.hasPrefix("data:") {
+                            data += text.dropFirst(5).trimmingCharacters(in: .whitespaces)
+                        } else if text.isEmpty, !data.isEmpty {
+                            if let event = try? JSONDecoder.moderationAPI.decode(CaseChangeEvent.self, from: Data(data.utf8)) { continuation.yield(event) }
+                            data = ""
+                        }
+                    }
+                }
+            } catch {}
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    // MARK: HTTP
+
+    private func get<T: Decodable>(_ path: String) async throws(ReviewBackendError) -> T {
+        try await send(.GET, path, body: nil as NoteRequest?)
+    }
+
+    private func send<Body: Encodable, T: Decodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws(ReviewBackendError) -> T {
+        var request = HTTPClientRequest(url: api + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body, let data = try? JSONEncoder.moderationAPI.encode(body) {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: data))
+        }
+        let status: HTTPResponseStatus
+        let data: Data
+        do {
+            let response = try await client.execute(request, timeout: .seconds(20))
+            status = response.status
+            data = Data(try await response.body.collect(upTo: 32 << 20).readableBytesView)
+        } catch {
+            throw .unreachable(String(describing: error))
+        }
+        guard (200..<300).contains(status.code) else {
+            let message = (try? JSONDecoder().decode([String: String].self, from: data))?["error"] ?? "the server answered \(status.code)"
+            throw .refused(message)
+        }
+        do {
+            return try JSONDecoder.moderationAPI.decode(T.self, from: data)
+        } catch {
+            throw .refused("unreadable answer from the server: \(error)")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import ModerationAPI
+import ReviewTUI
+
+/// `palisade login --server URL`
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login", abstract: "Store the server and your moderator token for palisade review.",
+        discussion: """
+            Reads the token (pal_…, from palisade admin moderators add or token) from --token-file, or from standard \
+            input (typed without echo on a terminal), checks it against the server, and stores both in \
+            ~/.config/palisade/credentials (mode 0600). PALISADE_SERVER and PALISADE_TOKEN override the file.
+            """)
+
+    @Option(help: "The Palisade server, e.g. https://mod.example.org.")
+    var server: String
+
+    @Option(name: .customLong("token-file"), help: "A file holding the token ('-': standard input).")
+    var tokenFile: String?
+
+    func validate() throws {
+        guard let url = URLComponents(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {
+            throw ValidationError("--server must be an http(s) URL, like https://mod.example.org")
+        }
+    }
+
+    func run() async throws {
+        let token = try readToken()
+        guard token.hasPrefix("pal_") else { throw CredentialsError("that is not a Palisade moderator token (they start with pal_)") }
+        let credentials = Credentials(server: Credentials.normalised(server), token: token)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let me: MeBodyResult
+        do {
+            me = .ok(try await HTTPReviewBackend(server: credentials.server, token: token, client: client).me())
+        } catch {
+            me = .failed(error)
+        }
+        try await client.shutdown()
+        switch me {
+        case .ok(let body):
+            try credentials.save()
+            print("logged in to \(credentials.server) as \(body.name) (\(body.role), tenant \(body.tenant)); saved in \(Credentials.path.path)")
+        case .failed(.unreachable(let detail)):
+            throw CredentialsError("cannot reach \(credentials.server): \(detail)")
+        case .failed(.refused(let message)):
+            throw CredentialsError("the server refused the token: \(message)")
+        }
+    }
+
+    private enum MeBodyResult {
+        case ok(MeBody)
+        case failed(ReviewBackendError)
+    }
+
+    private func readToken() throws -> String {
+        if let tokenFile, tokenFile != "-" {
+            return String(decoding: try Data(contentsOf: URL(fileURLWithPath: tokenFile)).prefix(4096), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if isatty(STDIN_FILENO) == 1 {
+            FileHandle.standardError.write(Data("Token for \(server): ".utf8))
+            var settings = termios()
+            tcgetattr(STDIN_FILENO, &settings)
+            var quiet = settings
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+            defer {
+                tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+                FileHandle.standardError.write(Data("\n".utf8))
+            }
+            return (readLine() ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return String(decoding: FileHandle.standardInput.readDataToEndOfFile().prefix(4096), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

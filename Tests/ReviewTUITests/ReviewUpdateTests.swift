@@ -1,0 +1,136 @@
+import Foundation
+import ModerationAPI
+import ReviewTUI
+import Testing
+
+/// The UI's logic, message by message: what each key asks of the server, decide-and-next, confirmation of severe
+/// decisions, live events, claim renewal on activity, and nothing typed lost when the connection drops.
+@Suite struct ReviewUpdateTests {
+    func run(_ model: inout ReviewModel, _ messages: [ReviewMessage]) -> [ReviewCommand] {
+        messages.flatMap { ReviewUpdate.update(&model, $0) }
+    }
+
+    func openCase(_ model: inout ReviewModel) {
+        _ = run(&model, [.key(.enter), .cases(.queue("reports"), ReviewFixtures.cases, appending: false), .key(.enter), .detail(ReviewFixtures.detail)])
+    }
+
+    func type(_ text: String) -> [ReviewMessage] { text.map { .key(.character($0)) } }
+
+    @Test func theQueuesLeadToCasesAndBack() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        #expect(ReviewUpdate.start() == [.loadMe, .loadQueues])
+        #expect(run(&model, [.key(.character("j")), .key(.enter)]) == [.loadCases(.queue("legal"), sort: .priority, after: nil)])
+        #expect(model.screen == .cases)
+        _ = run(&model, [.cases(.queue("legal"), ReviewFixtures.cases, appending: false)])
+        // A page for another list (a late answer) is ignored.
+        _ = run(&model, [.cases(.queue("spam"), [], appending: false)])
+        #expect(model.list?.items.count == 5)
+        #expect(run(&model, [.key(.character("s"))]) == [.loadCases(.queue("legal"), sort: .age, after: nil)])
+        #expect(run(&model, [.key(.character("q"))]) == [.loadQueues])
+        #expect(model.screen == .queues)
+        #expect(run(&model, [.key(.character("c"))]) == [.loadCases(.queue("legal"), sort: .priority, after: nil), .claimNext(queue: "legal")])
+        #expect(run(&model, [.key(.escape)]) == [.quit])
+    }
+
+    @Test func aLongListLoadsItsNextPageNearTheEnd() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        _ = run(&model, [.key(.enter)])
+        let page = (0..<ReviewUpdate.pageSize).map { ReviewFixtures.summary(Int64($0 + 1), account: "https://a.example/users/u\($0)") }
+        _ = run(&model, [.cases(.queue("reports"), page, appending: false)])
+        #expect(model.list?.more == true)
+        let commands = run(&model, [.key(.end)])
+        #expect(commands == [.loadCases(.queue("reports"), sort: .priority, after: Int64(ReviewUpdate.pageSize))])
+        #expect(model.list?.top == ReviewUpdate.pageSize - (model.bodyHeight - 2))
+        // While it loads, moving does not ask again.
+        #expect(run(&model, [.key(.up)]).isEmpty)
+        _ = run(&model, [.cases(.queue("reports"), [ReviewFixtures.summary(9_999, account: "https://a.example/users/last")], appending: true)])
+        #expect(model.list?.items.count == ReviewUpdate.pageSize + 1)
+        #expect(model.list?.more == false)
+    }
+
+    @Test func aSevereDecisionIsConfirmedAndDecideAndNextClaimsTheNextCase() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        _ = run(&model, [.key(.character("d")), .key(.right)])
+        #expect(model.dialog?.actionName == "suspend")
+        // No reason: nothing is sent, the reason field is focused.
+        #expect(run(&model, [.key(.enter)]).isEmpty)
+        #expect(model.dialog?.field == .reason)
+        _ = run(&model, type("spam network"))
+        #expect(run(&model, [.key(.control("n"))]).isEmpty)
+        #expect(model.dialog?.confirming == true)
+        let commands = run(&model, [.key(.control("n"))])
+        guard case .decide(42, let request)? = commands.first else {
+            Issue.record("expected a decision, got \(commands)")
+            return
+        }
+        #expect(request.action == "suspend")
+        #expect(request.reason == "spam network")
+        #expect(request.category == "spam")
+        let decided = TransitionBody(case: ReviewFixtures.summary(42, account: "https://spam.example/users/bot", state: "awaiting_approval"), decisionID: 9, auditSequence: 12)
+        #expect(run(&model, [.done(decided, "proposed; awaiting approval")]) == [.loadCase(42), .claimNext(queue: "reports")])
+        #expect(model.dialog == nil)
+        #expect(model.status == "case 42: proposed; awaiting approval")
+    }
+
+    @Test func aFailedDecisionKeepsWhatWasTypedAndTheConnectionBannerComesAndGoes() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        _ = run(&model, [.key(.character("d")), .key(.left), .key(.tab)] + type("harassment"))
+        #expect(model.dialog?.actionName == "mark_sensitive")
+        #expect(run(&model, [.key(.enter)]).count == 1)
+        _ = run(&model, [.connection(false)])
+        #expect(model.disconnected)
+        #expect(model.dialog?.reason == "harassment")
+        _ = run(&model, [.failed("the case is claimed by bob")])
+        #expect(model.status == "error: the case is claimed by bob")
+        #expect(model.dialog?.reason == "harassment")
+        let back = run(&model, [.connection(true)])
+        #expect(!model.disconnected)
+        #expect(back == [.loadQueues, .loadCases(.queue("reports"), sort: .priority, after: nil), .loadCase(42)])
+    }
+
+    @Test func aCaseClaimedElsewhereLeavesTheListAtOnceAndTheOpenCaseReloads() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        _ = run(&model, [.key(.enter), .cases(.queue("reports"), ReviewFixtures.cases, appending: false)])
+        let claimed = CaseChangeEvent(kind: "claim", caseID: 46, queue: "reports", state: "open", holder: "bob", actor: "bob", at: ReviewFixtures.now, sequence: 20)
+        _ = run(&model, [.key(.character("f"))])
+        #expect(model.list?.filter == .available)
+        #expect(model.list?.visible(me: "alice").map(\.id) == [44, 45, 46])
+        _ = run(&model, [.event(claimed)])
+        #expect(model.list?.visible(me: "alice").map(\.id) == [44, 45])
+        let decided = CaseChangeEvent(kind: "decision", caseID: 44, queue: "reports", state: "decided", holder: nil, actor: "bob", at: ReviewFixtures.now, sequence: 21)
+        _ = run(&model, [.event(decided)])
+        #expect(model.list?.items.map(\.id) == [42, 43, 45, 46])
+        _ = run(&model, [.key(.character("f")), .key(.character("f")), .key(.enter), .detail(ReviewFixtures.detail)])
+        let note = CaseChangeEvent(kind: "note", caseID: 42, queue: "reports", state: "open", holder: "alice", actor: "carol", at: ReviewFixtures.now, sequence: 22)
+        #expect(run(&model, [.event(note)]) == [.loadCase(42)])
+    }
+
+    @Test func activityOnAClaimRunningOutRenewsIt() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        // The fixture's claim ends in 45 s: the next key renews it, once.
+        #expect(run(&model, [.key(.character("j"))]) == [.renew(42)])
+        #expect(run(&model, [.key(.character("j"))]).isEmpty)
+        _ = run(&model, [.tick(ReviewFixtures.now.addingTimeInterval(31))])
+        #expect(run(&model, [.key(.character("k"))]) == [.renew(42)])
+    }
+
+    @Test func promptsForNotesSearchAndEscalation() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        _ = run(&model, [.key(.character("n"))] + type("checked the links") + [.key(.backspace)])
+        #expect(model.prompt?.text == "checked the link")
+        #expect(run(&model, [.key(.enter)]) == [.note(42, "checked the link")])
+        _ = run(&model, [.key(.character("e")), .key(.paste("legal\nteam"))])
+        #expect(run(&model, [.key(.enter)]) == [.escalate(42, queue: "legal team")])
+        _ = run(&model, [.key(.character("/"))] + type("https://spam.example/users/bot"))
+        #expect(run(&model, [.key(.enter)]) == [.loadCases(.search("https://spam.example/users/bot"), sort: .priority, after: nil)])
+        #expect(model.screen == .cases)
+        // Esc drops a prompt without sending anything.
+        _ = run(&model, [.key(.character("/"))] + type("x"))
+        #expect(run(&model, [.key(.escape)]).isEmpty)
+        #expect(model.prompt == nil)
+    }
+}
