@@ -2,7 +2,7 @@
 
 SWIFT ?= swift
 # Debian packages the build links against; scripts/install-system-packages installs the missing ones.
-SYSTEM_PACKAGES := libsqlite3-dev libpcre2-dev libicu-dev libvectorscan-dev pkg-config sqlite3
+SYSTEM_PACKAGES := libsqlite3-dev libpcre2-dev libicu-dev libvectorscan-dev pkg-config sqlite3 tmux
 
 # The Python peers the interoperability tests run against, pinned in their requirements file.
 VENV := .venv
@@ -56,6 +56,7 @@ bench: release
 	.build/release/palisade bench rules
 	.build/release/palisade bench queue
 	.build/release/palisade bench decisions
+	.build/release/palisade bench tui
 
 clean:
 	rm -rf .build $(VENV) $(BOVINE_VENV)

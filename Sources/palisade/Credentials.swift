@@ -35,8 +35,11 @@ struct Credentials: Codable, Equatable {
         guard FileManager.default.createFile(atPath: temporary.path, contents: try encoder.encode(self), attributes: [.posixPermissions: 0o600]) else {
             throw CredentialsError("cannot write \(temporary.path)")
         }
-        _ = try FileManager.default.replaceItemAt(Self.path, withItemAt: temporary)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: Self.path.path)
+        guard rename(temporary.path, Self.path.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CredentialsError("cannot write \(Self.path.path): \(reason)")
+        }
     }
 
     /// The server and token to use: `--server` over `PALISADE_SERVER` over the file; `PALISADE_TOKEN` over the file's

@@ -5,7 +5,7 @@ import Testing
 /// `--help` is part of the contract with operators and scripts: every command's help is golden-tested.
 @Suite struct HelpOutputTests {
     static let commands: [[String]] = [
-        [], ["serve"], ["admin"], ["admin", "migrate"],
+        [], ["serve"], ["review"], ["login"], ["admin"], ["admin", "migrate"],
         ["admin", "tenants"], ["admin", "tenants", "add"], ["admin", "tenants", "list"], ["admin", "tenants", "feed-token"],
         ["admin", "instances"], ["admin", "instances", "add"], ["admin", "instances", "set"], ["admin", "instances", "list"], ["admin", "instances", "remove"],
         ["admin", "moderators"], ["admin", "moderators", "add"], ["admin", "moderators", "list"], ["admin", "moderators", "token"],
@@ -14,7 +14,7 @@ import Testing
         ["deliveries"], ["deliveries", "list"], ["deliveries", "retry"],
         ["rules"], ["rules", "check"], ["rules", "test"], ["rules", "explain"], ["rules", "eval"],
         ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
-        ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["bench", "queue"], ["bench", "decisions"], ["version"],
+        ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["bench", "queue"], ["bench", "decisions"], ["bench", "tui"], ["version"],
     ]
 
     @Test(arguments: commands)
@@ -32,7 +32,7 @@ import Testing
         let directory = try TemporaryDirectory("help")
         defer { directory.remove() }
         let result = try await PalisadeCLI.run(["--help"], in: directory.url)
-        for command in ["serve", "admin", "accounts", "deliveries", "rules", "signatures", "bench", "version"] {
+        for command in ["serve", "review", "login", "admin", "accounts", "deliveries", "rules", "signatures", "bench", "version"] {
             #expect(result.stdout.contains("\n  \(command) "), "\(command) missing from --help")
         }
     }

@@ -89,9 +89,12 @@ public enum PythonPeer {
             self.port = port
         }
 
-        /// Closes standard input and waits for the peer to end.
+        /// Closes standard input and waits for the peer to end (it is terminated after 10 s).
         public func stop() {
             try? input.fileHandleForWriting.close()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { process.terminate() }
             process.waitUntilExit()
         }
 

@@ -41,8 +41,8 @@ public final class ReviewApp: @unchecked Sendable {
     private let renderer: Renderer
     private let server: String
     private let trace: FileHandle?
-    private let messages: AsyncStream<ReviewMessage>
-    private let post: AsyncStream<ReviewMessage>.Continuation
+    private let messages: AsyncStream<[ReviewMessage]>
+    private let batches: AsyncStream<[ReviewMessage]>.Continuation
     private var keyTimes: [Date] = []
     private let lock = NSLock()
     private var signalSources: [any DispatchSourceSignal] = []
@@ -56,8 +56,11 @@ public final class ReviewApp: @unchecked Sendable {
         self.renderer = Renderer(colors: colors)
         self.server = server
         self.trace = trace
-        (messages, post) = AsyncStream.makeStream(of: ReviewMessage.self)
+        (messages, batches) = AsyncStream.makeStream(of: [ReviewMessage].self)
     }
+
+    /// Sends one message to the loop.
+    private func post(_ message: ReviewMessage) { batches.yield([message]) }
 
     /// Runs until the moderator quits or a terminating signal arrives.
     public func run() async {
@@ -68,10 +71,10 @@ public final class ReviewApp: @unchecked Sendable {
         installSignals()
         defer { for source in signalSources { source.cancel() } }
         startKeyReader()
-        let ticker = Task { [post] in
+        let ticker = Task { [batches] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                post.yield(.tick(Date()))
+                batches.yield([.tick(Date())])
             }
         }
         let events = Task { await self.followEvents() }
@@ -83,11 +86,14 @@ public final class ReviewApp: @unchecked Sendable {
         for command in ReviewUpdate.start() { execute(command) }
         draw(model, previous: &screen)
         var iterator = messages.makeAsyncIterator()
-        while let message = await iterator.next() {
-            if case .key = message {} else if case .resize = message { screen = nil }
-            for command in ReviewUpdate.update(&model, message) { execute(command) }
+        // Everything that arrived together (the keys of one read, a paste typed fast) is applied, then drawn once.
+        while let batch = await iterator.next() {
+            for message in batch {
+                if case .resize = message { screen = nil }
+                for command in ReviewUpdate.update(&model, message) { execute(command) }
+                if case .connection(false) = message { startReconnecting() }
+            }
             if model.quitting { break }
-            if case .connection(false)? = Optional(message) { startReconnecting() }
             draw(model, previous: &screen)
         }
     }
@@ -118,7 +124,7 @@ public final class ReviewApp: @unchecked Sendable {
     // MARK: Input
 
     private func startKeyReader() {
-        let thread = Thread { [terminal, post, weak self] in
+        let thread = Thread { [terminal, batches, weak self] in
             var decoder = KeyDecoder()
             while true {
                 // A lone ESC waits 30 ms for the rest of a sequence before it counts as the Escape key.
@@ -130,10 +136,8 @@ public final class ReviewApp: @unchecked Sendable {
                     self?.suspend()
                 }
                 let now = Date()
-                for key in keys {
-                    self?.noteKey(at: now)
-                    post.yield(.key(key))
-                }
+                for _ in keys { self?.noteKey(at: now) }
+                if !keys.isEmpty { batches.yield(keys.map { .key($0) }) }
             }
         }
         thread.start()
@@ -155,12 +159,12 @@ public final class ReviewApp: @unchecked Sendable {
             source.resume()
             signalSources.append(source)
         }
-        on(SIGWINCH) { [terminal, post] in
+        on(SIGWINCH) { [terminal, batches] in
             let size = terminal.size
-            post.yield(.resize(width: size.width, height: size.height))
+            batches.yield([.resize(width: size.width, height: size.height)])
         }
         for number in [SIGTERM, SIGINT, SIGHUP] {
-            on(number) { [post] in post.yield(.key(.control("c"))) }
+            on(number) { [batches] in batches.yield([.key(.control("c"))]) }
         }
         on(SIGTSTP) { [weak self] in self?.suspend() }
         on(SIGCONT) { [weak self] in self?.resume() }
@@ -183,41 +187,41 @@ public final class ReviewApp: @unchecked Sendable {
         guard was else { return }
         terminal.enter()
         let size = terminal.size
-        post.yield(.resize(width: size.width, height: size.height))
+        post(.resize(width: size.width, height: size.height))
     }
 
     // MARK: Commands
 
     private func execute(_ command: ReviewCommand) {
         let backend = self.backend
-        let post = self.post
+        let post: @Sendable (ReviewMessage) -> Void = { [batches] in batches.yield([$0]) }
         Task {
             do throws(ReviewBackendError) {
                 switch command {
-                case .loadMe: post.yield(.me(try await backend.me()))
-                case .loadQueues: post.yield(.queues(try await backend.queues()))
+                case .loadMe: post(.me(try await backend.me()))
+                case .loadQueues: post(.queues(try await backend.queues()))
                 case .loadCases(let source, let sort, let after):
                     let page = try await backend.cases(source, sort: sort, after: after, limit: ReviewUpdate.pageSize)
-                    post.yield(.cases(source, page, appending: after != nil))
-                case .loadCase(let id): post.yield(.detail(try await backend.detail(id)))
-                case .claim(let id): post.yield(.done(try await backend.transition(id, "claim"), "claimed"))
-                case .renew(let id): post.yield(.done(try await backend.transition(id, "renew"), "claim renewed"))
-                case .release(let id): post.yield(.done(try await backend.transition(id, "release"), "released"))
-                case .claimNext(let queue): post.yield(.done(try await backend.claimNext(queue: queue), "claimed next"))
+                    post(.cases(source, page, appending: after != nil))
+                case .loadCase(let id): post(.detail(try await backend.detail(id)))
+                case .claim(let id): post(.done(try await backend.transition(id, "claim"), "claimed"))
+                case .renew(let id): post(.done(try await backend.transition(id, "renew"), "claim renewed"))
+                case .release(let id): post(.done(try await backend.transition(id, "release"), "released"))
+                case .claimNext(let queue): post(.done(try await backend.claimNext(queue: queue), "claimed next"))
                 case .decide(let id, let request):
                     let outcome = try await backend.decide(id, request)
-                    post.yield(.done(outcome, outcome.case.state == "awaiting_approval" ? "proposed; awaiting approval" : "decided"))
-                case .approve(let id, let decision): post.yield(.done(try await backend.approve(id, decision: decision), "approved"))
-                case .escalate(let id, let queue): post.yield(.done(try await backend.escalate(id, queue: queue), "escalated to \(queue)"))
+                    post(.done(outcome, outcome.case.state == "awaiting_approval" ? "proposed; awaiting approval" : "decided"))
+                case .approve(let id, let decision): post(.done(try await backend.approve(id, decision: decision), "approved"))
+                case .escalate(let id, let queue): post(.done(try await backend.escalate(id, queue: queue), "escalated to \(queue)"))
                 case .note(let id, let text):
                     try await backend.note(id, text)
-                    post.yield(.noted(id))
+                    post(.noted(id))
                 case .quit: break
                 }
             } catch {
                 switch error {
-                case .unreachable: post.yield(.connection(false))
-                case .refused(let message): post.yield(.failed(message))
+                case .unreachable: post(.connection(false))
+                case .refused(let message): post(.failed(message))
                 }
             }
         }
@@ -235,14 +239,14 @@ public final class ReviewApp: @unchecked Sendable {
         reconnecting = true
         lock.unlock()
         let backend = self.backend
-        let post = self.post
+        let batches = self.batches
         Task {
             while true {
                 try? await Task.sleep(for: .seconds(2))
                 if (try? await backend.me()) != nil { break }
             }
             self.lock.withLock { self.reconnecting = false }
-            post.yield(.connection(true))
+            batches.yield([.connection(true)])
         }
     }
 
@@ -251,7 +255,7 @@ public final class ReviewApp: @unchecked Sendable {
         while !Task.isCancelled {
             do {
                 let stream = try await backend.events()
-                for await event in stream { post.yield(.event(event)) }
+                for await event in stream { post(.event(event)) }
             } catch {}
             try? await Task.sleep(for: .seconds(2))
         }

@@ -99,10 +99,41 @@ public struct CaseView: Equatable, Sendable {
     public var shownMedia: Set<String> = []
     /// When the claim was last renewed by activity.
     public var renewedAt: Date?
+    /// Counts replacements of `detail`, so cached lines know when they are stale.
+    public var revision = 0
+    /// The front pane's lines, wrapped, and what they were made from (kept by `update`, so a frame only slices them).
+    public var lines: [[Piece]] = []
+    public var linesKey: LinesKey?
+
+    /// What the cached lines depend on.
+    public struct LinesKey: Equatable, Sendable {
+        public var pane: Pane
+        public var width: Int
+        public var revision: Int
+        public var openWarnings: Set<String>
+        public var shownMedia: Set<String>
+    }
 
     /// A view of `detail`, on its reports.
     public init(detail: CaseDetailBody) {
         self.detail = detail
+    }
+
+    /// The key of lines wrapped to `width` for what is shown now.
+    public func key(width: Int) -> LinesKey {
+        LinesKey(pane: pane, width: width, revision: revision, openWarnings: openWarnings, shownMedia: shownMedia)
+    }
+}
+
+/// A run of text in one style, already sanitised.
+public struct Piece: Equatable, Sendable {
+    public let text: String
+    public let style: Style
+
+    /// Makes a piece.
+    public init(text: String, style: Style) {
+        self.text = text
+        self.style = style
     }
 }
 

@@ -15,6 +15,20 @@ public enum ReviewUpdate {
 
     /// Applies `message` to `model`; returns what the runtime must do.
     public static func update(_ model: inout ReviewModel, _ message: ReviewMessage) -> [ReviewCommand] {
+        let commands = apply(message, to: &model)
+        // The open case's front pane is wrapped here, when what it shows changed, not at every frame.
+        if var open = model.open {
+            let key = open.key(width: model.width - 2)
+            if open.linesKey != key {
+                open.lines = ReviewView.paneLines(open, model: model, width: model.width - 2)
+                open.linesKey = key
+                model.open = open
+            }
+        }
+        return commands
+    }
+
+    private static func apply(_ message: ReviewMessage, to model: inout ReviewModel) -> [ReviewCommand] {
         switch message {
         case .resize(let width, let height):
             model.width = width
@@ -42,6 +56,7 @@ public enum ReviewUpdate {
         case .detail(let detail):
             if var open = model.open, open.detail.case.id == detail.case.id {
                 open.detail = detail
+                open.revision += 1
                 model.open = open
             } else {
                 model.open = CaseView(detail: detail)
@@ -380,7 +395,10 @@ public enum ReviewUpdate {
 
     private static func replace(_ summary: CaseSummaryBody, in model: inout ReviewModel) {
         if let index = model.list?.items.firstIndex(where: { $0.id == summary.id }) { model.list?.items[index] = summary }
-        if model.open?.detail.case.id == summary.id { model.open?.detail.case = summary }
+        if model.open?.detail.case.id == summary.id {
+            model.open?.detail.case = summary
+            model.open?.revision += 1
+        }
     }
 
     private static func reload(_ model: ReviewModel) -> [ReviewCommand] {

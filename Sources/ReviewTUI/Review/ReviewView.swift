@@ -219,7 +219,7 @@ public enum ReviewView {
         }
         let top = 5
         let height = max(buffer.height - 2 - top, 0)
-        let lines = paneLines(open, model: model, width: buffer.width - 2)
+        let lines = open.linesKey == open.key(width: buffer.width - 2) ? open.lines : paneLines(open, model: model, width: buffer.width - 2)
         let scroll = max(0, min(open.scroll[open.pane] ?? 0, max(lines.count - height, 0)))
         for (row, line) in lines.dropFirst(scroll).prefix(height).enumerated() {
             var column = 1
@@ -230,14 +230,8 @@ public enum ReviewView {
         }
     }
 
-    /// A run of text in one style (already sanitised).
-    struct Piece {
-        let text: String
-        let style: Style
-    }
-
     /// A pane's lines, wrapped to `width`.
-    static func paneLines(_ open: CaseView, model: ReviewModel, width: Int) -> [[Piece]] {
+    public static func paneLines(_ open: CaseView, model: ReviewModel, width: Int) -> [[Piece]] {
         var lines: [[Piece]] = []
         func add(_ text: String, _ style: Style = .plain, indent: Int = 0) {
             let pad = String(repeating: " ", count: indent)

@@ -5,6 +5,7 @@
 public enum CellWidth {
     /// The width of one grapheme cluster.
     public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         // An emoji sequence (ZWJ, skin tone, flag pair, keycap) or a variation selector asking for emoji: two cells.
@@ -34,7 +35,8 @@ public enum CellWidth {
 
     /// The width of a string, grapheme by grapheme.
     public static func of(_ text: String) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
     }
 
     private static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool { (0x1F1E6...0x1F1FF).contains(scalar.value) }

@@ -9,6 +9,8 @@ public enum TerminalText {
 
     /// The safe form of `text`; line breaks become spaces unless `keepNewlines`.
     public static func sanitised(_ text: String, keepNewlines: Bool = false) -> String {
+        // Printable ASCII (most of what is drawn) has nothing to neutralise.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var out = String.UnicodeScalarView()
         var marks = 0
         var dropped = false

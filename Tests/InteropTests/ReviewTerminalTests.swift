@@ -1,0 +1,106 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PalisadeTesting
+import Testing
+
+/// `palisade review` in a real terminal (tmux), against a real `palisade serve` on loopback with a case from Mastodon's
+/// documented `report.created` webhook: log in, open the queue, claim, decide a suspension (confirmed), and see the case
+/// leave the queue; the server shows the decision and its audit rows; the terminal is put back when the UI quits; and
+/// every key reached the screen within a frame (16 ms), as the UI's own trace records.
+@Suite(.serialized) struct ReviewTerminalTests: LoopbackAPI {
+    @Test func aModeratorLogsInClaimsAndDecidesInTheTerminal() async throws {
+        let directory = try TemporaryDirectory("review-terminal")
+        defer { directory.remove() }
+        let port = try LoopbackHTTP.unusedPort()
+        let base = "http://127.0.0.1:\(port)"
+        let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
+        func cli(_ arguments: [String], extra: [String: String] = [:]) async throws -> PalisadeCLI.Result {
+            let result = try await PalisadeCLI.run(arguments, in: directory.url, environment: environment.merging(extra) { $1 })
+            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        let secret = "webhook-secret-0123456789abcdef"
+        _ = try await cli(["admin", "tenants", "add", "acme", "--name", "Acme Social"])
+        _ = try await cli(["admin", "instances", "add", "mastodon.acme.example", "--tenant", "acme", "--actor", "https://mastodon.acme.example/actor",
+                           "--webhook-secret", secret, "--decisions", "none"])
+        let token = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
+            .split(separator: "\n").last.map(String.init))
+        let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
+        _ = try await server.waitForLogLine(containing: "notice palisade: listening")
+        let body = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)
+        var request = HTTPClientRequest(url: "\(base)/hooks/mastodon/mastodon.acme.example")
+        request.method = .POST
+        request.headers.add(name: "X-Hub-Signature", value: "sha256=" + OpenSSLHMAC.sha256(key: secret, body))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status == .ok)
+
+        // palisade login stores the server and token, owner-only.
+        let config = directory.path("config")
+        try token.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
+        let login = try await cli(["login", "--server", base, "--token-file", directory.path("token")], extra: ["XDG_CONFIG_HOME": config])
+        #expect(login.stdout.hasPrefix("logged in to \(base) as alice (moderator, tenant acme)"))
+        let credentials = config + "/palisade/credentials"
+        #expect((try FileManager.default.attributesOfItem(atPath: credentials)[.posixPermissions] as? Int) == 0o600)
+        let refused = try await PalisadeCLI.run(["login", "--server", base, "--token-file", directory.path("config/palisade/credentials")], in: directory.url,
+                                                environment: ["XDG_CONFIG_HOME": directory.path("other")])
+        #expect(refused.status != 0)
+
+        let trace = directory.path("trace.txt")
+        let executable = try PalisadeCLI.executable.path
+        let tmux = try await Tmux(
+            width: 120, height: 40,
+            command: "cd \(directory.path("")) && env XDG_CONFIG_HOME=\(config) PALISADE_REVIEW_TRACE=\(trace) TERM=xterm-256color \(executable) review; stty -a > \(directory.path("stty.txt"))")
+        let context = { "\npalisade:\n\(server.stderr.suffix(3000))" }
+        try await tmux.waitFor("Palisade review — Acme Social · alice (moderator)")
+        try await tmux.waitFor("reports")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("https://someothermastodonsite.com/users/cheeseperson")
+        try await tmux.send("c")
+        try await tmux.waitFor("case 1: claimed")
+        try await tmux.send("Enter")
+        let opened = try await tmux.waitFor("Case 1 ")
+        #expect(opened.contains("claimed by you"))
+        #expect(opened.contains("Here is some content") || opened.contains("Reports"))
+        try await tmux.send("d")
+        try await tmux.waitFor("Decide case 1")
+        try await tmux.send("Right")
+        try await tmux.send("Tab")
+        try await tmux.send("a spam network", literal: true)
+        try await tmux.send("Enter")
+        try await tmux.waitFor("This is severe")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("case 1: decided")
+        try await tmux.send("q")
+        let list = try await tmux.waitFor("No cases here")
+        #expect(!list.contains("cheeseperson"), "the decided case left the queue")
+
+        // The server has the decision and its audit rows.
+        let (_, detail) = try await call(.GET, base + "/api/v1/moderation/cases/1", token: token)
+        #expect((detail["case"] as? [String: Any])?["state"] as? String == "decided", "\(context())")
+        let decision = try #require((detail["decisions"] as? [[String: Any]])?.first)
+        #expect(decision["reason"] as? String == "a spam network")
+        #expect((decision["actions"] as? [[String: Any]])?.first?["action"] as? String == "suspend")
+        let (_, history) = try await call(.GET, base + "/api/v1/moderation/cases/1/history", token: token)
+        #expect((history["history"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["intake", "claim", "decision"])
+        #expect(try await cli(["admin", "audit", "verify"]).stdout.hasPrefix("audit log intact: "))
+
+        // Quit, and the terminal is as it was: echo and line editing back.
+        try await tmux.send("q")
+        try await tmux.send("q")
+        for _ in 0..<100 where !(try await tmux.exited()) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(try await tmux.exited())
+        let stty = try String(contentsOfFile: directory.path("stty.txt"), encoding: .utf8)
+        #expect(stty.contains(" icanon") && stty.contains(" echo"), "\(stty)")
+
+        let times = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").compactMap { Double($0.split(separator: " ").last ?? "") }.sorted()
+        #expect(times.count >= 20)
+        let p99 = times[min(times.count - 1, Int(Double(times.count - 1) * 0.99))]
+        #expect(p99 < 16, "keypress to frame: \(times)")
+        print(String(format: "review keypress to frame over %d keys: median %.2f ms, p99 %.2f ms, max %.2f ms", times.count, times[times.count / 2], p99, times.last ?? 0))
+        await tmux.stop()
+        server.send(SIGTERM)
+        #expect(await server.waitForExit(timeout: 30))
+    }
+}
