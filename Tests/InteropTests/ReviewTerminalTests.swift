@@ -35,6 +35,16 @@ import Testing
         request.headers.add(name: "X-Hub-Signature", value: "sha256=" + OpenSSLHMAC.sha256(key: secret, body))
         request.body = .bytes(ByteBuffer(bytes: body))
         #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status == .ok)
+        // A second report, about another account (the same documented payload, its report id and account changed).
+        let second = Data(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\"8437\"", with: "\"8438\"")
+            .replacingOccurrences(of: "cheeseperson", with: "spamperson").utf8)
+        var secondRequest = HTTPClientRequest(url: "\(base)/hooks/mastodon/mastodon.acme.example")
+        secondRequest.method = .POST
+        secondRequest.headers.add(name: "X-Hub-Signature", value: "sha256=" + OpenSSLHMAC.sha256(key: secret, second))
+        secondRequest.body = .bytes(ByteBuffer(bytes: second))
+        #expect(try await HTTPClient.shared.execute(secondRequest, timeout: .seconds(30)).status == .ok)
+        let bob = try #require(try await cli(["admin", "moderators", "add", "bob", "--tenant", "acme", "--role", "moderator"]).stdout
+            .split(separator: "\n").last.map(String.init))
 
         // palisade login stores the server and token, owner-only.
         let config = directory.path("config")
@@ -57,6 +67,17 @@ import Testing
         try await tmux.waitFor("reports")
         try await tmux.send("Enter")
         try await tmux.waitFor("https://someothermastodonsite.com/users/cheeseperson")
+        try await tmux.waitFor("https://someothermastodonsite.com/users/spamperson")
+        // Live: when bob claims case 2 elsewhere, it leaves the "available" filter at once.
+        try await tmux.send("f")
+        try await tmux.waitFor("· available ·")
+        #expect(try await call(.POST, base + "/api/v1/moderation/cases/2/claim", token: bob).0 == 200)
+        for _ in 0..<200 where (try await tmux.screen()).contains("spamperson") { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!(try await tmux.screen()).contains("spamperson"), "the case bob claimed left the available list")
+        try await tmux.send("f")
+        try await tmux.send("f")
+        try await tmux.waitFor("· all ·")
+        try await tmux.send("g")
         try await tmux.send("c")
         try await tmux.waitFor("case 1: claimed")
         try await tmux.send("Enter")
@@ -73,8 +94,28 @@ import Testing
         try await tmux.send("Enter")
         try await tmux.waitFor("case 1: decided")
         try await tmux.send("q")
-        let list = try await tmux.waitFor("No cases here")
+        let list = try await tmux.waitFor("1 case")
         #expect(!list.contains("cheeseperson"), "the decided case left the queue")
+        #expect(list.contains("spamperson"))
+
+        // A resize redraws at the new size (SIGWINCH); ctrl-z puts the terminal back and stops the process, SIGCONT
+        // brings the UI back.
+        try await tmux.resize(width: 80, height: 24)
+        let narrow = try await tmux.waitFor("q back")
+        #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        let shell = try await tmux.panePID()
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let review = try #require(children.split(separator: " ").compactMap { pid_t($0) }.first)
+        try await tmux.send("C-z")
+        for _ in 0..<100 {
+            let state = (try? String(contentsOfFile: "/proc/\(review)/stat", encoding: .utf8))?.split(separator: " ").dropFirst(2).first
+            if state == "T" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect((try String(contentsOfFile: "/proc/\(review)/stat", encoding: .utf8)).split(separator: " ").dropFirst(2).first == "T", "stopped")
+        #expect(!(try await tmux.screen()).contains("Palisade review"), "the main screen is back while suspended")
+        kill(review, SIGCONT)
+        try await tmux.waitFor("Palisade review — Acme Social")
 
         // The server has the decision and its audit rows.
         let (_, detail) = try await call(.GET, base + "/api/v1/moderation/cases/1", token: token)
@@ -84,6 +125,8 @@ import Testing
         #expect((decision["actions"] as? [[String: Any]])?.first?["action"] as? String == "suspend")
         let (_, history) = try await call(.GET, base + "/api/v1/moderation/cases/1/history", token: token)
         #expect((history["history"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["intake", "claim", "decision"])
+        let (_, other) = try await call(.GET, base + "/api/v1/moderation/cases/2", token: token)
+        #expect((other["case"] as? [String: Any])?["holder"] as? String == "bob")
         #expect(try await cli(["admin", "audit", "verify"]).stdout.hasPrefix("audit log intact: "))
 
         // Quit, and the terminal is as it was: echo and line editing back.

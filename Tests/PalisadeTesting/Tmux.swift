@@ -20,6 +20,16 @@ public final class Tmux: @unchecked Sendable {
         _ = try await run(["send-keys", "-t", session] + (literal ? ["-l"] : []) + keys)
     }
 
+    /// Resizes the window (the program gets SIGWINCH).
+    public func resize(width: Int, height: Int) async throws {
+        _ = try await run(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
+    }
+
+    /// The process id of the pane's command (the shell running the test's command line).
+    public func panePID() async throws -> pid_t {
+        pid_t(try await run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
     /// The screen as text, a line per row.
     public func screen() async throws -> String {
         try await run(["capture-pane", "-p", "-t", session])
