@@ -11,27 +11,18 @@ import Testing
 /// each delivery as delivered.
 @Suite(.serialized) struct DecisionDeliveryFlowTests: LoopbackAPI {
     @Test func aSuspensionReachesTheInstanceSignedAndItsReversalUndoesIt() async throws {
-        let directory = try TemporaryDirectory("decision-delivery-flow")
+        let palisade = try LoopbackPalisade("decision-delivery-flow")
+        let directory = palisade.directory
         defer { directory.remove() }
         let peer = try await PythonPeer.Server.start(
             "Tests/InteropTests/peers/instance_peer.py", ["serve", "--public-key", Fixtures.url("keys/mastodon-remote-domain-bob.public.pem").path])
         defer { peer.stop() }
         let instance = "http://127.0.0.1:\(peer.port)"
-        let port = try LoopbackHTTP.unusedPort()
-        let base = "http://127.0.0.1:\(port)"
-        let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
-        func cli(_ arguments: [String]) async throws -> PalisadeCLI.Result {
-            let result = try await PalisadeCLI.run(arguments, in: directory.url, environment: environment)
-            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
-        _ = try await cli(["admin", "tenants", "add", "acme", "--name", "Acme Social"])
-        _ = try await cli(["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme", "--actor", instance + "/actor"])
-        let alice = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
-            .split(separator: "\n").last.map(String.init))
-
-        let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
-        _ = try await server.waitForLogLine(containing: "notice palisade: listening")
+        let base = palisade.base
+        try await palisade.cli(["admin", "tenants", "add", "acme", "--name", "Acme Social"])
+        try await palisade.cli(["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme", "--actor", instance + "/actor"])
+        let alice = try await palisade.moderator("alice", tenant: "acme")
+        let server = try await palisade.serve()
         let context = { "\npalisade:\n\(server.stderr.suffix(6000))" }
 
         // The instance reports an account (Mastodon's documented Flag), signed with its key by Python. The account's

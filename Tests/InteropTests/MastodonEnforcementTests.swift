@@ -13,11 +13,10 @@ import Testing
 /// retried through the job queue. The reversal unsuspends and removes exactly the block Palisade made.
 @Suite(.serialized) struct MastodonEnforcementTests: LoopbackAPI {
     @Test func aDecisionIsAppliedThroughTheAdminAPIAndItsReversalUndoesExactlyThat() async throws {
-        let directory = try TemporaryDirectory("mastodon-enforcement")
+        let palisade = try LoopbackPalisade("mastodon-enforcement")
+        let directory = palisade.directory
         defer { directory.remove() }
-        let webhook = try #require(try JSONSerialization.jsonObject(with: Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)) as? [String: Any])
-        let report = try #require(webhook["object"] as? [String: Any])
-        let target = try #require(report["target_account"] as? [String: Any])
+        let (report, target) = try Self.reportAndTarget()
         let state: [String: Any] = [
             "accounts": [target],
             "domain_blocks": [[
@@ -26,41 +25,16 @@ import Testing
             ]],
             "reports": [["id": report["id"] as? String ?? "", "action_taken": false]],
         ]
-        try JSONSerialization.data(withJSONObject: state).write(to: directory.url.appendingPathComponent("state.json"))
-        let token = "admin-token-0123456789abcdefghijklmnopqrstuvw"
-        try token.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
-        let peer = try await PythonPeer.Server.start(
-            "Tests/InteropTests/peers/mastodon_admin_peer.py", ["serve", "--state", directory.path("state.json"), "--token", token, "--throttle", "1"])
+        let peer = try await Self.adminPeer(state: state, throttle: 1, in: directory)
         defer { peer.stop() }
         let domain = "127.0.0.1:\(peer.port)"
-        let port = try LoopbackHTTP.unusedPort()
-        let base = "http://127.0.0.1:\(port)"
-        let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
-        func cli(_ arguments: [String]) async throws -> PalisadeCLI.Result {
-            let result = try await PalisadeCLI.run(arguments, in: directory.url, environment: environment)
-            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
-        let secret = "webhook-secret-0123456789abcdef"
-        _ = try await cli(["admin", "tenants", "add", "acme"])
-        _ = try await cli([
-            "admin", "instances", "add", domain, "--tenant", "acme", "--actor", "http://\(domain)/actor", "--webhook-secret", secret,
-            "--decisions", "none", "--mastodon-api-token-file", directory.path("token"),
-        ])
-        let alice = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
-            .split(separator: "\n").last.map(String.init))
-        let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
-        _ = try await server.waitForLogLine(containing: "notice palisade: listening")
+        let base = palisade.base
+        let alice = try await Self.attach(domain, tokenFile: directory.path("token"), palisade)
+        let server = try await palisade.serve()
         let context = { "\npalisade:\n\(server.stderr.suffix(6000))" }
 
         // The instance's own report arrives by its webhook.
-        let body = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)
-        var request = HTTPClientRequest(url: "\(base)/hooks/mastodon/\(domain)")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "X-Hub-Signature", value: "sha256=" + OpenSSLHMAC.sha256(key: secret, body))
-        request.body = .bytes(ByteBuffer(bytes: body))
-        #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status == .ok)
+        #expect(try await palisade.webhook(Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8), domain: domain, secret: Self.secret) == 200)
         let m = base + "/api/v1/moderation"
         let caseID = try await poll("the webhook's case", context: context) {
             ((try await call(.GET, m + "/cases", token: alice).1["cases"] as? [[String: Any]])?.first?["id"]) as? Int
@@ -126,42 +100,19 @@ import Testing
     /// A wrong token is refused (401): the job fails with the peer's answer in the case; once the instance's token is
     /// corrected (`palisade admin instances set`, beside the running server), a retry by hand applies the decision.
     @Test func aRefusedJobShowsThePeersAnswerAndARetryByHandAppliesIt() async throws {
-        let directory = try TemporaryDirectory("mastodon-enforcement-retry")
+        let palisade = try LoopbackPalisade("mastodon-enforcement-retry")
+        let directory = palisade.directory
         defer { directory.remove() }
-        let webhook = try #require(try JSONSerialization.jsonObject(with: Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)) as? [String: Any])
-        let target = try #require((webhook["object"] as? [String: Any])?["target_account"] as? [String: Any])
-        try JSONSerialization.data(withJSONObject: ["accounts": [target]]).write(to: directory.url.appendingPathComponent("state.json"))
-        let token = "admin-token-0123456789abcdefghijklmnopqrstuvw"
-        try token.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
+        let (_, target) = try Self.reportAndTarget()
         try "a-token-the-instance-never-granted".write(toFile: directory.path("wrong-token"), atomically: true, encoding: .utf8)
-        let peer = try await PythonPeer.Server.start("Tests/InteropTests/peers/mastodon_admin_peer.py", ["serve", "--state", directory.path("state.json"), "--token", token])
+        let peer = try await Self.adminPeer(state: ["accounts": [target]], throttle: 0, in: directory)
         defer { peer.stop() }
         let domain = "127.0.0.1:\(peer.port)"
-        let port = try LoopbackHTTP.unusedPort()
-        let base = "http://127.0.0.1:\(port)"
-        let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
-        func cli(_ arguments: [String]) async throws -> PalisadeCLI.Result {
-            let result = try await PalisadeCLI.run(arguments, in: directory.url, environment: environment)
-            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
-        let secret = "webhook-secret-0123456789abcdef"
-        _ = try await cli(["admin", "tenants", "add", "acme"])
-        _ = try await cli([
-            "admin", "instances", "add", domain, "--tenant", "acme", "--actor", "http://\(domain)/actor", "--webhook-secret", secret,
-            "--decisions", "none", "--mastodon-api-token-file", directory.path("wrong-token"),
-        ])
-        let alice = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
-            .split(separator: "\n").last.map(String.init))
-        let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
-        _ = try await server.waitForLogLine(containing: "notice palisade: listening")
+        let base = palisade.base
+        let alice = try await Self.attach(domain, tokenFile: directory.path("wrong-token"), palisade)
+        let server = try await palisade.serve()
         let context = { "\npalisade:\n\(server.stderr.suffix(6000))" }
-        let body = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)
-        var request = HTTPClientRequest(url: "\(base)/hooks/mastodon/\(domain)")
-        request.method = .POST
-        request.headers.add(name: "X-Hub-Signature", value: "sha256=" + OpenSSLHMAC.sha256(key: secret, body))
-        request.body = .bytes(ByteBuffer(bytes: body))
-        #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status == .ok)
+        #expect(try await palisade.webhook(Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8), domain: domain, secret: Self.secret) == 200)
         let c = base + "/api/v1/moderation/cases/1"
         #expect(try await call(.POST, c + "/claim", token: alice).0 == 200)
         #expect(try await call(.POST, c + "/decisions", token: alice, json: #"{"action": "suspend", "reason": "spam"}"#).0 == 201)
@@ -174,7 +125,7 @@ import Testing
         #expect(answer.contains("401"), "\(answer)")
         #expect(answer.contains("The access token is invalid"), "\(answer)")
 
-        _ = try await cli(["admin", "instances", "set", domain, "--tenant", "acme", "--mastodon-api-token-file", directory.path("token")])
+        try await palisade.cli(["admin", "instances", "set", domain, "--tenant", "acme", "--mastodon-api-token-file", directory.path("token")])
         let (retried, requeued) = try await call(.POST, c + "/deliveries/retry", token: alice)
         #expect(retried == 200)
         #expect(requeued["requeued"] as? Int == 1)
@@ -187,6 +138,35 @@ import Testing
 
         server.send(SIGTERM)
         #expect(await server.waitForExit(timeout: 30))
+    }
+
+    static let secret = "webhook-secret-0123456789abcdef"
+    static let token = "admin-token-0123456789abcdefghijklmnopqrstuvw"
+
+    /// The documented webhook's report and its target account (an `Admin::Account`).
+    static func reportAndTarget() throws -> ([String: Any], [String: Any]) {
+        let webhook = try #require(try JSONSerialization.jsonObject(with: Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)) as? [String: Any])
+        let report = try #require(webhook["object"] as? [String: Any])
+        return (report, try #require(report["target_account"] as? [String: Any]))
+    }
+
+    /// The admin-API peer holding `state`, granting `token` (written to `token` in the directory).
+    static func adminPeer(state: [String: Any], throttle: Int, in directory: TemporaryDirectory) async throws -> PythonPeer.Server {
+        try JSONSerialization.data(withJSONObject: state).write(to: directory.url.appendingPathComponent("state.json"))
+        try token.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
+        return try await PythonPeer.Server.start(
+            "Tests/InteropTests/peers/mastodon_admin_peer.py", ["serve", "--state", directory.path("state.json"), "--token", token, "--throttle", String(throttle)])
+    }
+
+    /// Tenant acme with the instance at `domain` (webhooks, decisions through its API only) and moderator alice, whose
+    /// token is returned.
+    static func attach(_ domain: String, tokenFile: String, _ palisade: LoopbackPalisade) async throws -> String {
+        try await palisade.cli(["admin", "tenants", "add", "acme"])
+        try await palisade.cli([
+            "admin", "instances", "add", domain, "--tenant", "acme", "--actor", "http://\(domain)/actor", "--webhook-secret", secret,
+            "--decisions", "none", "--mastodon-api-token-file", tokenFile,
+        ])
+        return try await palisade.moderator("alice", tenant: "acme")
     }
 
     private func state(_ domain: String) async throws -> [String: Any] {

@@ -11,45 +11,28 @@ import Testing
 /// every key reached the screen within a frame (16 ms), as the UI's own trace records.
 @Suite(.serialized) struct ReviewTerminalTests: LoopbackAPI {
     @Test func aModeratorLogsInClaimsAndDecidesInTheTerminal() async throws {
-        let directory = try TemporaryDirectory("review-terminal")
+        let palisade = try LoopbackPalisade("review-terminal")
+        let directory = palisade.directory
         defer { directory.remove() }
-        let port = try LoopbackHTTP.unusedPort()
-        let base = "http://127.0.0.1:\(port)"
-        let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
-        func cli(_ arguments: [String], extra: [String: String] = [:]) async throws -> PalisadeCLI.Result {
-            let result = try await PalisadeCLI.run(arguments, in: directory.url, environment: environment.merging(extra) { $1 })
-            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
+        let base = palisade.base
         let secret = "webhook-secret-0123456789abcdef"
-        _ = try await cli(["admin", "tenants", "add", "acme", "--name", "Acme Social"])
-        _ = try await cli(["admin", "instances", "add", "mastodon.acme.example", "--tenant", "acme", "--actor", "https://mastodon.acme.example/actor",
-                           "--webhook-secret", secret, "--decisions", "none"])
-        let token = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout
-            .split(separator: "\n").last.map(String.init))
-        let server = try PalisadeCLI.launch(["serve"], in: directory.url, environment: environment)
-        _ = try await server.waitForLogLine(containing: "notice palisade: listening")
+        try await palisade.cli(["admin", "tenants", "add", "acme", "--name", "Acme Social"])
+        try await palisade.cli(["admin", "instances", "add", "mastodon.acme.example", "--tenant", "acme", "--actor", "https://mastodon.acme.example/actor",
+                                "--webhook-secret", secret, "--decisions", "none"])
+        let token = try await palisade.moderator("alice", tenant: "acme")
+        let bob = try await palisade.moderator("bob", tenant: "acme")
+        let server = try await palisade.serve()
         let body = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)
-        var request = HTTPClientRequest(url: "\(base)/hooks/mastodon/mastodon.acme.example")
-        request.method = .POST
-        request.headers.add(name: "X-Hub-Signature", value: "sha256=" + OpenSSLHMAC.sha256(key: secret, body))
-        request.body = .bytes(ByteBuffer(bytes: body))
-        #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status == .ok)
+        #expect(try await palisade.webhook(body, domain: "mastodon.acme.example", secret: secret) == 200)
         // A second report, about another account (the same documented payload, its report id and account changed).
         let second = Data(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\"8437\"", with: "\"8438\"")
             .replacingOccurrences(of: "cheeseperson", with: "spamperson").utf8)
-        var secondRequest = HTTPClientRequest(url: "\(base)/hooks/mastodon/mastodon.acme.example")
-        secondRequest.method = .POST
-        secondRequest.headers.add(name: "X-Hub-Signature", value: "sha256=" + OpenSSLHMAC.sha256(key: secret, second))
-        secondRequest.body = .bytes(ByteBuffer(bytes: second))
-        #expect(try await HTTPClient.shared.execute(secondRequest, timeout: .seconds(30)).status == .ok)
-        let bob = try #require(try await cli(["admin", "moderators", "add", "bob", "--tenant", "acme", "--role", "moderator"]).stdout
-            .split(separator: "\n").last.map(String.init))
+        #expect(try await palisade.webhook(second, domain: "mastodon.acme.example", secret: secret) == 200)
 
         // palisade login stores the server and token, owner-only.
         let config = directory.path("config")
         try token.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
-        let login = try await cli(["login", "--server", base, "--token-file", directory.path("token")], extra: ["XDG_CONFIG_HOME": config])
+        let login = try await palisade.cli(["login", "--server", base, "--token-file", directory.path("token")], extra: ["XDG_CONFIG_HOME": config])
         #expect(login.stdout.hasPrefix("logged in to \(base) as alice (moderator, tenant acme)"))
         let credentials = config + "/palisade/credentials"
         #expect((try FileManager.default.attributesOfItem(atPath: credentials)[.posixPermissions] as? Int) == 0o600)
@@ -127,7 +110,7 @@ import Testing
         #expect((history["history"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["intake", "claim", "decision"])
         let (_, other) = try await call(.GET, base + "/api/v1/moderation/cases/2", token: token)
         #expect((other["case"] as? [String: Any])?["holder"] as? String == "bob")
-        #expect(try await cli(["admin", "audit", "verify"]).stdout.hasPrefix("audit log intact: "))
+        #expect(try await palisade.cli(["admin", "audit", "verify"]).stdout.hasPrefix("audit log intact: "))
 
         // Quit, and the terminal is as it was: echo and line editing back.
         try await tmux.send("q")
