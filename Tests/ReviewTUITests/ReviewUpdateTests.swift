@@ -32,6 +32,22 @@ import Testing
         #expect(run(&model, [.key(.escape)]) == [.quit])
     }
 
+    @Test func theApprovalsListOpensAndApprovingNeedsAProposal() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        #expect(run(&model, [.key(.character("A"))]) == [.loadCases(.approvals, sort: .age, after: nil)])
+        #expect(model.list?.source == .approvals)
+        openCase(&model)
+        // Nothing proposed: no approval is sent (the key still renews the claim, which is running out).
+        #expect(run(&model, [.key(.character("a"))]) == [.renew(42)])
+        #expect(model.status == "nothing to approve on case 42")
+        var proposed = ReviewFixtures.detail
+        proposed.decisions = [DecisionBody(
+            id: 9, actions: [ActionBody(action: "suspend")], reason: "spam", category: "spam", ruleIDs: [], expiresAt: nil, by: "bob", state: "proposed",
+            approvedBy: nil, createdAt: ReviewFixtures.now)]
+        _ = run(&model, [.detail(proposed)])
+        #expect(run(&model, [.key(.character("a"))]) == [.approve(42, decision: 9)])
+    }
+
     @Test func aLongListLoadsItsNextPageNearTheEnd() {
         var model = ReviewFixtures.model(width: 80, height: 24)
         _ = run(&model, [.key(.enter)])
