@@ -154,6 +154,20 @@ public struct Administration: Sendable {
         return secret
     }
 
+    /// Replaces the reasons the tenant's moderators pick from: at most 50, each 1–300 characters of text.
+    public func setReasonTemplates(_ templates: [String], tenant: Tenant, by principal: Principal) async throws -> [String] {
+        try requireAdmin(principal, of: tenant, to: "setting reason templates")
+        let cleaned = templates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard cleaned.count <= 50 else { throw ModerationError.invalid("at most 50 reason templates") }
+        for template in cleaned {
+            guard (1...300).contains(template.count), template.unicodeScalars.allSatisfy({ $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }) else {
+                throw ModerationError.invalid("a reason template is 1–300 characters of text, without control characters")
+            }
+        }
+        try await directory.setReasonTemplates(cleaned, tenant: tenant.id, by: principal.moderator.name, at: now())
+        return cleaned
+    }
+
     /// Mutes or unmutes a reporter for the tenant.
     public func setReporterMuted(_ reporter: String, muted: Bool, tenant: Tenant, by principal: Principal) async throws {
         try requireAdmin(principal, of: tenant, to: "muting a reporter")

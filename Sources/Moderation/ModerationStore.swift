@@ -32,6 +32,8 @@ public protocol TenantDirectory: Sendable {
     func moderator(tokenHash: String) async throws -> Moderator?
     /// Sets (a SHA-256) or clears the token the tenant's blocklist feeds require (audited).
     func setFeedToken(hash: String?, tenant: TenantID, by actor: String, at date: Date) async throws
+    /// Replaces the tenant's reason templates (audited).
+    func setReasonTemplates(_ templates: [String], tenant: TenantID, by actor: String, at date: Date) async throws
     /// Mutes or unmutes a reporter for a tenant (audited).
     func setReporterMuted(_ reporter: String, muted: Bool, tenant: TenantID, by actor: String, at date: Date) async throws
 }

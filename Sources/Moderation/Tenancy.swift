@@ -26,13 +26,16 @@ public struct Tenant: Sendable, Equatable {
     /// Whether a decision about an account on a server that is not one of its instances is also sent, as a `Flag`, to
     /// that server (Mastodon's "forward the report").
     public var forwardReports: Bool
+    /// The reasons its moderators pick from when they decide (free text is always possible).
+    public var reasonTemplates: [String]
 
     /// Makes a tenant value.
     public init(
         id: TenantID, slug: String, name: String, defaultQueue: String = "reports", unsolicitedQueue: String? = nil,
         approvalRequired: Set<String> = [], claimLease: TimeInterval = 900, sla: TimeInterval = 86_400, feedTokenHash: String? = nil,
-        forwardReports: Bool = false
+        forwardReports: Bool = false, reasonTemplates: [String] = []
     ) {
+        self.reasonTemplates = reasonTemplates
         self.feedTokenHash = feedTokenHash
         self.forwardReports = forwardReports
         self.id = id

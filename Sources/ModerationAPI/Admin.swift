@@ -122,6 +122,14 @@ public struct ListBody<Item: Codable & Sendable & Equatable>: Codable, Sendable,
     public init(items: [Item]) { self.items = items }
 }
 
+/// `PUT /api/v1/admin/reason-templates`: the reasons the tenant's moderators pick from (the whole list).
+public struct ReasonTemplatesBody: Codable, Sendable, Equatable {
+    public var templates: [String]
+
+    /// Makes the body.
+    public init(templates: [String]) { self.templates = templates }
+}
+
 /// `PATCH /api/v1/admin/instances/{domain}`: what changes (absent keys stay as they are).
 public struct InstanceUpdateBody: Codable, Sendable, Equatable {
     /// `activitypub` or `none`.

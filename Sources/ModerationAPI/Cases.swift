@@ -580,13 +580,19 @@ public struct MeBody: Codable, Sendable, Equatable {
     public var approvalRequired: [String]
     /// The tenant's claim lease, in seconds.
     public var claimLeaseSeconds: Int
+    /// The reasons the tenant's moderators pick from.
+    public var reasonTemplates: [String]
 
     enum CodingKeys: String, CodingKey {
         case name, role, tenant, tenantName = "tenant_name", approvalRequired = "approval_required", claimLeaseSeconds = "claim_lease_seconds"
+        case reasonTemplates = "reason_templates"
     }
 
     /// Makes the body.
-    public init(name: String, role: String, tenant: String, tenantName: String, approvalRequired: [String], claimLeaseSeconds: Int) {
+    public init(
+        name: String, role: String, tenant: String, tenantName: String, approvalRequired: [String], claimLeaseSeconds: Int, reasonTemplates: [String] = []
+    ) {
+        self.reasonTemplates = reasonTemplates
         self.name = name
         self.role = role
         self.tenant = tenant

@@ -7,7 +7,7 @@ import Server
 struct AdminTenantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenants", abstract: "Organisations: their queues, approval rules and audit chains.",
-        subcommands: [AdminTenantsAddCommand.self, AdminTenantsListCommand.self, AdminTenantsFeedTokenCommand.self])
+        subcommands: [AdminTenantsAddCommand.self, AdminTenantsListCommand.self, AdminTenantsFeedTokenCommand.self, AdminTenantsTemplatesCommand.self])
 }
 
 /// `palisade admin tenants add SLUG --name NAME`
@@ -76,6 +76,42 @@ struct AdminTenantsListCommand: AsyncParsableCommand {
                     "\(Int(tenant.sla))s", tenant.forwardReports ? "yes" : "no",
                 ].joined(separator: "\t"))
             }
+        }
+    }
+}
+
+/// `palisade admin tenants templates SLUG [TEMPLATE…] [--clear]`
+struct AdminTenantsTemplatesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "templates", abstract: "List or set the reasons moderators pick from when they decide.",
+        discussion: "Without templates and without --clear, prints the tenant's list. Given templates replace the whole list.")
+
+    @Argument(help: "The tenant slug.")
+    var slug: String
+
+    @Argument(help: "The new list, one reason per argument (1–300 characters each, at most 50).")
+    var templates: [String] = []
+
+    @Flag(help: "Remove every template (moderators then see the built-in ones).")
+    var clear = false
+
+    @OptionGroup var options: ConfigOption
+
+    func validate() throws {
+        if clear && !templates.isEmpty { throw ValidationError("give templates or --clear, not both") }
+    }
+
+    func run() async throws {
+        try await ModerationContext.with(try options.load().configuration) { services in
+            var tenant = try await services.tenant(slug)
+            if clear || !templates.isEmpty {
+                tenant.reasonTemplates = try await services.administration.setReasonTemplates(templates, tenant: tenant, by: services.principal)
+            }
+            guard !tenant.reasonTemplates.isEmpty else {
+                print("\(tenant.slug): no reason templates (the review UI offers its built-in ones)")
+                return
+            }
+            for template in tenant.reasonTemplates { print(template) }
         }
     }
 }

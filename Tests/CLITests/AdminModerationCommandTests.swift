@@ -49,6 +49,13 @@ import Testing
             in: directory).stderr.contains("a Mastodon admin-API token is 8–512 printable characters without spaces"))
         #expect(try await run(["admin", "instances", "list"], in: directory).stdout
             == "DOMAIN\tTENANT\tINSTANCE ACTOR\tWEBHOOK\tDECISIONS\tMASTODON API\napi.example\tacme\thttps://api.example/actor\tno\tnone\tyes\nmastodon.example:8443\tacme\thttps://mastodon.example:8443/actor\tyes\tactivitypub\tno\n")
+        // Reason templates: set (the whole list), listed, refused when not text, cleared.
+        #expect(try await run(["admin", "tenants", "templates", "acme"], in: directory).stdout == "acme: no reason templates (the review UI offers its built-in ones)\n")
+        #expect(try await run(["admin", "tenants", "templates", "acme", "Spam or scam", " Ban evasion "], in: directory).stdout == "Spam or scam\nBan evasion\n")
+        #expect(try await run(["admin", "tenants", "templates", "acme"], in: directory).stdout == "Spam or scam\nBan evasion\n")
+        #expect(try await run(["admin", "tenants", "templates", "acme", "bell\u{07}"], in: directory).stderr.contains("a reason template is 1–300 characters of text"))
+        #expect(try await run(["admin", "tenants", "templates", "acme", "--clear"], in: directory).stdout.contains("no reason templates"))
+
         // Settings change later: the token withdrawn, the route switched; nothing to change is refused.
         #expect(try await run(["admin", "instances", "set", "api.example", "--tenant", "acme", "--no-mastodon-api", "--decisions", "activitypub"], in: directory)
             .stdout == "api.example: decisions via activitypub\n")

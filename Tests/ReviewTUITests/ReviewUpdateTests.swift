@@ -89,6 +89,23 @@ import Testing
         #expect(model.status == "case 42: proposed; awaiting approval")
     }
 
+    @Test func theDialogOffersTheTenantsReasonTemplates() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        model.me?.reasonTemplates = ["Crypto scam (policy 4.2)", "Ban evasion (policy 7)"]
+        openCase(&model)
+        _ = run(&model, [.key(.character("d")), .key(.tab), .key(.right)])
+        #expect(model.dialog?.reasonText == "Crypto scam (policy 4.2)")
+        _ = run(&model, [.key(.right)])
+        #expect(model.dialog?.reasonText == "Ban evasion (policy 7)")
+        // Typing replaces the template.
+        _ = run(&model, type("own words"))
+        #expect(model.dialog?.reasonText == "own words")
+        var plain = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&plain)
+        _ = run(&plain, [.key(.character("d")), .key(.tab), .key(.right)])
+        #expect(plain.dialog?.reasonText == DecisionDialog.builtInTemplates[0])
+    }
+
     @Test func aFailedDecisionKeepsWhatWasTypedAndTheConnectionBannerComesAndGoes() {
         var model = ReviewFixtures.model(width: 80, height: 24)
         openCase(&model)

@@ -124,6 +124,8 @@ import Testing
             Endpoint(method: .POST, path: a + "/tenants", role: "operator", body: #"{"slug": "initech", "name": "Initech"}"#, ownsResource: false),
             Endpoint(method: .GET, path: a + "/instances", role: "admin", body: nil, ownsResource: false),
             Endpoint(method: .POST, path: a + "/instances", role: "admin", body: #"{"domain": "m2.example", "actor": "https://m2.example/actor"}"#, ownsResource: false),
+            Endpoint(method: .GET, path: a + "/reason-templates", role: "admin", body: nil, ownsResource: false),
+            Endpoint(method: .PUT, path: a + "/reason-templates", role: "admin", body: #"{"templates": ["Spam"]}"#, ownsResource: false),
             Endpoint(method: .PATCH, path: a + "/instances/mastodonwebsite", role: "admin", body: #"{"decision_route": "none"}"#, ownsResource: true),
             Endpoint(method: .DELETE, path: a + "/instances/mastodonwebsite", role: "admin", body: nil, ownsResource: true),
             Endpoint(method: .GET, path: a + "/moderators", role: "admin", body: nil, ownsResource: false),
@@ -318,6 +320,14 @@ import Testing
         #expect(changed == 200)
         #expect(updated["has_mastodon_api_token"] as? Bool == true)
         #expect(!updatedText.contains("abcdefghijklmnopqrstuvwxyz"), "the token is write-only")
+        // Reason templates: refused when not text, then set, and shown to moderators with who they are.
+        for body in [#"{"templates": [""]}"#, #"{"templates": "Spam"}"#, #"{"templates": ["\u0007"]}"#] {
+            #expect(try await call(.PUT, world.base + "/api/v1/admin/reason-templates", token: admin, json: body).0 != 200, "\(body)")
+        }
+        #expect(try await call(.PUT, world.base + "/api/v1/admin/reason-templates", token: admin, json: #"{"templates": ["Spam or scam", "Ban evasion"]}"#).0 == 200)
+        let (_, me, _) = try await call(.GET, world.base + "/api/v1/moderation/me", token: triage)
+        #expect(me["reason_templates"] as? [String] == ["Spam or scam", "Ban evasion"])
+        #expect(me["name"] as? String == "acme-triage")
         let (_, listed, listedText) = try await call(.GET, world.base + "/api/v1/admin/instances", token: admin)
         #expect(((listed["items"] as? [[String: Any]])?.first)?["has_mastodon_api_token"] as? Bool == true)
         #expect(!listedText.contains("abcdefghijklmnopqrstuvwxyz"))

@@ -148,8 +148,8 @@ public struct DecisionDialog: Equatable, Sendable {
     public static let categories = ["spam", "violation", "legal", "other"]
     /// Expiries offered: none, or hours from now.
     public static let expiries: [Int?] = [nil, 24, 24 * 7, 24 * 30]
-    /// Reasons offered as templates (typing replaces them).
-    public static let templates = [
+    /// Reasons offered when the tenant has none of its own (typing replaces them).
+    public static let builtInTemplates = [
         "Spam or scam", "Harassment of other users", "Hateful content", "Illegal content", "Impersonation", "Ban evasion",
     ]
 
@@ -167,11 +167,14 @@ public struct DecisionDialog: Equatable, Sendable {
     public var andNext = false
     /// Defederations name the case's domain.
     public var domain: String
+    /// The reasons offered: the tenant's templates, else the built-in ones.
+    public var templates: [String]
 
-    /// A dialog for the case.
-    public init(caseID: Int64, domain: String) {
+    /// A dialog for the case, offering `templates` (the built-in ones when empty).
+    public init(caseID: Int64, domain: String, templates: [String] = []) {
         self.caseID = caseID
         self.domain = domain
+        self.templates = templates.isEmpty ? Self.builtInTemplates : templates
     }
 
     /// The action's name.
@@ -181,7 +184,7 @@ public struct DecisionDialog: Equatable, Sendable {
     public var severe: Bool { ["suspend", "defederate"].contains(actionName) }
 
     /// The reason as it will be sent: the typed text, else the template.
-    public var reasonText: String { reason.isEmpty ? template.map { Self.templates[$0] } ?? "" : reason }
+    public var reasonText: String { reason.isEmpty ? template.map { templates[$0] } ?? "" : reason }
 }
 
 /// A one-line text prompt (note, search, escalation queue).

@@ -266,7 +266,7 @@ public enum ReviewUpdate {
         case .character("c"): commands.append(.claim(id))
         case .character("r"): commands.append(.release(id))
         case .character("d"):
-            var dialog = DecisionDialog(caseID: id, domain: open.detail.case.domain)
+            var dialog = DecisionDialog(caseID: id, domain: open.detail.case.domain, templates: model.me?.reasonTemplates ?? [])
             dialog.action = 2
             model.dialog = dialog
         case .character("a"):
@@ -329,7 +329,7 @@ public enum ReviewUpdate {
             case .category: dialog.category = (dialog.category + step + DecisionDialog.categories.count) % DecisionDialog.categories.count
             case .expiry: dialog.expiry = (dialog.expiry + step + DecisionDialog.expiries.count) % DecisionDialog.expiries.count
             case .reason:
-                let count = DecisionDialog.templates.count
+                let count = dialog.templates.count
                 dialog.template = ((dialog.template ?? (step > 0 ? -1 : 0)) + step + count) % count
             case .rules: break
             }

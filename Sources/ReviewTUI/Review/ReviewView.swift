@@ -370,7 +370,7 @@ public enum ReviewView {
         }
         let expiry = DecisionDialog.expiries[dialog.expiry].map { $0 % 24 == 0 ? "\($0 / 24) day\($0 == 24 ? "" : "s")" : "\($0) h" } ?? "never"
         row(0, "Action", "‹ \(dialog.actionName) ›", .action, note: "1–5 or ←/→")
-        let reasonShown = dialog.reason.isEmpty ? (dialog.template.map { DecisionDialog.templates[$0] } ?? "") : dialog.reason
+        let reasonShown = dialog.reason.isEmpty ? (dialog.template.map { dialog.templates[$0] } ?? "") : dialog.reason
         row(1, "Reason", reasonShown + (dialog.field == .reason ? "▏" : ""), .reason, note: dialog.reason.isEmpty ? "type, or ←/→ templates" : "")
         row(2, "Category", "‹ \(DecisionDialog.categories[dialog.category]) ›", .category)
         row(3, "Rules", dialog.rules + (dialog.field == .rules ? "▏" : ""), .rules, note: "ids, comma-separated")

@@ -57,6 +57,17 @@ struct AdminModerationController {
                 tenant: tenant, by: principal)
             return try APIResponse.json(Self.body(instance, tenant: tenant), status: .created)
         }
+        router.get("/api/v1/admin/reason-templates") { request, _ in
+            let (principal, tenant) = try await access.resolve(request)
+            try CaseDesk.require(principal, .admin, to: "reading reason templates")
+            return try APIResponse.json(ReasonTemplatesBody(templates: tenant.reasonTemplates))
+        }
+        router.put("/api/v1/admin/reason-templates") { request, context in
+            let (principal, tenant) = try await access.resolve(request)
+            let body = try await APIBody.decode(ReasonTemplatesBody.self, from: request, context: context)
+            let templates = try await administration.setReasonTemplates(body.templates, tenant: tenant, by: principal)
+            return try APIResponse.json(ReasonTemplatesBody(templates: templates))
+        }
         router.patch("/api/v1/admin/instances/:domain") { request, context in
             let (principal, tenant) = try await access.resolve(request)
             try CaseDesk.require(principal, .admin, to: "changing an instance")

@@ -28,7 +28,7 @@ struct ModerationController {
             try CaseDesk.require(principal, .triage, to: "reading one's own profile")
             return try APIResponse.json(MeBody(
                 name: principal.moderator.name, role: principal.moderator.role.rawValue, tenant: tenant.slug, tenantName: tenant.name,
-                approvalRequired: tenant.approvalRequired.sorted(), claimLeaseSeconds: Int(tenant.claimLease)))
+                approvalRequired: tenant.approvalRequired.sorted(), claimLeaseSeconds: Int(tenant.claimLease), reasonTemplates: tenant.reasonTemplates))
         }
         group.get("queues") { request, _ in
             let (principal, tenant) = try await access.resolve(request)

@@ -59,6 +59,13 @@ enum DecisionOutMigrations {
                 CREATE INDEX decision_deliveries_by_case ON decision_deliveries(tenant_id, case_id);
                 CREATE INDEX decision_deliveries_by_decision ON decision_deliveries(decision_id, instance, kind);
                 """
-        )
+        ),
+        // The reasons a tenant's moderators pick from in the decision dialog (a JSON array of strings).
+        Migration(
+            id: "0009-moderation-reason-templates",
+            sql: """
+                ALTER TABLE tenants ADD COLUMN reason_templates TEXT NOT NULL DEFAULT '[]';
+                """
+        ),
     ]
 }

@@ -63,7 +63,8 @@ enum ModerationRows {
             id: row["id"], slug: row["slug"], name: row["name"], defaultQueue: row["default_queue"], unsolicitedQueue: row["unsolicited_queue"],
             approvalRequired: Set(try decode([String].self, row["approval_required"], table: "tenants")),
             claimLease: TimeInterval(row["claim_lease_seconds"] as Int64), sla: TimeInterval(row["sla_seconds"] as Int64),
-            feedTokenHash: row["feed_token_hash"], forwardReports: row["forward_reports"])
+            feedTokenHash: row["feed_token_hash"], forwardReports: row["forward_reports"],
+            reasonTemplates: try decode([String].self, row["reason_templates"], table: "tenants"))
     }
 
     static func instance(_ row: Row) throws -> AttachedInstance {

@@ -198,6 +198,18 @@ extension SQLiteStore: TenantDirectory {
         }
     }
 
+    /// Replaces the tenant's reason templates.
+    public func setReasonTemplates(_ templates: [String], tenant: TenantID, by actor: String, at date: Date) async throws {
+        let json = try ModerationRows.json(templates)
+        try await pool.write { db in
+            try db.cachedStatement(sql: "UPDATE tenants SET reason_templates = ? WHERE id = ?").execute(arguments: [json, tenant])
+            guard db.changesCount == 1 else { throw ModerationError.noSuchTenant(String(tenant)) }
+            try ModerationRows.appendAudit(
+                db, tenant: tenant, actor: actor, kind: "admin.reason_templates_set", caseID: nil, detail: ["templates": json], ruleSetVersion: nil,
+                at: date)
+        }
+    }
+
     /// Mutes (or unmutes) a reporter for the tenant.
     public func setReporterMuted(_ reporter: String, muted: Bool, tenant: TenantID, by actor: String, at date: Date) async throws {
         try await pool.write { db in
