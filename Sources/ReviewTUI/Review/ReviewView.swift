@@ -197,6 +197,7 @@ public enum ReviewView {
         let summary = open.detail.case
         var x = buffer.putSafe(" Case \(summary.id) ", x: 0, y: 2, style: accent)
         x = buffer.put(summary.account, x: x, y: 2, style: .bold, limit: buffer.width - x)
+        if x + 4 < buffer.width { buffer.put(" · " + summary.domain, x: x, y: 2, style: .dim, limit: buffer.width - x) }
         var state = " \(summary.state) · queue \(summary.queue) · priority \(summary.priority) · \(summary.reports) report\(summary.reports == 1 ? "" : "s")"
         var claimStyle = Style.dim
         if let holder = summary.holder, let expires = summary.claimExpiresAt {
