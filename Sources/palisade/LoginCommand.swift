@@ -31,27 +31,23 @@ struct LoginCommand: AsyncParsableCommand {
         guard token.hasPrefix("pal_") else { throw CredentialsError("that is not a Palisade moderator token (they start with pal_)") }
         let credentials = Credentials(server: Credentials.normalised(server), token: token)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        let me: MeBodyResult
+        let backend = HTTPReviewBackend(server: credentials.server, token: token, client: client)
+        let me: Result<MeBody, ReviewBackendError>
         do {
-            me = .ok(try await HTTPReviewBackend(server: credentials.server, token: token, client: client).me())
+            me = .success(try await backend.me())
         } catch {
-            me = .failed(error)
+            me = .failure(error)
         }
         try await client.shutdown()
         switch me {
-        case .ok(let body):
+        case .success(let body):
             try credentials.save()
             print("logged in to \(credentials.server) as \(body.name) (\(body.role), tenant \(body.tenant)); saved in \(Credentials.path.path)")
-        case .failed(.unreachable(let detail)):
+        case .failure(.unreachable(let detail)):
             throw CredentialsError("cannot reach \(credentials.server): \(detail)")
-        case .failed(.refused(let message)):
+        case .failure(.refused(let message)):
             throw CredentialsError("the server refused the token: \(message)")
         }
-    }
-
-    private enum MeBodyResult {
-        case ok(MeBody)
-        case failed(ReviewBackendError)
     }
 
     private func readToken() throws -> String {

@@ -52,17 +52,13 @@ public struct DecisionActivities: Sendable {
     }
 
     /// What has to be resolved before a context can be planned.
-    public struct Needs: Sendable, Equatable {
+    public struct Needs: Sendable {
         /// Instances (domain, actor id) whose inbox is not known yet.
         public var instanceActors: [(domain: String, actorID: String)]
         /// The offender's account, when its server's inbox is needed for a forward.
         public var offender: String?
         /// Defederated domains whose instance actor is needed for a `Block`.
         public var domains: [String]
-
-        public static func == (lhs: Needs, rhs: Needs) -> Bool {
-            lhs.instanceActors.map(\.domain) == rhs.instanceActors.map(\.domain) && lhs.offender == rhs.offender && lhs.domains == rhs.domains
-        }
     }
 
     /// Mastodon keeps the first 5,000 characters of a report's comment; the text stays under that.

@@ -364,9 +364,8 @@ public enum ReviewView {
         let area = box("Decide case \(dialog.caseID)", width: 76, height: 14, in: &buffer)
         func row(_ index: Int, _ label: String, _ value: String, _ field: DecisionDialog.Field?, note: String = "") {
             let focused = field == dialog.field && !dialog.confirming
-            let x = buffer.putSafe(label, x: area.x, y: area.y + index, style: focused ? .bold : .dim)
+            buffer.putSafe(label, x: area.x, y: area.y + index, style: focused ? .bold : .dim)
             let end = buffer.put(value, x: area.x + 11, y: area.y + index, style: focused ? .selected : .plain, limit: area.width - 11)
-            _ = x
             if !note.isEmpty { buffer.putSafe(note, x: end + 2, y: area.y + index, style: .dim, limit: max(area.x + area.width - end - 2, 0)) }
         }
         let expiry = DecisionDialog.expiries[dialog.expiry].map { $0 % 24 == 0 ? "\($0 / 24) day\($0 == 24 ? "" : "s")" : "\($0) h" } ?? "never"
