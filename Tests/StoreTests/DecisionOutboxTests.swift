@@ -142,7 +142,7 @@ import Testing
         try await apply(setup, .decide(suspension(), needsApproval: false), by: alice, at: 2)
         let context = try #require(try await setup.store.pendingDispatches(at: t0.addingTimeInterval(2), limit: 10).first)
         try await setup.store.postponeDispatch(
-            context.dispatch.id, error: "the inbox of m.example (timed out)", until: t0.addingTimeInterval(60), at: t0.addingTimeInterval(3))
+            context.dispatch.id, error: "the inbox of m.example (timed out)", until: t0.addingTimeInterval(60))
         #expect(try await setup.store.pendingDispatches(at: t0.addingTimeInterval(30), limit: 10).isEmpty)
         let waiting = try await setup.store.decisionDeliveries(case: setup.caseID, tenant: setup.tenant.id)
         #expect(waiting.map(\.kind) == [.dispatch])

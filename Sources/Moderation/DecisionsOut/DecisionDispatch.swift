@@ -206,7 +206,7 @@ public protocol DecisionOutbox: Sendable {
     /// the instances' resolved inboxes kept, and the dispatch marked done.
     func completeDispatch(_ id: Int64, plan: [PlannedDelivery], resolvedInboxes: [String: String], at date: Date) async throws
     /// Leaves the dispatch pending until `date`, recording why it could not be planned.
-    func postponeDispatch(_ id: Int64, error: String, until date: Date, at now: Date) async throws
+    func postponeDispatch(_ id: Int64, error: String, until date: Date) async throws
     /// Every delivery of the case's decisions, oldest first; a dispatch still waiting shows as one queued row.
     func decisionDeliveries(case caseID: CaseID, tenant: TenantID) async throws -> [DecisionDelivery]
     /// Makes the case's failed deliveries and admin-API jobs due again at `date`; returns how many.

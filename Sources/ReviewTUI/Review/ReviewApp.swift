@@ -253,10 +253,16 @@ public final class ReviewApp: @unchecked Sendable {
     /// Follows the event stream, reconnecting after a drop.
     private func followEvents() async {
         while !Task.isCancelled {
-            do {
+            do throws(ReviewBackendError) {
                 let stream = try await backend.events()
                 for await event in stream { post(.event(event)) }
-            } catch {}
+            } catch {
+                // Unreachable: the banner and the reconnect loop take over. Refused: the moderator reads why.
+                switch error {
+                case .unreachable: post(.connection(false))
+                case .refused(let message): post(.failed("live updates: " + message))
+                }
+            }
             try? await Task.sleep(for: .seconds(2))
         }
     }

@@ -52,7 +52,11 @@ struct DecisionDispatcher: Service {
                 let error = problems.joined(separator: "; ")
                 logger.warning(
                     "decision waits for its recipients", metadata: ["decision": .stringConvertible(dispatch.decisionID), "error": .string(error)])
-                try? await outbox.postponeDispatch(dispatch.id, error: error, until: now().addingTimeInterval(delay), at: now())
+                do {
+                    try await outbox.postponeDispatch(dispatch.id, error: error, until: now().addingTimeInterval(delay))
+                } catch {
+                    logger.error("postponing a decision failed; it is tried again at once", metadata: ["error": .string(String(describing: error))])
+                }
                 continue
             }
             let plan = activities.plan(context, resolved: resolved)

@@ -76,9 +76,15 @@ struct MastodonEnforcer: Service {
     /// One attempt at a job: its result and what has been applied so far.
     func perform(_ job: EnforcementJob) async -> (DeliveryResult, MastodonApplied?) {
         var progress = job.applied ?? MastodonApplied()
-        guard let domain = InstanceDomain(job.instance), let instance = try? await instances.instance(domain: domain),
-            let token = instance.mastodonAPIToken
-        else { return (.dead(error: "\(job.instance) is no longer attached, or withdrew its admin-API token"), progress) }
+        let found: AttachedInstance?
+        do {
+            if let domain = InstanceDomain(job.instance) { found = try await instances.instance(domain: domain) } else { found = nil }
+        } catch {
+            return (retryLater(job, because: "reading the instance: \(error)"), progress)
+        }
+        guard let instance = found, let token = instance.mastodonAPIToken else {
+            return (.dead(error: "\(job.instance) is no longer attached, or withdrew its admin-API token"), progress)
+        }
         guard let api = MastodonAdminAPI(instance: instance, token: token, client: client, addressPolicy: addressPolicy) else {
             return (.dead(error: "the instance actor \(instance.actorID) gives no API origin"), progress)
         }
@@ -102,8 +108,13 @@ struct MastodonEnforcer: Service {
             case .delivered: return (.delivered, progress)
             }
         } catch {
-            return (.dead(error: String(describing: error)), progress)
+            // Not an answer from the instance (the store could not be read): a passing failure, tried again later.
+            return (retryLater(job, because: String(describing: error)), progress)
         }
+    }
+
+    private func retryLater(_ job: EnforcementJob, because reason: String) -> DeliveryResult {
+        schedule.result(for: .transport(reason), attempts: job.attempts + 1, createdAt: job.createdAt, now: now(), jitter: random())
     }
 
     private func apply(_ enforcement: MastodonEnforcement, on api: MastodonAdminAPI, instance: AttachedInstance, progress: inout MastodonApplied) async throws {

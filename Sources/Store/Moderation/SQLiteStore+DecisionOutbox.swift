@@ -127,7 +127,7 @@ extension SQLiteStore: DecisionOutbox {
     }
 
     /// Counts a failed planning attempt and sets the next.
-    public func postponeDispatch(_ id: Int64, error: String, until date: Date, at now: Date) async throws {
+    public func postponeDispatch(_ id: Int64, error: String, until date: Date) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE decision_dispatches SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND dispatched_at IS NULL",
