@@ -66,7 +66,10 @@ import Testing
         try await tmux.send("Enter")
         let opened = try await tmux.waitFor("Case 1 ")
         #expect(opened.contains("claimed by you"))
-        #expect(opened.contains("Here is some content") || opened.contains("Reports"))
+        #expect(opened.contains("● webhook from") && opened.contains("violation"), "\(opened)")
+        // The reported status's text, fetched by the webhook intake, in the statuses pane.
+        try await tmux.send("Tab")
+        try await tmux.waitFor("Here is some content")
         try await tmux.send("d")
         try await tmux.waitFor("Decide case 1")
         try await tmux.send("Right")
