@@ -62,7 +62,7 @@ struct AdminInstancesAddCommand: AsyncParsableCommand {
                 var generator = SystemRandomNumberGenerator()
                 secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
             }
-            let token = try mastodonAPITokenFile.map(readToken)
+            let token = try mastodonAPITokenFile.map { try readSecret(from: $0) }
             let instance = try await services.administration.attachInstance(
                 domain: domain, actorID: actorID, webhookSecret: secret, route: DecisionRoute(rawValue: decisions)!, mastodonAPIToken: token,
                 tenant: tenant, by: services.principal)
@@ -112,7 +112,7 @@ struct AdminInstancesSetCommand: AsyncParsableCommand {
     func run() async throws {
         try await ModerationContext.with(try options.load().configuration) { services in
             let tenant = try await services.tenant(self.tenant)
-            let change: Administration.TokenChange = noMastodonAPI ? .remove : try mastodonAPITokenFile.map { .set(try readToken($0)) } ?? .keep
+            let change: Administration.TokenChange = noMastodonAPI ? .remove : try mastodonAPITokenFile.map { .set(try readSecret(from: $0)) } ?? .keep
             let instance = try await services.administration.updateInstance(
                 domain: domain, route: decisions.flatMap(DecisionRoute.init(rawValue:)), mastodonAPIToken: change, tenant: tenant,
                 by: services.principal)
@@ -121,11 +121,6 @@ struct AdminInstancesSetCommand: AsyncParsableCommand {
     }
 }
 
-/// The admin-API token in `file` (`-`: standard input), without surrounding white space.
-private func readToken(_ file: String) throws -> String {
-    let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
-    return String(decoding: data.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}
 
 /// `palisade admin instances list`
 struct AdminInstancesListCommand: AsyncParsableCommand {

@@ -50,25 +50,19 @@ struct LoginCommand: AsyncParsableCommand {
         }
     }
 
+    /// The token: from `--token-file`, typed without echo on a terminal, or read from standard input.
     private func readToken() throws -> String {
-        if let tokenFile, tokenFile != "-" {
-            return String(decoding: try Data(contentsOf: URL(fileURLWithPath: tokenFile)).prefix(4096), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard tokenFile == nil, isatty(STDIN_FILENO) == 1 else { return try readSecret(from: tokenFile ?? "-") }
+        FileHandle.standardError.write(Data("Token for \(server): ".utf8))
+        var settings = termios()
+        tcgetattr(STDIN_FILENO, &settings)
+        var quiet = settings
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+            FileHandle.standardError.write(Data("\n".utf8))
         }
-        if isatty(STDIN_FILENO) == 1 {
-            FileHandle.standardError.write(Data("Token for \(server): ".utf8))
-            var settings = termios()
-            tcgetattr(STDIN_FILENO, &settings)
-            var quiet = settings
-            quiet.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
-            defer {
-                tcsetattr(STDIN_FILENO, TCSANOW, &settings)
-                FileHandle.standardError.write(Data("\n".utf8))
-            }
-            return (readLine() ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return String(decoding: FileHandle.standardInput.readDataToEndOfFile().prefix(4096), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return (readLine() ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
