@@ -4,6 +4,7 @@ import Foundation
 import HTTPSignatures
 import Logging
 import Moderation
+import ModerationAPI
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
@@ -285,7 +286,7 @@ struct MastodonAdminAPI: Sendable {
             status = Int(response.status.code)
             // Mastodon's throttle says when it resets (X-RateLimit-Reset, ISO 8601); Retry-After wins when both are sent.
             retryAfter = response.headers.first(name: "retry-after")
-                ?? response.headers.first(name: "x-ratelimit-reset").flatMap(Self.isoDate).map(HTTPDate.format)
+                ?? response.headers.first(name: "x-ratelimit-reset").flatMap(Date.init(iso8601:)).map(HTTPDate.format)
             data = Data(try await response.body.collect(upTo: 4 << 20).readableBytesView)
         } catch {
             throw Failure(call: name, answer: .transport(String(describing: error).prefix(300).description), detail: "")
@@ -325,11 +326,6 @@ struct MastodonAdminAPI: Sendable {
             query = [("limit", "200"), ("max_id", last)]
         }
         return blocks
-    }
-
-    /// An ISO 8601 time, with or without fractional seconds (Mastodon sends microseconds).
-    static func isoDate(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 
     /// The `id` of a JSON object answer.
