@@ -25,18 +25,36 @@ public struct ReportedStatus: Sendable, Equatable, Codable {
     public let mediaCount: Int
     /// Whether its author marked it sensitive.
     public let sensitive: Bool
+    /// Whether it is proven evidence against the report's account: fetched from its own origin and attributed there to
+    /// that account (or given by the instance's own admin webhook). Only verified statuses are sent on in decisions,
+    /// and rules never decide automatically on unverified ones.
+    public var verified: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, text, contentWarning = "content_warning", mediaCount = "media_count", sensitive
+        case id, text, contentWarning = "content_warning", mediaCount = "media_count", sensitive, verified
     }
 
     /// Makes a status snapshot.
-    public init(id: String, text: String?, contentWarning: String? = nil, mediaCount: Int = 0, sensitive: Bool = false) {
+    public init(
+        id: String, text: String?, contentWarning: String? = nil, mediaCount: Int = 0, sensitive: Bool = false, verified: Bool = false
+    ) {
         self.id = id
         self.text = text
         self.contentWarning = contentWarning
         self.mediaCount = mediaCount
         self.sensitive = sensitive
+        self.verified = verified
+    }
+
+    /// Decodes a stored snapshot; one stored before evidence was verified counts as unverified.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        text = try container.decodeIfPresent(String.self, forKey: .text)
+        contentWarning = try container.decodeIfPresent(String.self, forKey: .contentWarning)
+        mediaCount = try container.decodeIfPresent(Int.self, forKey: .mediaCount) ?? 0
+        sensitive = try container.decodeIfPresent(Bool.self, forKey: .sensitive) ?? false
+        verified = try container.decodeIfPresent(Bool.self, forKey: .verified) ?? false
     }
 }
 
@@ -82,6 +100,12 @@ public struct IncomingReport: Sendable, Equatable {
 
     /// The domain of the reported account.
     public var accountDomain: String { InstanceDomain(url: account)?.value ?? "" }
+
+    /// Whether the report's evidence is proven: an admin webhook (the instance's own word about its own database), or
+    /// at least one status, every one of them fetched from its origin and attributed there to the reported account.
+    public var evidenceVerified: Bool {
+        source == .webhook || (!statuses.isEmpty && statuses.allSatisfy(\.verified))
+    }
 
     /// A received `Flag`, in any of the shapes servers send: Mastodon's and GoToSocial's (`object` = the account, then
     /// statuses), mbin's (statuses, then the account), Lemmy's (only the post or comment; the comment in `summary`),
@@ -145,8 +169,11 @@ public protocol StatusLookup: Sendable {
 }
 
 extension IncomingReport {
-    /// The report with the text of its statuses filled in where `lookup` finds them (at most `limit`, concurrently);
-    /// a report whose `object` named no account (Lemmy's) takes the first status's author as its account.
+    /// The report with the text of its statuses filled in where `lookup` finds them (at most `limit`, concurrently).
+    /// A status is evidence only of what its origin proves: its author counts only when on the same origin (scheme,
+    /// host, port) as the status's id, and the status is verified only when that author is the report's account. A
+    /// report whose `object` named no account (Lemmy's) takes the first proven author as its account; a claimed author
+    /// on another server is never taken (a status on one server cannot frame an account on another).
     public func withStatusesLooked(up lookup: any StatusLookup, limit: Int = 20) async -> IncomingReport {
         let wanted = statuses.prefix(limit).filter { $0.text == nil }.map(\.id)
         guard !wanted.isEmpty else { return self }
@@ -156,10 +183,18 @@ extension IncomingReport {
             for await (uri, result) in group { if let result { found[uri] = result } }
             return found
         }
+        func provenAuthor(_ uri: String) -> String? {
+            guard let author = found[uri]?.author, InboxGate.sameOrigin(author, uri) else { return nil }
+            return author
+        }
         var copy = self
-        copy.statuses = statuses.map { found[$0.id]?.status ?? $0 }
-        if !Self.looksLikeActor(account), let author = statuses.lazy.compactMap({ found[$0.id]?.author }).first {
+        if !Self.looksLikeActor(account), let author = statuses.lazy.compactMap({ provenAuthor($0.id) }).first {
             copy.account = author
+        }
+        copy.statuses = statuses.map { status in
+            guard var fetched = found[status.id]?.status else { return status }
+            fetched.verified = provenAuthor(status.id) == copy.account
+            return fetched
         }
         return copy
     }

@@ -93,7 +93,8 @@ public struct Intake: Sendable {
         let date = now()
         let result = try await cases.record(item, tenant: tenant, ruleSetVersion: set.version, at: date)
         if case .recorded(let caseID, _) = result {
-            try await applyAutomaticDecision(item.hits, caseID: caseID, tenant: tenant, ruleSet: set)
+            try await applyAutomaticDecision(
+                item.hits, caseID: caseID, tenant: tenant, ruleSet: set, evidenceVerified: item.report?.evidenceVerified ?? true)
             let summary = try await cases.summary(of: caseID, tenant: tenant.id, at: date)
             changes.publish(CaseChange(
                 tenantID: tenant.id, caseID: caseID, kind: item.report == nil ? "rule_hit" : "intake", queue: summary.queue, phase: summary.phase,
@@ -104,8 +105,11 @@ public struct Intake: Sendable {
 
     /// The most severe automatic decision the hits ask for is made on the case, as made by its rule; `confirm: true`
     /// (or the tenant's approval setting) makes it a proposal. A rule cannot decide over a moderator's live claim: that
-    /// is noted in the audit log instead.
-    private func applyAutomaticDecision(_ hits: [RecordedHit], caseID: CaseID, tenant: Tenant, ruleSet set: RuleSet) async throws {
+    /// is noted in the audit log instead, and so is a decision on a report whose evidence is not proven (a status not
+    /// fetched from its own origin, or not attributed there to the account): the case waits for a person.
+    private func applyAutomaticDecision(
+        _ hits: [RecordedHit], caseID: CaseID, tenant: Tenant, ruleSet set: RuleSet, evidenceVerified: Bool
+    ) async throws {
         let deciding = hits.compactMap { hit -> (RecordedHit, DecisionAction)? in
             switch hit.decision {
             case "mark_sensitive": return (hit, .markSensitive)
@@ -126,6 +130,16 @@ public struct Intake: Sendable {
             actions: [action], reason: "automatic: rule \(hit.ruleID)\(rule.map { " (\($0.title))" } ?? "")", ruleIDs: [hit.ruleID],
             by: .rule(hit.ruleID))
         let needsApproval = (rule?.action.confirm ?? false) || tenant.needsApproval(decision)
+        guard evidenceVerified else {
+            _ = try await cases.audit(
+                tenant: tenant.id, actor: decision.by.rawValue, kind: "rule_decision_skipped", caseID: caseID,
+                detail: ["action": action.name, "why": "the report's evidence could not be verified against the account; a person decides"],
+                ruleSetVersion: set.version, at: now())
+            logger.notice(
+                "automatic decision withheld: unverified evidence",
+                metadata: ["case": .stringConvertible(caseID), "rule": .string(hit.ruleID)])
+            return
+        }
         do {
             let outcome = try await cases.apply(
                 .ruleDecision(decision, needsApproval: needsApproval), to: caseID, tenant: tenant.id, decisionID: nil,

@@ -217,7 +217,7 @@ extension ReportedStatus {
         let warning = status.spoilerText.flatMap { $0.isEmpty ? nil : $0 }
         self.init(
             id: status.uri ?? status.id, text: status.content.map(HTMLText.plainText), contentWarning: warning,
-            mediaCount: status.mediaAttachments?.count ?? 0, sensitive: status.sensitive ?? false)
+            mediaCount: status.mediaAttachments?.count ?? 0, sensitive: status.sensitive ?? false, verified: true)
     }
 }
 

@@ -84,7 +84,8 @@ public func buildRouter(
         deliveries: store, token: configuration.admin.token
     ).addRoutes(to: router)
     InboxController(
-        gate: InboxGate(policy: configuration.verificationPolicy, maximumBodyBytes: configuration.limits.bodyBytes),
+        gate: InboxGate(
+            policy: configuration.verificationPolicy, maximumBodyBytes: configuration.limits.bodyBytes, servedHosts: configuration.servedHosts),
         keys: dependencies.remoteKeys, store: dependencies.store, received: dependencies.store, accounts: accounts,
         scheme: configuration.effectiveBaseURL.scheme ?? "https", now: dependencies.now
     ).addRoutes(to: router)

@@ -24,7 +24,7 @@ struct AccountsFollowersCommand: AsyncParsableCommand {
             while true {
                 let page = try await services.follows.list(account: name.lowercased(), state: pending ? .pending : .accepted, offset: offset)
                 for follower in page {
-                    print("\(follower.actorID)\t\(follower.createdAt.formatted(.iso8601))")
+                    print("\(printable(follower.actorID))\t\(follower.createdAt.formatted(.iso8601))")
                 }
                 printed += page.count
                 offset += page.count

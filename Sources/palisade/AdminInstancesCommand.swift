@@ -143,7 +143,7 @@ struct AdminInstancesListCommand: AsyncParsableCommand {
             print("DOMAIN\tTENANT\tINSTANCE ACTOR\tWEBHOOK\tDECISIONS\tMASTODON API")
             for instance in instances {
                 print([
-                    instance.domain.value, slugs[instance.tenantID] ?? "?", instance.actorID, instance.webhookSecret == nil ? "no" : "yes",
+                    instance.domain.value, slugs[instance.tenantID] ?? "?", printable(instance.actorID), instance.webhookSecret == nil ? "no" : "yes",
                     instance.decisionRoute.rawValue, instance.mastodonAPIToken == nil ? "no" : "yes",
                 ].joined(separator: "\t"))
             }

@@ -38,7 +38,7 @@ struct DeliveriesListCommand: AsyncParsableCommand {
             for status in try await services.deliveries.deliveries(in: state, limit: limit) {
                 let next = status.state == .pending ? status.nextAttemptAt.formatted(.iso8601) : "-"
                 let error = (status.lastError ?? "-").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
-                print([String(status.id), status.state.rawValue, String(status.attempts), next, status.inbox, status.activityID, error].joined(separator: "\t"))
+                print([String(status.id), status.state.rawValue, String(status.attempts), next, printable(status.inbox), printable(status.activityID), printable(error)].joined(separator: "\t"))
             }
         }
     }

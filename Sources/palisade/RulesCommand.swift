@@ -128,22 +128,22 @@ struct RulesExplainCommand: AsyncParsableCommand {
         print("subject (\(subject.kind.rawValue), applies as \(subject.appliesToType)); rule set \(ruleSet.version)")
         for name in subject.fields.keys.sorted() {
             let shown = subject.fields[name]!.texts.joined(separator: " | ")
-            print("  \(name): \(shown.count > 200 ? String(shown.prefix(200)) + "…" : shown)")
+            print("  \(name): \(printable(shown.count > 200 ? String(shown.prefix(200)) + "…" : shown))")
         }
         if evaluation.hits.isEmpty { print("no rule matched") }
         for hit in evaluation.hits {
             var line = "HIT \(hit.rule) (version \(hit.version)) queue \(hit.queue ?? "-") priority \(hit.priority) score \(hit.score)"
             if !hit.tags.isEmpty { line += " tags \(hit.tags.joined(separator: ","))" }
             if let decision = hit.decision { line += " decide \(decision.rawValue)\(hit.confirm ? " (to confirm)" : "")" }
-            print(line)
-            for span in hit.spans { print("  \(span.field)[\(span.start)..<\(span.end)]: \"\(span.text)\"") }
+            print(printable(line))
+            for span in hit.spans { print("  \(printable(span.field))[\(span.start)..<\(span.end)]: \"\(printable(span.text))\"") }
             // The normalised text the spans are offsets into.
             for field in Set(hit.spans.map(\.field)).sorted() {
                 let normalised = (subject.fields[field]?.texts ?? []).map { TextNormalisation.normalise($0) }.joined(separator: " | ")
-                print("  normalised \(field): \(normalised.count > 300 ? String(normalised.prefix(300)) + "…" : normalised)")
+                print("  normalised \(printable(field)): \(printable(normalised.count > 300 ? String(normalised.prefix(300)) + "…" : normalised))")
             }
         }
-        for error in evaluation.errors { print("ERROR \(error.rule): \(error.message)") }
+        for error in evaluation.errors { print("ERROR \(error.rule): \(printable(error.message))") }
     }
 }
 

@@ -151,14 +151,29 @@ import Testing
 
 @Suite struct AddressPolicyTests {
     @Test(arguments: ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-                      "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "::", "fc00::1", "fd12:3456::1", "fe80::1", "ff02::1", "::ffff:10.0.0.1"])
+                      "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "::", "fc00::1", "fd12:3456::1", "fe80::1", "ff02::1", "::ffff:10.0.0.1",
+                      // Issue 16, item 3: ranges that embed or translate to an internal IPv4 address, and the rest of IANA's
+                      // special-purpose registries.
+                      "64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b:1::a00:1", "2002:7f00:1::1", "2002:a00:1::", "::127.0.0.1", "::10.0.0.1",
+                      "fec0::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:db8::1", "3fff::1", "100::1", "2001:2::1",
+                      "::ffff:8.8.8.8", "0.1.2.3", "192.0.0.1", "192.0.2.1", "198.51.100.7", "203.0.113.9", "198.18.0.1", "240.0.0.1",
+                      "192.88.99.1", "100.127.255.254", "not an address", ""])
     func nonPublicAddressesAreRecognised(address: String) {
         #expect(!AddressPolicy.isPublic(address))
     }
 
-    @Test(arguments: ["93.184.215.14", "1.1.1.1", "172.32.0.1", "192.169.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
+    @Test(arguments: ["93.184.215.14", "1.1.1.1", "172.32.0.1", "192.169.0.1", "2606:4700:4700::1111", "2a01:4f8::1", "100.128.0.1"])
     func publicAddressesAreRecognised(address: String) {
         #expect(AddressPolicy.isPublic(address))
+    }
+
+    @Test func ipv6LiteralsAreCheckedWithoutTheirBrackets() async throws {
+        let policy = AddressPolicy(allowPrivateAddresses: false)
+        #expect(try await policy.checkedAddresses(host: "[2606:4700:4700::1111]") == ["2606:4700:4700::1111"])
+        await #expect(throws: RemoteFetchError.privateAddress(host: "[::1]", address: "::1")) { try await policy.checkedAddresses(host: "[::1]") }
+        await #expect(throws: RemoteFetchError.privateAddress(host: "[64:ff9b::a00:1]", address: "64:ff9b::a00:1")) {
+            try await policy.checkedAddresses(host: "[64:ff9b::a00:1]")
+        }
     }
 
     @Test func aHostResolvingToLoopbackIsRefused() async {

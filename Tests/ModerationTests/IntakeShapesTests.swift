@@ -80,7 +80,8 @@ import Testing
         #expect(report.instanceRuleIDs == ["2"])
         #expect(report.forwarded)
         #expect(report.statuses == [ReportedStatus(
-            id: "https://someothermastodonsite.com/users/cheeseperson/statuses/111301083360371621", text: "Here is some content")])
+            id: "https://someothermastodonsite.com/users/cheeseperson/statuses/111301083360371621", text: "Here is some content", verified: true)],
+            "an admin webhook is the instance's own word about its own database: its statuses are verified evidence")
         #expect(report.sourceUpdatedAt == Date(timeIntervalSince1970: 1_698_327_240.348))
     }
 
@@ -148,14 +149,28 @@ struct FixtureStatuses: StatusLookup {
 
 @Suite struct StatusLookupTests {
     @Test func fetchedStatusesGiveTheirTextAndALemmyReportItsAuthor() async throws {
-        let lookup = FixtureStatuses(documents: ["http://enterprise.lemmy.ml/post/7": "activitystreams/mastodon-docs/note-hashtag.json"])
+        // Mastodon's documented Note is attributed to https://example.com: served from that origin, its author is proven.
+        let lookup = FixtureStatuses(documents: [
+            "https://example.com/post/7": "activitystreams/mastodon-docs/note-hashtag.json",
+            "http://enterprise.lemmy.ml/post/7": "activitystreams/mastodon-docs/note-hashtag.json",
+        ])
         let lemmy = ReceivedFlag(
             activityID: "http://ds9.lemmy.ml/activities/flag/1", reporterID: "http://ds9.lemmy.ml/u/lemmy_alpha",
-            objectIDs: ["http://enterprise.lemmy.ml/post/7"], comment: "report this post", receivedAt: Date())
+            objectIDs: ["https://example.com/post/7"], comment: "report this post", receivedAt: Date())
         let report = try #require(IncomingReport(flag: lemmy, solicited: true))
         let looked = await report.withStatusesLooked(up: lookup)
         #expect(looked.statuses.first?.text == "I love #cats")
-        #expect(looked.account == "https://example.com", "the post's author becomes the reported account")
+        #expect(looked.account == "https://example.com", "the post's author on its own origin becomes the reported account")
+        #expect(looked.statuses.map(\.verified) == [true])
+        #expect(looked.evidenceVerified)
+        // The same document served from another server claims an author it cannot prove: the account is not taken.
+        let elsewhere = ReceivedFlag(
+            activityID: "http://ds9.lemmy.ml/activities/flag/2", reporterID: "http://ds9.lemmy.ml/u/lemmy_alpha",
+            objectIDs: ["http://enterprise.lemmy.ml/post/7"], comment: "report this post", receivedAt: Date())
+        let unproven = await IncomingReport(flag: elsewhere, solicited: true)!.withStatusesLooked(up: lookup)
+        #expect(unproven.account == "http://enterprise.lemmy.ml/post/7")
+        #expect(unproven.statuses.map(\.verified) == [false])
+        #expect(!unproven.evidenceVerified)
         // Mastodon's shape names the account: it stays, whoever the fetched status names.
         let mastodon = ReceivedFlag(
             activityID: "https://m.example/f/1", reporterID: "https://m.example/actor",

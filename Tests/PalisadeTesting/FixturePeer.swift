@@ -10,6 +10,8 @@ public final class FixturePeer: @unchecked Sendable {
     public private(set) var port = 0
     private let lock = NSLock()
     private var received: [(path: String, signature: String?)] = []
+    private var getsInFlight = 0
+    private var mostGetsInFlight = 0
     private var posts: [Post] = []
     private var answers: [Int] = []
 
@@ -39,6 +41,9 @@ public final class FixturePeer: @unchecked Sendable {
     /// Requests seen so far: path and `Signature` header.
     public var requests: [(path: String, signature: String?)] { lock.withLock { received } }
 
+    /// The most GETs that were being answered at the same moment.
+    public var mostConcurrentGets: Int { lock.withLock { mostGetsInFlight } }
+
     /// POSTs received so far, in order.
     public var inboxPosts: [Post] { lock.withLock { posts } }
 
@@ -58,13 +63,25 @@ public final class FixturePeer: @unchecked Sendable {
     }
 
     /// Starts serving `documents` (path → fixture file, a URL prefix it names and the local path that replaces it, and an
-    /// optional PEM for its key) plus `/redirect-to-bob`, `/huge`, `/missing`; POSTs to any path are recorded and
+    /// optional PEM for its key) plus `/redirect-to-bob`, `/huge`, `/missing`, `/loop/N` (endless redirects), with
+    /// GETs under `/slow/` answered after 0.5 s; POSTs to any path are recorded and
     /// answered 202 (or as `answerNextPosts` says), after 3 seconds under `/slow/`.
     public func start(documents: [String: (fixture: String, prefix: String, localPath: String, replacingKeyWith: String?)]) async throws {
         let router = Router()
         router.get("**") { request, _ -> Response in
             let path = request.uri.path
-            self.lock.withLock { self.received.append((path, request.headers[.init("Signature")!])) }
+            self.lock.withLock {
+                self.received.append((path, request.headers[.init("Signature")!]))
+                self.getsInFlight += 1
+                self.mostGetsInFlight = max(self.mostGetsInFlight, self.getsInFlight)
+            }
+            defer { self.lock.withLock { self.getsInFlight -= 1 } }
+            // Documents under /slow/ are answered after half a second (to see fetches overlap, coalesce and queue).
+            if path.hasPrefix("/slow/") { try await Task.sleep(for: .milliseconds(500)) }
+            // /loop/N redirects to /loop/N+1 for ever.
+            if path.hasPrefix("/loop/"), let step = Int(path.dropFirst(6)) {
+                return Response(status: .found, headers: [.location: "/loop/\(step + 1)"])
+            }
             if path == "/redirect-to-bob" {
                 return Response(status: .found, headers: [.location: "/users/bob"])
             }

@@ -186,6 +186,25 @@ import Testing
                  "attributedTo": "https://victim.example/users/v", "content": "forged"}}
                 """#)
         },
+        // Issue 16, item 4: replays and misdirected signatures.
+        Case(name: "old-signature-with-appended-created", status: 401) { context in
+            context.signed(context.flag("appended-created"), at: Date().addingTimeInterval(-3 * 3600), edit: replacing("Signature") {
+                $0 + ",created=\(Int(Date().timeIntervalSince1970))"
+            })
+        },
+        Case(name: "old-signature-with-appended-expires", status: 401) { context in
+            context.signed(context.flag("appended-expires"), at: Date().addingTimeInterval(-13 * 3600), edit: replacing("Signature") {
+                $0 + ",expires=\(Int(Date().timeIntervalSince1970) + 3600)"
+            })
+        },
+        Case(name: "signed-for-another-host", status: 421) { context in
+            var sent = Context(origin: context.origin, authority: "mastodon.victim.example").signed(context.flag("other-host"))
+            sent.fields.append(("Host", "mastodon.victim.example"))
+            return sent
+        },
+        Case(name: "key-on-another-server-than-the-actor", status: 401) {
+            $0.signed($0.flag("foreign-key"), keyID: "https://elsewhere.example/actor#main-key")
+        },
         Case(name: "oversized-body", status: 413) { $0.signed(Data(repeating: UInt8(ascii: " "), count: 2_000_000)) },
         Case(name: "deeply-nested-json", status: 400) {
             $0.signed(String(repeating: #"{"a":"#, count: 500) + "1" + String(repeating: "}", count: 500))
@@ -216,6 +235,31 @@ import Testing
             Sent(fields: [("Content-Type", "application/activity+json")], body: Data(context.deleteActor(context.actor).utf8))
         },
     ]
+
+    @Test func aKeyThatCannotBeFetchedIsNotDescribedToTheSender() async throws {
+        // The 401 once named the resolved internal address and an internal server's status: an oracle for mapping a
+        // network. The sender now learns only that the key could not be fetched; the log keeps the detail.
+        let strict = try await start("hostile-oracle", allowPrivate: false)
+        let context = Context(origin: "http://127.0.0.1:9", authority: "127.0.0.1:\(strict.port)")
+        for keyID in ["http://localhost:9/actor#main-key", "http://169.254.169.254/latest/meta-data#k", "http://[::1]:9/actor#k"] {
+            let actor = String(keyID.split(separator: "#")[0])
+            let flag = context.flag("oracle").replacingOccurrences(of: #""actor": "\#(context.actor)""#, with: #""actor": "\#(actor)""#)
+                .replacingOccurrences(of: context.origin + "/flags/", with: actor.replacingOccurrences(of: "/actor", with: "") + "/flags/")
+            let sent = context.signed(flag, keyID: keyID)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(strict.port)/inbox")
+            request.method = .POST
+            for (name, value) in sent.fields { request.headers.add(name: name, value: value) }
+            request.body = .bytes(ByteBuffer(bytes: sent.body))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let body = String(buffer: try await response.body.collect(upTo: 1 << 16))
+            #expect(Int(response.status.code) == 401, "\(keyID): \(body)")
+            #expect(body.contains("could not be fetched"), "\(keyID): \(body)")
+            for secret in ["127.0.0.1", "::1", "169.254", "resolves", "answered", "allow_private"] {
+                #expect(!body.contains(secret), "\(keyID): the error body reveals '\(secret)': \(body)")
+            }
+        }
+        try await strict.stop()
+    }
 
     func start(_ name: String, allowPrivate: Bool) async throws -> ServerHarness.Live {
         await (try ServerHarness(name) { $0.federation.allowPrivateAddresses = allowPrivate }).startServer()

@@ -24,10 +24,29 @@ public struct InboxGate: Sendable {
     /// Document limits (size, depth).
     public let limits: ActivityStreamsDocument.Limits
 
-    /// A gate applying `policy` and refusing bodies above `maximumBodyBytes`.
-    public init(policy: VerificationPolicy, maximumBodyBytes: Int) {
+    /// The `Host` values (authority, lower-cased, default port omitted; `host:*` for any port) this server answers to;
+    /// nil accepts any.
+    public let servedHosts: Set<String>?
+
+    /// A gate applying `policy`, refusing bodies above `maximumBodyBytes` and requests for hosts not in `servedHosts`.
+    public init(policy: VerificationPolicy, maximumBodyBytes: Int, servedHosts: Set<String>? = nil) {
         self.verifier = SignatureVerifier(policy: policy)
         self.limits = ActivityStreamsDocument.Limits(maximumBytes: maximumBodyBytes)
+        self.servedHosts = servedHosts.map { Set($0.map { Self.normalisedHost($0, scheme: nil) }) }
+    }
+
+    /// `Host` as compared: lower-cased, without a trailing dot, without the scheme's default port.
+    public static func normalisedHost(_ host: String, scheme: String?) -> String {
+        var value = host.lowercased()
+        if value.hasSuffix(".") { value.removeLast() }
+        if let scheme = scheme?.lowercased() {
+            let defaultPort = scheme == "https" ? ":443" : scheme == "http" ? ":80" : nil
+            if let defaultPort, value.hasSuffix(defaultPort) { value.removeLast(defaultPort.count) }
+        } else {
+            for port in [":443", ":80"] where value.hasSuffix(port) { value.removeLast(port.count) }
+        }
+        if value.hasSuffix(".") { value.removeLast() }
+        return value
     }
 
     /// What an accepted request proved.
@@ -65,23 +84,38 @@ public struct InboxGate: Sendable {
             throw InboxRefusal.nothingHeldOfActor(type: activity.type, actor: activity.actorID)
         }
 
-        let candidate: SignatureVerifier.Candidate
+        if let servedHosts {
+            let host = message.combinedValue(of: "host") ?? ""
+            let normalised = Self.normalisedHost(host, scheme: message.scheme)
+            let anyPort = normalised.lastIndex(of: ":").map { String(normalised[..<$0]) + ":*" }
+            guard servedHosts.contains(normalised) || anyPort.map(servedHosts.contains) == true else {
+                throw InboxRefusal.notOurHost(host)
+            }
+        }
+        // Everything that can fail without the key fails before anything is fetched.
+        let prechecked: SignatureVerifier.Prechecked
         do {
-            candidate = try verifier.candidate(in: message)
+            let candidate = try verifier.candidate(in: message)
+            try SignatureVerifier.checkFetchableKeyID(candidate.keyID)
+            prechecked = try verifier.precheck(message, candidate: candidate, now: now)
         } catch {
             throw InboxRefusal.signature(error)
+        }
+        // The key must be the actor's own before it is fetched: a key on another server can never be the actor's.
+        guard Self.sameOrigin(prechecked.candidate.keyID, activity.actorID) else {
+            throw InboxRefusal.keyNotOwnedByActor(keyOwner: prechecked.candidate.keyID, actor: activity.actorID)
         }
         let resolved: ResolvedKey
         do {
-            resolved = try await keys(candidate.keyID)
+            resolved = try await keys(prechecked.candidate.keyID)
         } catch let error as SignatureError {
             throw InboxRefusal.signature(error)
         } catch {
-            throw InboxRefusal.signature(.unknownKey(keyID: candidate.keyID, detail: String(describing: error)))
+            throw InboxRefusal.signature(.unknownKey(keyID: prechecked.candidate.keyID, detail: String(describing: error)))
         }
         let signature: VerifiedSignature
         do {
-            signature = try verifier.verify(message, candidate: candidate, key: resolved.key, now: now)
+            signature = try verifier.verify(message, prechecked: prechecked, key: resolved.key)
         } catch {
             throw InboxRefusal.signature(error)
         }

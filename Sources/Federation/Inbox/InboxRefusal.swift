@@ -17,6 +17,8 @@ public enum InboxRefusal: Error, Equatable, CustomStringConvertible {
     /// it is acknowledged (202) without fetching the key of an actor that is usually gone, and nothing is stored —
     /// Mastodon answers the same, which ends the sender's retries.
     case nothingHeldOfActor(type: String, actor: String)
+    /// The request names a `Host` this server does not answer to: a signature made for another server (421).
+    case notOurHost(String)
 
     /// A sentence for the sender's operator.
     public var description: String {
@@ -28,6 +30,8 @@ public enum InboxRefusal: Error, Equatable, CustomStringConvertible {
             return "the signing key belongs to \(owner), not to the activity's actor \(actor)"
         case .foreignOrigin(let id, let actor):
             return "\(id) is not on the same server as the actor \(actor)"
+        case .notOurHost(let host):
+            return "the request is addressed to host '\(host.prefix(200))', which is not this server"
         case .nothingHeldOfActor(let type, let actor):
             return "\(type) of \(actor) by itself: nothing of that actor is held here, so there is nothing to apply"
         }

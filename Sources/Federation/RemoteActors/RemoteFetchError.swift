@@ -18,6 +18,12 @@ public enum RemoteFetchError: Error, Equatable, CustomStringConvertible {
     case unreadable(url: String, detail: String)
     /// The document does not publish the key, or publishes it for an actor on another server.
     case keyNotPublished(keyID: String, detail: String)
+    /// Too many fetches are already waiting; nothing was sent.
+    case busy(host: String)
+    /// The same key failed to resolve a moment ago; it is not fetched again until the pause ends.
+    case recentlyFailed(keyID: String, detail: String)
+    /// The fetch took more requests (redirects, key document and owner) than one lookup may.
+    case budgetExhausted(url: String)
 
     /// A sentence an operator can act on.
     public var description: String {
@@ -32,6 +38,9 @@ public enum RemoteFetchError: Error, Equatable, CustomStringConvertible {
         case .transport(let url, let detail): return "fetching \(url) failed: \(detail)"
         case .unreadable(let url, let detail): return "\(url) is not a readable ActivityStreams document: \(detail)"
         case .keyNotPublished(let keyID, let detail): return "the key \(keyID) is not published by its actor: \(detail)"
+        case .busy(let host): return "too many remote fetches are waiting; \(host) was not fetched"
+        case .recentlyFailed(let keyID, let detail): return "the key \(keyID) failed to resolve moments ago (\(detail)); not fetched again yet"
+        case .budgetExhausted(let url): return "fetching \(url) needed more requests than one lookup may make"
         }
     }
 }

@@ -22,6 +22,22 @@ public actor RemoteKeyDirectory {
         public var cacheLifetime: TimeInterval = 3600
         /// The scheme WebFinger lookups use (`https`; loopback tests use `http`).
         public var webFingerScheme = "https"
+        /// Requests (redirects included) one lookup may make: a key document and its owner, with a redirect each.
+        public var requestBudget = 4
+        /// Fetches in flight at once, over all hosts.
+        public var globalConcurrency = 16
+        /// Fetches in flight at once to one host.
+        public var perHostConcurrency = 2
+        /// Fetches allowed to wait for a slot; more fail at once.
+        public var maximumWaiting = 256
+        /// Parsed keys kept (least recently used dropped first).
+        public var keyCacheCapacity = 10_000
+        /// Bytes of actor documents kept for later lookups (least recently used dropped first).
+        public var actorCacheBytes = 16 * 1_048_576
+        /// How long a key that failed to resolve is not fetched again.
+        public var failureLifetime: TimeInterval = 300
+        /// A key is fetched anew after a failed verification (rotation) at most this often.
+        public var refetchInterval: TimeInterval = 60
 
         /// Settings with the given address policy and defaults otherwise.
         public init(addressPolicy: AddressPolicy) {
@@ -33,8 +49,16 @@ public actor RemoteKeyDirectory {
     private let signer: MessageSigner?
     private let settings: Settings
     private let now: @Sendable () -> Date
-    private var cache: [String: (key: ResolvedKey, until: Date)] = [:]
-    private var actors: [String: (actor: Actor, until: Date)] = [:]
+    private let limiter: FetchLimiter
+    /// Parsed keys only (never whole documents), least recently used dropped first.
+    private var keys = RecencyCache<String, (key: ResolvedKey, until: Date, fetchedAt: Date)>()
+    /// Actor documents, kept within `actorCacheBytes`.
+    private var actors = RecencyCache<String, (actor: Actor, until: Date, bytes: Int)>()
+    private var actorBytes = 0
+    /// Keys that failed to resolve, and why, until when.
+    private var failures = RecencyCache<String, (error: RemoteFetchError, until: Date)>()
+    /// One lookup per key id in flight; others wait for its answer.
+    private var inFlight: [String: Task<ResolvedKey, any Error>] = [:]
 
     /// A directory fetching through `client` (which must not follow redirects itself), signing GETs with `signer`.
     public init(client: HTTPClient, signer: MessageSigner?, settings: Settings, now: @escaping @Sendable () -> Date) {
@@ -42,25 +66,67 @@ public actor RemoteKeyDirectory {
         self.signer = signer
         self.settings = settings
         self.now = now
+        self.limiter = FetchLimiter(global: settings.globalConcurrency, perHost: settings.perHostConcurrency, maximumWaiting: settings.maximumWaiting)
     }
 
-    /// The key and its owner, from the cache or fetched.
+    /// The key and its owner, from the cache or fetched (one fetch per key id at a time; a recent failure is
+    /// answered from memory).
     public func resolve(_ keyID: String) async throws(RemoteFetchError) -> ResolvedKey {
-        if let cached = cache[keyID], cached.until > now() { return cached.key }
-        let resolved = try await fetchKey(keyID)
-        cache[keyID] = (resolved, now().addingTimeInterval(settings.cacheLifetime))
-        return resolved
+        let date = now()
+        if let cached = keys[keyID], cached.until > date { return cached.key }
+        if let failed = failures[keyID], failed.until > date {
+            throw RemoteFetchError.recentlyFailed(keyID: keyID, detail: failed.error.description)
+        }
+        if let running = inFlight[keyID] { return try await Self.answer(of: running) }
+        let task = Task { [self] in try await self.fetchKey(keyID) }
+        inFlight[keyID] = task
+        defer { inFlight[keyID] = nil }
+        do {
+            let resolved = try await Self.answer(of: task)
+            let fetchedAt = now()
+            keys[keyID] = (resolved, fetchedAt.addingTimeInterval(settings.cacheLifetime), fetchedAt)
+            keys.trim(to: settings.keyCacheCapacity)
+            failures[keyID] = nil
+            return resolved
+        } catch {
+            if case .busy = error {} else {
+                failures[keyID] = (error, now().addingTimeInterval(settings.failureLifetime))
+                failures.trim(to: settings.keyCacheCapacity)
+            }
+            throw error
+        }
     }
 
-    /// Drops a cached key, so the next `resolve` fetches it again (key rotation).
+    private static func answer(of task: Task<ResolvedKey, any Error>) async throws(RemoteFetchError) -> ResolvedKey {
+        do {
+            return try await task.value
+        } catch let error as RemoteFetchError {
+            throw error
+        } catch {
+            throw RemoteFetchError.transport(url: "", detail: String(describing: error))
+        }
+    }
+
+    /// Drops a cached key, so the next `resolve` fetches it again.
     public func forget(_ keyID: String) {
-        cache[keyID] = nil
+        keys[keyID] = nil
+        failures[keyID] = nil
     }
 
-    /// The actor document at `id`, from the cache (filled by key lookups too) or fetched.
+    /// After a signature failed with the cached key: drops it so that it is fetched anew (the sender may have
+    /// rotated its key), unless it was fetched less than `refetchInterval` ago. Whether a refetch is allowed.
+    public func forgetForRefetch(_ keyID: String) -> Bool {
+        guard let cached = keys[keyID] else { return false }
+        guard now().timeIntervalSince(cached.fetchedAt) >= settings.refetchInterval else { return false }
+        keys[keyID] = nil
+        return true
+    }
+
+    /// The actor document at `id`, from the cache or fetched.
     public func actor(_ id: String) async throws(RemoteFetchError) -> Actor {
         if let cached = actors[id], cached.until > now() { return cached.actor }
-        let document = try await fetchDocument(id)
+        var budget = settings.requestBudget
+        let (document, bytes) = try await fetchDocument(id, budget: &budget)
         let actor: Actor
         do {
             actor = try Actor(document)
@@ -70,7 +136,7 @@ public actor RemoteKeyDirectory {
         guard actor.id == id || InboxGate.sameOrigin(actor.id, id) else {
             throw RemoteFetchError.unreadable(url: id, detail: "the document's id \(actor.id) is on another server")
         }
-        remember(actor)
+        remember(actor, bytes: bytes)
         return actor
     }
 
@@ -84,7 +150,8 @@ public actor RemoteKeyDirectory {
         else { throw RemoteFetchError.invalidURL(account) }
         query.queryItems = [URLQueryItem(name: "resource", value: "acct:\(handle)")]
         guard let url = query.string else { throw RemoteFetchError.invalidURL(account) }
-        let data = try await fetch(url, accept: "application/jrd+json, application/json")
+        var budget = settings.requestBudget
+        let data = try await fetch(url, accept: "application/jrd+json, application/json", budget: &budget)
         let links = (try? JSONDecoder().decode(JSONValue.self, from: data))?.objectValue?["links"]?.listValue ?? []
         let actorURL = links.lazy.compactMap { link -> String? in
             guard let object = link.objectValue, object["rel"]?.stringValue == "self",
@@ -105,7 +172,8 @@ public actor RemoteKeyDirectory {
     /// The document at `id` (a reported status, for evidence), fetched signed; it must name itself `id`, or at least
     /// live on the same origin (Mastodon answers a status URL with its canonical id).
     public func object(_ id: String) async throws(RemoteFetchError) -> ASObject {
-        let document = try await fetchDocument(id)
+        var budget = settings.requestBudget
+        let (document, _) = try await fetchDocument(id, budget: &budget)
         guard document.id == id || document.id.map({ InboxGate.sameOrigin($0, id) }) == true else {
             throw RemoteFetchError.unreadable(url: id, detail: "the document's id \(document.id ?? "(none)") is on another server")
         }
@@ -114,22 +182,35 @@ public actor RemoteKeyDirectory {
 
     /// Whether the actor's document or one of its keys is cached (nothing is fetched).
     public func isCached(actor id: String) -> Bool {
-        actors[id] != nil || cache.values.contains { $0.key.ownerID == id }
+        actors.peek(id) != nil || keys.contains { $0.key.ownerID == id }
     }
 
     /// Drops everything cached of an actor: its document and the keys it owns (after a `Delete` of the actor).
     public func forgetActor(_ id: String) {
+        if let dropped = actors[id] { actorBytes -= dropped.bytes }
         actors[id] = nil
-        cache = cache.filter { $0.value.key.ownerID != id }
+        keys.removeAll { $0.key.ownerID == id }
     }
 
-    private func remember(_ actor: Actor) {
-        actors[actor.id] = (actor, now().addingTimeInterval(settings.cacheLifetime))
+    /// How many parsed keys and actor documents are held, and the documents' bytes (for tests and metrics).
+    public var cacheSizes: (keys: Int, actors: Int, actorBytes: Int, failures: Int) {
+        (keys.count, actors.count, actorBytes, failures.count)
     }
 
-    private func fetchKey(_ keyID: String) async throws(RemoteFetchError) -> ResolvedKey {
+    private func remember(_ actor: Actor, bytes: Int) {
+        guard bytes <= settings.actorCacheBytes / 8 else { return }  // one huge document never crowds out the rest
+        if let old = actors[actor.id] { actorBytes -= old.bytes }
+        actors[actor.id] = (actor, now().addingTimeInterval(settings.cacheLifetime), bytes)
+        actorBytes += bytes
+        while actorBytes > settings.actorCacheBytes, let evicted = actors.removeLeastRecent() {
+            actorBytes -= evicted.bytes
+        }
+    }
+
+    private nonisolated func fetchKey(_ keyID: String) async throws(RemoteFetchError) -> ResolvedKey {
         let documentURL = String(keyID.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-        let document = try await fetchDocument(documentURL)
+        var budget = settings.requestBudget
+        let (document, _) = try await fetchDocument(documentURL, budget: &budget)
         if document.isA(Vocabulary.actorTypes) {
             return try key(keyID, publishedBy: document)
         }
@@ -140,10 +221,10 @@ public actor RemoteKeyDirectory {
         guard InboxGate.sameOrigin(owner, keyID) else {
             throw RemoteFetchError.keyNotPublished(keyID: keyID, detail: "its owner \(owner) is on another server")
         }
-        return try key(keyID, publishedBy: try await fetchDocument(owner))
+        return try key(keyID, publishedBy: try await fetchDocument(owner, budget: &budget).document)
     }
 
-    private func key(_ keyID: String, publishedBy document: ASObject) throws(RemoteFetchError) -> ResolvedKey {
+    private nonisolated func key(_ keyID: String, publishedBy document: ASObject) throws(RemoteFetchError) -> ResolvedKey {
         let actor: Actor
         do {
             actor = try Actor(document)
@@ -153,7 +234,6 @@ public actor RemoteKeyDirectory {
         guard InboxGate.sameOrigin(actor.id, keyID) else {
             throw RemoteFetchError.keyNotPublished(keyID: keyID, detail: "the actor \(actor.id) is on another server than the key")
         }
-        remember(actor)
         do {
             if let published = actor.publicKeys.first(where: { $0.id == keyID }) {
                 if let owner = published.owner, owner != actor.id {
@@ -172,53 +252,90 @@ public actor RemoteKeyDirectory {
         throw RemoteFetchError.keyNotPublished(keyID: keyID, detail: "\(actor.id) lists no key with that id")
     }
 
-    /// GETs an ActivityStreams document, signed, following at most `maximumRedirects` checked redirects.
-    func fetchDocument(_ url: String) async throws(RemoteFetchError) -> ASObject {
-        let data = try await fetch(url, accept: #"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams""#)
+    /// GETs an ActivityStreams document, signed, following at most `maximumRedirects` checked redirects; with its size.
+    nonisolated func fetchDocument(_ url: String, budget: inout Int) async throws(RemoteFetchError) -> (document: ASObject, bytes: Int) {
+        let data = try await fetch(url, accept: #"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams""#, budget: &budget)
         do {
-            return try ActivityStreamsDocument.decode(data, limits: .init(maximumBytes: settings.maximumBytes))
+            return (try ActivityStreamsDocument.decode(data, limits: .init(maximumBytes: settings.maximumBytes)), data.count)
         } catch {
             throw RemoteFetchError.unreadable(url: url, detail: error.description)
         }
     }
 
-    /// GETs a body of at most `maximumBytes`, signed, following at most `maximumRedirects` checked redirects.
-    private func fetch(_ url: String, accept: String) async throws(RemoteFetchError) -> Data {
+    /// GETs a body of at most `maximumBytes`, signed, following at most `maximumRedirects` checked redirects; every
+    /// request (redirects too) spends one unit of `budget`. The host is resolved once, checked, and the connection made
+    /// to the checked address (a second resolution could answer differently: DNS rebinding).
+    private nonisolated func fetch(_ url: String, accept: String, budget: inout Int) async throws(RemoteFetchError) -> Data {
         var current = url
         for _ in 0...settings.maximumRedirects {
             guard let components = URLComponents(string: current), let scheme = components.scheme?.lowercased(),
-                scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
+                scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty,
+                components.user == nil, components.password == nil
             else { throw RemoteFetchError.invalidURL(current) }
-            try await settings.addressPolicy.check(host: host)
-            let response: HTTPClientResponse
+            guard budget > 0 else { throw RemoteFetchError.budgetExhausted(url: url) }
+            budget -= 1
+            let bareHost = AddressPolicy.bareHost(host)
+            let addresses = try await settings.addressPolicy.checkedAddresses(host: bareHost)
             var request = HTTPClientRequest(url: current)
             request.headers.add(name: "Accept", value: accept)
             request.headers.add(name: "User-Agent", value: "Palisade (+\(signer?.keyID ?? "unsigned"))")
+            try await limiter.acquire(host: bareHost.lowercased())
+            let outcome: Result<(status: Int, location: String?, body: Data?), RemoteFetchError>
             do {
                 try sign(&request, components: components)
-                response = try await client.execute(request, timeout: settings.timeout)
+                outcome = .success(try await execute(request, host: bareHost, pinnedTo: addresses.first))
             } catch let error as RemoteFetchError {
-                throw error
+                outcome = .failure(error)
             } catch {
-                throw RemoteFetchError.transport(url: current, detail: String(describing: error))
+                outcome = .failure(.transport(url: current, detail: String(describing: error)))
             }
-            if [301, 302, 303, 307, 308].contains(Int(response.status.code)), let location = response.headers.first(name: "location") {
+            await limiter.release(host: bareHost.lowercased())
+            let answer = try outcome.get()
+            if [301, 302, 303, 307, 308].contains(answer.status), let location = answer.location {
                 current = URL(string: location, relativeTo: URL(string: current))?.absoluteString ?? location
                 continue
             }
-            guard response.status == .ok else { throw RemoteFetchError.status(Int(response.status.code), url: current) }
-            do {
-                let body = try await response.body.collect(upTo: settings.maximumBytes)
-                return Data(body.readableBytesView)
-            } catch {
-                throw RemoteFetchError.tooLarge(url: current, limit: settings.maximumBytes)
-            }
+            guard answer.status == 200 else { throw RemoteFetchError.status(answer.status, url: current) }
+            guard let body = answer.body else { throw RemoteFetchError.tooLarge(url: current, limit: settings.maximumBytes) }
+            return body
         }
         throw RemoteFetchError.tooManyRedirects(url: url)
     }
 
+    /// Sends one request: by name through the shared client when no address was checked (private addresses allowed),
+    /// else through a client that connects to `address` for `host` (TLS still checks the certificate for `host`).
+    private nonisolated func execute(_ request: HTTPClientRequest, host: String, pinnedTo address: String?) async throws -> (status: Int, location: String?, body: Data?) {
+        if address == nil || AddressPolicy.isAddressLiteral(host) {
+            return try await Self.read(try await client.execute(request, timeout: settings.timeout), limit: settings.maximumBytes)
+        }
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.dnsOverride = [host: address!, host.lowercased(): address!]
+        configuration.timeout = .init(connect: settings.timeout, read: settings.timeout)
+        let pinned = HTTPClient(eventLoopGroup: client.eventLoopGroup, configuration: configuration)
+        do {
+            let answer = try await Self.read(try await pinned.execute(request, timeout: settings.timeout), limit: settings.maximumBytes)
+            try? await pinned.shutdown()
+            return answer
+        } catch {
+            try? await pinned.shutdown()
+            throw error
+        }
+    }
+
+    /// The status, the redirect target, and the body (nil when larger than `limit`; not read for redirects).
+    private static func read(_ response: HTTPClientResponse, limit: Int) async throws -> (status: Int, location: String?, body: Data?) {
+        let status = Int(response.status.code)
+        guard status == 200 else { return (status, response.headers.first(name: "location"), nil) }
+        do {
+            let body = try await response.body.collect(upTo: limit)
+            return (status, nil, Data(body.readableBytesView))
+        } catch is NIOTooManyBytesError {
+            return (status, nil, nil)
+        }
+    }
+
     /// Adds `Date` and a draft-cavage `Signature` over `(request-target) host date` from the service actor.
-    private func sign(_ request: inout HTTPClientRequest, components: URLComponents) throws {
+    private nonisolated func sign(_ request: inout HTTPClientRequest, components: URLComponents) throws {
         guard let signer else { return }
         var authority = components.host ?? ""
         if let port = components.port { authority += ":\(port)" }

@@ -64,11 +64,53 @@ public struct SignatureVerifier: Sendable {
 
     /// Verifies `candidate` on `message` with `key` at `now`.
     public func verify(_ message: HTTPMessage, candidate: Candidate, key: VerificationKey, now: Date) throws(SignatureError) -> VerifiedSignature {
+        try verify(message, prechecked: precheck(message, candidate: candidate, now: now), key: key)
+    }
+
+    /// What a signature says before its key is known: checked for coverage, digest, time window and a known algorithm.
+    public struct Prechecked: Sendable {
+        /// The signature.
+        public let candidate: Candidate
+        /// When it was made, from what it covers.
+        public let created: Date?
+        /// When it ends.
+        public let expires: Date?
+    }
+
+    /// Everything that can be checked without the key — a known algorithm, coverage, the body's digest and the time
+    /// window — so that a request failing any of them causes no key fetch.
+    public func precheck(_ message: HTTPMessage, candidate: Candidate, now: Date) throws(SignatureError) -> Prechecked {
         switch candidate {
-        case .cavage(let header): return try verifyCavage(message, header, key: key, now: now)
-        case .rfc9421(let input): return try verifyRFC9421(message, input, key: key, now: now)
+        case .cavage(let header): return try precheckCavage(message, header, candidate: candidate, now: now)
+        case .rfc9421(let input): return try precheckRFC9421(message, input, candidate: candidate, now: now)
         }
     }
+
+    /// Finishes a prechecked signature with its key: the algorithm against the key, then the cryptography.
+    public func verify(_ message: HTTPMessage, prechecked: Prechecked, key: VerificationKey) throws(SignatureError) -> VerifiedSignature {
+        switch prechecked.candidate {
+        case .cavage(let header): return try verifyCavage(message, header, key: key, prechecked: prechecked)
+        case .rfc9421(let input): return try verifyRFC9421(message, input, key: key, prechecked: prechecked)
+        }
+    }
+
+    /// The longest key id looked up.
+    public static let maximumKeyIDLength = 2048
+
+    /// A key id to be fetched must be an absolute http(s) URL of reasonable length, without credentials.
+    public static func checkFetchableKeyID(_ keyID: String) throws(SignatureError) {
+        guard keyID.utf8.count <= maximumKeyIDLength else {
+            throw SignatureError.malformedParameter(name: "keyId", detail: "longer than \(maximumKeyIDLength) bytes")
+        }
+        guard let components = URLComponents(string: keyID), let scheme = components.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty, components.user == nil, components.password == nil
+        else {
+            throw SignatureError.malformedParameter(name: "keyId", detail: "'\(keyID.prefix(120))' is not an absolute http(s) URL")
+        }
+    }
+
+    /// Algorithm names Palisade can verify in draft-cavage signatures (absent means "as the key says").
+    static let cavageAlgorithms: Set<String> = ["hs2019", "rsa-sha256", "ed25519", "hmac-sha256"]
 
     /// A digest header, when present, must match the body; a body without one is refused under the coverage rules.
     private func checkBodyDigest(
@@ -85,7 +127,10 @@ public struct SignatureVerifier: Sendable {
         !message.body.isEmpty || ["POST", "PUT", "PATCH"].contains { HTTPMessage.sameName($0, message.method) }
     }
 
-    private func verifyCavage(_ message: HTTPMessage, _ header: CavageSignatureHeader, key: VerificationKey, now: Date) throws(SignatureError) -> VerifiedSignature {
+    private func precheckCavage(_ message: HTTPMessage, _ header: CavageSignatureHeader, candidate: Candidate, now: Date) throws(SignatureError) -> Prechecked {
+        if let name = header.algorithm?.lowercased(), !Self.cavageAlgorithms.contains(name) {
+            throw SignatureError.unsupportedAlgorithm(header.algorithm ?? "")
+        }
         let covered = header.headers
         if policy.enforceCoverage {
             for required in ["(request-target)", "host"] where !covered.contains(required) {
@@ -99,14 +144,26 @@ public struct SignatureVerifier: Sendable {
             }
         }
         try checkBodyDigest(message, field: "digest", check: BodyDigest.checkDigestHeader)
-        var created = header.created.map { Date(timeIntervalSince1970: TimeInterval($0)) }
-        if created == nil, covered.contains("date"), let date = message.combinedValue(of: "date") {
+        // Only what the signature covers counts for freshness: a `created` or `expires` parameter outside `headers`
+        // could be appended by anyone to an old signature (cavage-12 §2.3 binds them through `(created)`/`(expires)`).
+        var created = covered.contains("(created)") ? header.created.map { Date(timeIntervalSince1970: TimeInterval($0)) } : nil
+        if created == nil, covered.contains("date") {
+            guard let date = message.combinedValue(of: "date") else { throw SignatureError.missingCoveredComponent("date") }
             guard let parsed = HTTPDate.parse(date) else { throw SignatureError.invalidDate(date) }
             created = parsed
         }
-        let expires = header.expires.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        var expires = covered.contains("(expires)") ? header.expires.map { Date(timeIntervalSince1970: TimeInterval($0)) } : nil
+        if !covered.contains("(expires)"), let uncovered = header.expires.map({ Date(timeIntervalSince1970: TimeInterval($0)) }) {
+            // An uncovered `expires` may only shorten the validity, never lengthen it.
+            let ceiling = expires ?? created.map { $0.addingTimeInterval(policy.defaultLifetime) }
+            expires = ceiling.map { min($0, uncovered) } ?? uncovered
+        }
         try policy.checkWindow(created: created, expires: expires, now: now)
+        return Prechecked(candidate: candidate, created: created, expires: expires)
+    }
 
+    private func verifyCavage(_ message: HTTPMessage, _ header: CavageSignatureHeader, key: VerificationKey, prechecked: Prechecked) throws(SignatureError) -> VerifiedSignature {
+        let covered = header.headers
         let algorithm = try CavageSigningString.algorithm(named: header.algorithm, key: key)
         var matchedWithoutQuery = false
         var valid = try algorithm.isValid(header.signature, of: Data(CavageSigningString.bytes(for: message, header: header)), key: key)
@@ -118,10 +175,11 @@ public struct SignatureVerifier: Sendable {
         guard valid else { throw SignatureError.signatureDoesNotVerify(keyID: header.keyID) }
         return VerifiedSignature(
             dialect: .cavage, keyID: header.keyID, algorithm: algorithm, covered: covered,
-            created: created, expires: expires, matchedWithoutQuery: matchedWithoutQuery)
+            created: prechecked.created, expires: prechecked.expires, matchedWithoutQuery: matchedWithoutQuery)
     }
 
-    private func verifyRFC9421(_ message: HTTPMessage, _ input: MessageSignatureInput, key: VerificationKey, now: Date) throws(SignatureError) -> VerifiedSignature {
+    private func precheckRFC9421(_ message: HTTPMessage, _ input: MessageSignatureInput, candidate: Candidate, now: Date) throws(SignatureError) -> Prechecked {
+        if let named = input.algorithm, SignatureAlgorithm(rawValue: named) == nil { throw SignatureError.unsupportedAlgorithm(named) }
         var names: [String] = []
         for item in input.components {
             if case .string(let name) = item.rfc9651BareItem { names.append(name) }
@@ -140,7 +198,10 @@ public struct SignatureVerifier: Sendable {
         let created = input.created.map { Date(timeIntervalSince1970: TimeInterval($0)) }
         let expires = input.expires.map { Date(timeIntervalSince1970: TimeInterval($0)) }
         try policy.checkWindow(created: created, expires: expires, now: now)
+        return Prechecked(candidate: candidate, created: created, expires: expires)
+    }
 
+    private func verifyRFC9421(_ message: HTTPMessage, _ input: MessageSignatureInput, key: VerificationKey, prechecked: Prechecked) throws(SignatureError) -> VerifiedSignature {
         let algorithm: SignatureAlgorithm
         if let named = input.algorithm {
             guard let known = SignatureAlgorithm(rawValue: named) else { throw SignatureError.unsupportedAlgorithm(named) }
@@ -154,6 +215,6 @@ public struct SignatureVerifier: Sendable {
         }
         return VerifiedSignature(
             dialect: .rfc9421(label: input.label), keyID: input.keyID ?? "", algorithm: algorithm,
-            covered: input.componentNames, created: created, expires: expires, matchedWithoutQuery: false)
+            covered: input.componentNames, created: prechecked.created, expires: prechecked.expires, matchedWithoutQuery: false)
     }
 }

@@ -37,6 +37,15 @@ public struct PalisadeConfiguration: Sendable, Equatable {
         return URL(string: "http://\(listen)")!
     }
 
+    /// The `Host` values signed requests must name: the base URL's authority (any port while `listen` picks one).
+    public var servedHosts: Set<String> {
+        let url = effectiveBaseURL
+        guard var host = url.host else { return [] }
+        if host.contains(":"), !host.hasPrefix("[") { host = "[\(host)]" }
+        if baseURL == nil, listen.port == 0 { return [host + ":*"] }
+        return [url.port.map { "\(host):\($0)" } ?? host]
+    }
+
     /// The SQLite database file inside the data directory.
     public var databasePath: String {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("palisade.sqlite").path

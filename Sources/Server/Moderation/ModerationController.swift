@@ -18,6 +18,10 @@ struct ModerationController {
     /// Wakes the workers after failed deliveries were made due again.
     var retried: @Sendable () async -> Void = {}
     var heartbeat: Duration = .seconds(15)
+    /// How often an open event stream checks that its token is still valid (a revoked token ends its streams).
+    var revalidation: Duration = .seconds(5)
+    /// The caps on open event streams.
+    var streamSlots = EventStreamSlots()
 
     static let prefix = "/api/v1/moderation"
 
@@ -182,16 +186,29 @@ struct ModerationController {
         group.get("events") { request, _ in
             let (principal, tenant) = try await access.resolve(request)
             try CaseDesk.require(principal, .triage, to: "following events")
-            return eventStream(tenant: tenant.id)
+            let slot = ModeratorToken.hash(request.headers[.authorization] ?? "")
+            guard await streamSlots.take(slot) else {
+                throw APIError(
+                    .tooManyRequests, code: "too_many_streams",
+                    message: "too many event streams are open (at most \(streamSlots.perToken) per token); close one first")
+            }
+            return eventStream(tenant: tenant.id, slot: slot) { [access] in
+                guard let current = try? await access.principal(request) else { return false }
+                return current.moderator.id == principal.moderator.id && current.moderator.role == principal.moderator.role
+            }
         }
     }
 
     /// `text/event-stream`: one `event: case` per change of the tenant's cases, and a comment every `heartbeat` so
     /// proxies keep the connection and the client notices a dead one.
-    private func eventStream(tenant: TenantID) -> Response {
+    /// The stream ends when `stillAllowed` answers false (its token was revoked), and gives back its slot.
+    private func eventStream(tenant: TenantID, slot: String, stillAllowed: @escaping @Sendable () async -> Bool) -> Response {
         let stream = changes.subscribe(tenant: tenant)
         let heartbeat = self.heartbeat
+        let revalidation = self.revalidation
+        let slots = streamSlots
         let body = ResponseBody { writer in
+            defer { Task { await slots.give(slot) } }
             let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1_000))
             let forward = Task {
                 for await change in stream {
@@ -206,9 +223,21 @@ struct ModerationController {
                     continuation.yield(": heartbeat\n\n")
                 }
             }
+            let guardToken = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: revalidation)
+                    if Task.isCancelled { break }
+                    if await !stillAllowed() {
+                        continuation.yield("event: revoked\ndata: {\"error\":\"the token was revoked\"}\n\n")
+                        continuation.finish()
+                        break
+                    }
+                }
+            }
             defer {
                 forward.cancel()
                 beat.cancel()
+                guardToken.cancel()
                 continuation.finish()
             }
             try await writer.write(ByteBuffer(string: ": connected\n\n"))

@@ -69,7 +69,8 @@ struct InboxController {
         do {
             return try await gate.check(message, now: now(), keys: resolve, holdsActor: holds)
         } catch .signature(.signatureDoesNotVerify(let keyID)) {
-            await keys.forget(keyID)
+            // At most one refetch per key id per interval: junk signatures cannot make every request a fetch.
+            guard await keys.forgetForRefetch(keyID) else { throw InboxRefusal.signature(.signatureDoesNotVerify(keyID: keyID)) }
             return try await gate.check(message, now: now(), keys: resolve, holdsActor: holds)
         }
     }
@@ -79,6 +80,11 @@ struct InboxController {
             return APIError(.contentTooLarge, code: "body_too_large", message: refusal.description)
         }
         switch refusal {
+        case .signature(.unknownKey):
+            // What the fetch met (addresses, an internal server's answer) is for the log only.
+            return APIError(.unauthorized, code: "unauthenticated", message: "the signing key could not be fetched")
+        case .notOurHost:
+            return APIError(.misdirectedRequest, code: "misdirected", message: refusal.description)
         case .malformedDocument, .notAnActivity:
             return APIError(.badRequest, code: "malformed", message: refusal.description)
         case .signature, .keyNotOwnedByActor:

@@ -53,7 +53,9 @@ extension SQLiteStore: DecisionOutbox {
                 for report in try Row.fetchAll(
                     db.cachedStatement(sql: "SELECT source, source_key, statuses FROM reports WHERE case_id = ? ORDER BY id"), arguments: [dispatch.caseID])
                 {
-                    for status in try ModerationRows.decode([ReportedStatus].self, report["statuses"], table: "reports") where !statuses.contains(status.id) {
+                    // Only proven evidence travels: a status not attributed on its own origin to the account is left out.
+                    for status in try ModerationRows.decode([ReportedStatus].self, report["statuses"], table: "reports")
+                    where status.verified && !statuses.contains(status.id) {
                         statuses.append(status.id)
                     }
                     let key: String = report["source_key"]
