@@ -367,4 +367,44 @@ import Testing
         #expect(event["holder"] as? String == "acme-mod")
         try await world.live.stop()
     }
+    /// Issue 16, item 11: a revoked token's live streams end, and one token cannot hold more than a few streams open.
+    @Test func eventStreamsEndWhenTheirTokenIsRevokedAndAreCappedPerToken() async throws {
+        var harness = try ServerHarness("moderation-events-revoked")
+        let world = try await world(&harness)
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        func open(_ token: String) async throws -> HTTPClientResponse {
+            var request = HTTPClientRequest(url: world.base + "/api/v1/moderation/events")
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            return try await client.execute(request, timeout: .seconds(30))
+        }
+        // The cap: eight streams on one token, the ninth refused with 429; another token still gets its own.
+        var held: [HTTPClientResponse] = []
+        for _ in 0..<8 {
+            let response = try await open(world.tokens["acme-mod"]!)
+            #expect(response.status == .ok)
+            held.append(response)
+        }
+        let refused = try await open(world.tokens["acme-mod"]!)
+        #expect(refused.status == .tooManyRequests)
+        #expect(String(buffer: try await refused.body.collect(upTo: 1 << 16)).contains("too_many_streams"))
+
+        let stream = try await open(world.tokens["acme-triage"]!)
+        #expect(stream.status == .ok)
+        var chunks = stream.body.makeAsyncIterator()
+        var received = String(buffer: try #require(try await chunks.next()))
+        #expect(received.hasPrefix(": connected"))
+        #expect(try await call(.DELETE, world.base + "/api/v1/admin/tokens/acme-triage", token: world.tokens["acme-admin"]).0 == 204)
+        let started = Date()
+        // Before the fix the stream went on for as long as the client held it; now it ends within the revalidation time.
+        while let chunk = try await chunks.next() {
+            received += String(buffer: chunk)
+            if Date().timeIntervalSince(started) > 20 { break }
+        }
+        #expect(received.contains("event: revoked"), "\(received)")
+        #expect(Date().timeIntervalSince(started) < 15, "the stream of a revoked token ends")
+        try await client.shutdown()
+        try await world.live.stop()
+    }
 }
