@@ -133,11 +133,18 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let listen = dependencies.configuration.listen
     let logger = dependencies.logger
+    let limits = dependencies.configuration.limits
+    let connections = ConnectionCount(total: FileLimit.connectionCap(configured: limits.connections), perAddress: limits.connectionsPerAddress)
     return Application(
         router: buildRouter(dependencies, extraRoutes: extraRoutes),
-        // A connection that sends nothing for a minute is closed: idle keep-alives and slow-loris clients
-        // cannot hold sockets forever.
-        server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+        // A connection that sends nothing for a minute is closed (idle keep-alives); one whose request trickles in is
+        // closed when its time is up (slow loris); connections beyond the caps are answered 503 and closed.
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [
+                ConnectionGuard(
+                    count: connections, requestTime: .seconds(Int64(limits.requestSeconds)), minimumBytesPerSecond: limits.bodyBytesPerSecond)
+            ],
+            idleTimeout: .seconds(60))),
         configuration: .init(
             address: .hostname(listen.host, port: listen.port),
             serverName: "Palisade/\(PalisadeVersion.current)"

@@ -45,10 +45,19 @@ public enum PalisadeCLI {
     }
 
     /// Starts `palisade ARGS` in `directory` and returns at once; output goes to files the caller can read while it runs.
-    public static func launch(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Child {
+    /// With `softFileLimit`, the process starts with that soft open-file limit (through `sh -c 'ulimit -Sn N; exec …'`,
+    /// so the process id is palisade's own).
+    public static func launch(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], softFileLimit: Int? = nil
+    ) throws -> Child {
         let process = Process()
-        process.executableURL = try executable
-        process.arguments = arguments
+        if let softFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -Sn \(softFileLimit) && exec \"$0\" \"$@\"", try executable.path] + arguments
+        } else {
+            process.executableURL = try executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PALISADE_") }
         base.merge(environment) { _, new in new }

@@ -75,6 +75,37 @@ struct ConfigurationKey: Sendable {
             render: { String($0.limits.bodyBytes) }
         ),
         ConfigurationKey(
+            path: "limits.connections", summary: "open connections at once, over all clients (16 to 1000000; kept below the file limit)",
+            isSecret: false,
+            apply: { config, input throws(ValueProblem) in
+                config.limits.connections = try readInteger(input, in: 16...1_000_000)
+            },
+            render: { String($0.limits.connections) }
+        ),
+        ConfigurationKey(
+            path: "limits.connections_per_address", summary: "open connections at once from one client address (1 to 1000000)", isSecret: false,
+            apply: { config, input throws(ValueProblem) in
+                config.limits.connectionsPerAddress = try readInteger(input, in: 1...1_000_000)
+            },
+            render: { String($0.limits.connectionsPerAddress) }
+        ),
+        ConfigurationKey(
+            path: "limits.request_seconds", summary: "time allowed to send a request's head and body, before the body's own allowance (1 to 3600)",
+            isSecret: false,
+            apply: { config, input throws(ValueProblem) in
+                config.limits.requestSeconds = try readInteger(input, in: 1...3600)
+            },
+            render: { String($0.limits.requestSeconds) }
+        ),
+        ConfigurationKey(
+            path: "limits.body_bytes_per_second", summary: "slowest body upload accepted, added to request_seconds per byte (1 to 1073741824)",
+            isSecret: false,
+            apply: { config, input throws(ValueProblem) in
+                config.limits.bodyBytesPerSecond = try readInteger(input, in: 1...1_073_741_824)
+            },
+            render: { String($0.limits.bodyBytesPerSecond) }
+        ),
+        ConfigurationKey(
             path: "signatures.clock_skew_past", summary: "tolerated signature age beyond its validity (seconds, or 30s/5m/1h)", isSecret: false,
             apply: { config, input throws(ValueProblem) in
                 config.signatures.clockSkewPastSeconds = try readDuration(input, max: 86_400)

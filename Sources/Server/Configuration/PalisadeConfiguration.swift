@@ -63,6 +63,14 @@ public struct PalisadeConfiguration: Sendable, Equatable {
     public struct Limits: Sendable, Equatable {
         /// The largest request body accepted; larger ones get 413.
         public var bodyBytes: Int = 1_048_576
+        /// Connections open at once over all clients; more are answered 503 and closed (kept below the file limit).
+        public var connections: Int = 4096
+        /// Connections open at once from one address; more are answered 503 and closed.
+        public var connectionsPerAddress: Int = 128
+        /// Seconds a client has to send a request's head and body, plus the body's length at `bodyBytesPerSecond`.
+        public var requestSeconds: Int = 30
+        /// The slowest upload rate allowed for a body (a slow-loris body is cut off).
+        public var bodyBytesPerSecond: Int = 16_384
     }
 
     /// `signatures.*`

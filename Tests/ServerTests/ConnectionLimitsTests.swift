@@ -1,0 +1,138 @@
+import Foundation
+import PalisadeTesting
+import Server
+import Store
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 16, item 2: a stranger cannot hold the server's connections — requests that trickle in are cut off, and
+/// connections beyond the caps are refused with a 503 instead of exhausting the process's descriptors.
+@Suite(.serialized) struct ConnectionLimitsTests {
+    /// A raw TCP connection to the server, to send bytes as slowly as an attacker would.
+    final class RawConnection {
+        let descriptor: Int32
+
+        init(port: Int) throws {
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw HarnessError("connect failed: \(errno)") }
+            var timeout = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        /// Sends `text`; false once the server has closed the connection.
+        @discardableResult
+        func send(_ text: String) -> Bool {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+        }
+
+        /// What the server sent within a second; nil when it closed the connection.
+        func receive() -> String? {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count == 0 { return nil }
+            if count < 0 { return "" }
+            return String(decoding: buffer[..<count], as: UTF8.self)
+        }
+
+        /// Whether the server closed the connection within `seconds`.
+        func closedByServer(within seconds: Double) -> Bool {
+            let start = Date()
+            while Date().timeIntervalSince(start) < seconds {
+                if receive() == nil { return true }
+            }
+            return false
+        }
+
+        deinit { close(descriptor) }
+    }
+
+    @Test func aBodySentOneByteAtATimeIsCutOff() async throws {
+        let harness = try ServerHarness("slow-body") { $0.limits.requestSeconds = 2 }
+        let live = await harness.startServer()
+        let connection = try RawConnection(port: live.port)
+        connection.send("POST /inbox HTTP/1.1\r\nHost: 127.0.0.1:\(live.port)\r\nContent-Type: application/activity+json\r\nContent-Length: 400\r\n\r\n")
+        let start = Date()
+        var closed = false
+        // Before the fix a byte every few seconds kept the request (and its socket) open for ever.
+        for _ in 0..<12 {
+            if !connection.send("{") { closed = true; break }
+            if connection.closedByServer(within: 0.5) { closed = true; break }
+        }
+        #expect(closed, "the trickling body is cut off")
+        #expect(Date().timeIntervalSince(start) < 5.5)
+        try await live.stop()
+        let store = try SQLiteStore(path: harness.configuration.databasePath)
+        #expect(try await store.inboxActivityIDs().isEmpty)
+        try store.close()
+    }
+
+    @Test func aHeadSentOneByteAtATimeIsCutOff() async throws {
+        let harness = try ServerHarness("slow-head") { $0.limits.requestSeconds = 2 }
+        let live = await harness.startServer()
+        let connection = try RawConnection(port: live.port)
+        let head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + String(repeating: "a", count: 40)
+        let start = Date()
+        var closed = false
+        for character in head {
+            if !connection.send(String(character)) { closed = true; break }
+            if connection.closedByServer(within: 0.25) { closed = true; break }
+        }
+        #expect(closed, "a head that never ends is cut off")
+        #expect(Date().timeIntervalSince(start) < 5)
+        try await live.stop()
+    }
+
+    @Test func connectionsBeyondThePerAddressCapAreRefusedPolitely() async throws {
+        let harness = try ServerHarness("connection-cap") { $0.limits.connectionsPerAddress = 4 }
+        let live = await harness.startServer()
+        var held: [RawConnection] = []
+        for _ in 0..<4 {
+            let connection = try RawConnection(port: live.port)
+            connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(connection.receive()?.hasPrefix("HTTP/1.1 200") == true)
+            held.append(connection)
+        }
+        let fifth = try RawConnection(port: live.port)
+        fifth.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let answer = fifth.receive() ?? ""
+        #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
+        #expect(answer.contains("too_many_connections"))
+        #expect(fifth.closedByServer(within: 2))
+        // A slot freed is a slot to use again.
+        held.removeFirst()
+        try await Task.sleep(for: .milliseconds(200))
+        let again = try RawConnection(port: live.port)
+        again.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(again.receive()?.hasPrefix("HTTP/1.1 200") == true)
+        try await live.stop()
+    }
+
+    @Test func serveRaisesItsOpenFileLimit() async throws {
+        let directory = try TemporaryDirectory("file-limit")
+        defer { directory.remove() }
+        var hard = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &hard)
+        guard hard.rlim_max > 512 else { return }  // nothing to raise to on this machine
+        let child = try PalisadeCLI.launch(
+            ["serve"], in: directory.url,
+            environment: ["PALISADE_LISTEN": "127.0.0.1:0", "PALISADE_DATA_DIR": directory.path("data")], softFileLimit: 256)
+        _ = try await child.waitForLogLine(containing: "listening")
+        let limits = try String(contentsOfFile: "/proc/\(child.process.processIdentifier)/limits", encoding: .utf8)
+        let line = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let soft = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first.flatMap { Int($0) } ?? 0
+        #expect(soft > 256, "started with a soft limit of 256, serve raised it: \(line)")
+        child.send(SIGTERM)
+        _ = await child.waitForExit(timeout: 20)
+    }
+}
