@@ -185,7 +185,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ModerationTests",
-            dependencies: ["Moderation", "Rules", "Federation", "ActivityStreams", "PalisadeTesting"],
+            dependencies: [
+                "Moderation", "Rules", "Federation", "ActivityStreams", "PalisadeTesting", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -48,10 +48,11 @@ public struct Administration: Sendable {
         return try await directory.createTenant(tenant, by: principal.moderator.name, at: now())
     }
 
-    /// Attaches an instance to a tenant (its admins, or operators).
+    /// Attaches an instance to a tenant: by an operator, or by the tenant's admin once `proof` says the domain shows the
+    /// tenant's `DomainProof` token. The instance actor must live on the domain; a domain belongs to one tenant.
     public func attachInstance(
         domain: String, actorID: String, webhookSecret: String?, route: DecisionRoute, mastodonAPIToken: String? = nil, tenant: Tenant,
-        by principal: Principal
+        by principal: Principal, proof: (@Sendable (InstanceDomain) async -> DomainProofCheck)? = nil
     ) async throws -> AttachedInstance {
         try requireAdmin(principal, of: tenant, to: "attaching an instance")
         guard let host = InstanceDomain(domain) else {
@@ -59,6 +60,15 @@ public struct Administration: Sendable {
         }
         guard let url = URLComponents(string: actorID), ["https", "http"].contains(url.scheme ?? ""), url.host != nil else {
             throw ModerationError.invalid("the instance actor must be an http(s) URL: '\(actorID)'")
+        }
+        // Signed Flags and Blocks go to the actor's inbox: it must be the attached domain's, not any host's.
+        guard InstanceDomain(url: actorID) == host else { throw ModerationError.actorNotOnDomain(actor: actorID, domain: host.value) }
+        if principal.moderator.role != .operator {
+            guard let proof else { throw ModerationError.forbidden("attaching an instance without proof of its domain needs an operator") }
+            let check = await proof(host)
+            guard check.proven else {
+                throw ModerationError.domainNotProven(domain: host.value, wellKnownURL: check.wellKnownURL, token: check.token)
+            }
         }
         if let secret = webhookSecret, !(16...512).contains(secret.count) {
             throw ModerationError.invalid("a webhook secret is 16–512 characters (Mastodon generates 64)")
@@ -194,5 +204,22 @@ public struct Administration: Sendable {
     private func requireAdmin(_ principal: Principal, of tenant: Tenant, to what: String) throws(ModerationError) {
         try CaseDesk.require(principal, .admin, to: what)
         guard principal.moderator.role == .operator || principal.tenantID == tenant.id else { throw .noSuchTenant(tenant.slug) }
+    }
+}
+
+/// What checking a domain for its proof found.
+public struct DomainProofCheck: Sendable, Equatable {
+    /// Whether the token was shown.
+    public let proven: Bool
+    /// The token looked for.
+    public let token: String
+    /// Where it was looked for first.
+    public let wellKnownURL: String
+
+    /// A result.
+    public init(proven: Bool, token: String, wellKnownURL: String) {
+        self.proven = proven
+        self.token = token
+        self.wellKnownURL = wellKnownURL
     }
 }

@@ -8,8 +8,14 @@ public enum ModerationError: Error, Equatable, CustomStringConvertible {
     case tenantExists(String)
     /// No attached instance with that domain (in the tenant).
     case noSuchInstance(String)
-    /// The domain is attached already (to this or another tenant).
+    /// The domain is attached already to this tenant.
     case instanceExists(String)
+    /// The domain cannot be attached to this tenant (it belongs to another; which one is not said).
+    case instanceUnavailable(String)
+    /// The tenant's admin did not prove control of the domain (operators attach without proof).
+    case domainNotProven(domain: String, wellKnownURL: String, token: String)
+    /// The instance actor is not on the domain being attached.
+    case actorNotOnDomain(actor: String, domain: String)
     /// No moderator of that name (in the tenant).
     case noSuchModerator(String)
     /// The name is taken.
@@ -36,7 +42,13 @@ public enum ModerationError: Error, Equatable, CustomStringConvertible {
         case .noSuchTenant(let slug): return "no tenant '\(slug)' (palisade admin tenants list shows them)"
         case .tenantExists(let slug): return "a tenant '\(slug)' exists already"
         case .noSuchInstance(let domain): return "no attached instance '\(domain)'"
-        case .instanceExists(let domain): return "the instance '\(domain)' is attached already (a domain belongs to one tenant)"
+        case .instanceExists(let domain): return "the instance '\(domain)' is attached to this tenant already"
+        case .instanceUnavailable(let domain):
+            return "the instance '\(domain)' cannot be attached to this tenant; ask the operator (a domain belongs to one tenant)"
+        case .domainNotProven(let domain, let url, let token):
+            return "control of \(domain) is not proven: serve \(token) at \(url) (plain text), or put it in the instance actor's profile, then attach again"
+        case .actorNotOnDomain(let actor, let domain):
+            return "the instance actor \(actor.prefix(200)) is not on \(domain): it must live on the attached domain"
         case .noSuchModerator(let name): return "no moderator '\(name)'"
         case .moderatorExists(let name): return "a moderator '\(name)' exists already (names are unique across tenants)"
         case .noSuchToken(let id): return "no token '\(id)'"

@@ -103,6 +103,11 @@ public struct InstanceDomain: Sendable, Hashable, CustomStringConvertible {
         }) else { return nil }
         if parts.count == 2 {
             guard let port = Int(parts[1]), (1...65535).contains(port), String(port) == parts[1] else { return nil }
+            // `m.example:443` is `m.example`: one domain has one spelling, so it cannot be attached twice.
+            if port == 443 || port == 80 {
+                value = String(host)
+                return
+            }
         }
         value = lowered
     }

@@ -130,6 +130,27 @@ public struct ReasonTemplatesBody: Codable, Sendable, Equatable {
     public init(templates: [String]) { self.templates = templates }
 }
 
+/// `GET /api/v1/admin/instances/proof?domain=`: the token a tenant's admin shows on a domain to attach it.
+public struct DomainProofBody: Codable, Sendable, Equatable {
+    /// The domain.
+    public var domain: String
+    /// The token, `palisade-verification=…`.
+    public var token: String
+    /// Where to serve it as plain text (or put it in the instance actor's profile instead).
+    public var wellKnownURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case domain, token, wellKnownURL = "well_known_url"
+    }
+
+    /// Makes the body.
+    public init(domain: String, token: String, wellKnownURL: String) {
+        self.domain = domain
+        self.token = token
+        self.wellKnownURL = wellKnownURL
+    }
+}
+
 /// `PATCH /api/v1/admin/instances/{domain}`: what changes (absent keys stay as they are).
 public struct InstanceUpdateBody: Codable, Sendable, Equatable {
     /// `activitypub` or `none`.

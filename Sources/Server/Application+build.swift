@@ -1,5 +1,6 @@
 import ActivityStreams
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Hummingbird
 import Federation
@@ -35,6 +36,8 @@ public struct ApplicationDependencies: Sendable {
     public var rules: ActiveRules
     /// Live case changes, fanned out to the moderation API's event streams.
     public var changes: CaseChanges
+    /// The service's own secret (`data_dir/palisade.key`), from which domain proofs are derived.
+    public var secret: ServiceSecret
     /// Wakes the delivery worker, the decision dispatcher and the admin-API enforcer when work was stored for them.
     let doorbells = (deliveries: Doorbell(), decisions: Doorbell(), enforcement: Doorbell())
 
@@ -42,8 +45,9 @@ public struct ApplicationDependencies: Sendable {
     public init(
         configuration: PalisadeConfiguration, store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger,
         serviceActor: ServiceActor, remoteKeys: RemoteKeyDirectory, deliveryClient: DeliveryClient, httpClient: HTTPClient,
-        now: @escaping @Sendable () -> Date = SystemClock.now, rules: ActiveRules? = nil
+        now: @escaping @Sendable () -> Date = SystemClock.now, rules: ActiveRules? = nil, secret: ServiceSecret = ServiceSecret(key: SymmetricKey(size: .bits256))
     ) {
+        self.secret = secret
         self.httpClient = httpClient
         self.rules = rules ?? ActiveRules(directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory, logger: logger)
         self.changes = CaseChanges()
@@ -100,7 +104,10 @@ public func buildRouter(
     ).addRoutes(to: router)
     AdminModerationController(
         access: access, administration: Administration(directory: store, cases: store, newToken: Administration.systemTokens, now: dependencies.now),
-        tenants: store
+        tenants: store,
+        proofs: DomainProofChecker(
+            secret: dependencies.secret.key(for: "domain-proof"), directory: dependencies.remoteKeys,
+            plainHTTPForLoopback: configuration.federation.allowPrivateAddresses)
     ).addRoutes(to: router)
     MastodonWebhookController(tenants: store, intake: intake(dependencies), now: dependencies.now).addRoutes(to: router)
     BlocklistController(tenants: store, cases: store, now: dependencies.now).addRoutes(to: router)

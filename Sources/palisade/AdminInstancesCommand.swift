@@ -9,6 +9,7 @@ struct AdminInstancesCommand: AsyncParsableCommand {
         commandName: "instances", abstract: "Instances whose reports a tenant moderates.",
         subcommands: [
             AdminInstancesAddCommand.self, AdminInstancesSetCommand.self, AdminInstancesListCommand.self, AdminInstancesRemoveCommand.self,
+            AdminInstancesProofCommand.self,
         ])
 }
 
@@ -121,6 +122,37 @@ struct AdminInstancesSetCommand: AsyncParsableCommand {
     }
 }
 
+
+/// `palisade admin instances proof DOMAIN --tenant SLUG`
+struct AdminInstancesProofCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proof", abstract: "Print the token a tenant's admin shows on a domain to attach it through the admin API.",
+        discussion: """
+            The instance serves the token as plain text at the printed URL (or shows it in its instance actor's profile);             then POST /api/v1/admin/instances with a tenant admin's token attaches it. Operators attach without proof.
+            """)
+
+    @Argument(help: "The instance's host, with :port when it listens on a non-default one.")
+    var domain: String
+
+    @Option(help: "The tenant slug.")
+    var tenant: String
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try options.load().configuration
+        try await ModerationContext.with(configuration) { services in
+            let tenant = try await services.tenant(self.tenant)
+            guard let host = InstanceDomain(domain) else {
+                throw ModerationError.invalid("'\(domain)' is not an instance domain: give its host, with :port for a non-default port")
+            }
+            let secret = try ServiceSecret.loadOrCreate(dataDirectory: configuration.dataDirectory).key(for: "domain-proof")
+            let loopback = configuration.federation.allowPrivateAddresses && ["127.0.0.1", "localhost"].contains(String(host.value.split(separator: ":")[0]))
+            print("serve this as plain text at \(DomainProof.wellKnownURL(host, plainHTTP: loopback)) (or put it in the instance actor's profile):")
+            print(DomainProof.token(secret: secret, tenant: tenant.slug, domain: host))
+        }
+    }
+}
 
 /// `palisade admin instances list`
 struct AdminInstancesListCommand: AsyncParsableCommand {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PalisadeTesting
 import Testing
 
@@ -36,6 +39,26 @@ import Testing
         #expect(result.status == 0)
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.path("nested/state"))
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
+    }
+
+    /// Issue 16, item 9: a data directory made by hand (0755) and files left 0644 are tightened on every start, and the
+    /// database files the process creates are owner-only.
+    @Test func anExistingLooseDataDirectoryIsTightenedOnEveryStart() async throws {
+        let data = directory.path("loose")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        FileManager.default.createFile(atPath: data + "/notes.txt", contents: Data("x".utf8), attributes: [.posixPermissions: 0o644])
+        let result = try await PalisadeCLI.run(["admin", "migrate"], in: directory.url, environment: ["PALISADE_DATA_DIR": "./loose"])
+        #expect(result.status == 0, "\(result.stderr)")
+        func mode(_ path: String) throws -> Int? { try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int }
+        #expect(try mode(data) == 0o700)
+        #expect(try mode(data + "/notes.txt") == 0o600)
+        #expect(try mode(data + "/palisade.sqlite") == 0o600)
+        // Loosened again by hand, tightened again by the next start.
+        chmod(data + "/palisade.sqlite", 0o644)
+        chmod(data, 0o755)
+        #expect(try await PalisadeCLI.run(["admin", "migrate"], in: directory.url, environment: ["PALISADE_DATA_DIR": "./loose"]).status == 0)
+        #expect(try mode(data) == 0o700)
+        #expect(try mode(data + "/palisade.sqlite") == 0o600)
     }
 
     @Test func aDataDirectoryThatIsAFileIsRefused() async throws {

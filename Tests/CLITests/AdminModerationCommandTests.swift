@@ -31,8 +31,11 @@ import Testing
         let instanceLines = instance.stdout.split(separator: "\n")
         #expect(instanceLines.first == "attached mastodon.example:8443 to acme (instance actor https://mastodon.example:8443/actor; decisions via activitypub)")
         #expect(instanceLines.last?.count == 64, "the generated secret alone on the last line")
-        #expect(try await run(["admin", "instances", "add", "mastodon.example:8443", "--tenant", "acme", "--actor", "https://x.example/actor"], in: directory)
-            .stderr.contains("is attached already"))
+        #expect(try await run(["admin", "instances", "add", "mastodon.example:8443", "--tenant", "acme", "--actor", "https://mastodon.example:8443/actor"], in: directory)
+            .stderr.contains("is attached to this tenant already"))
+        // Issue 16, item 6: the instance actor (where signed Flags and Blocks go) must live on the attached domain.
+        #expect(try await run(["admin", "instances", "add", "other.example", "--tenant", "acme", "--actor", "https://x.example/actor"], in: directory)
+            .stderr.contains("is not on other.example"))
         #expect(try await run(["admin", "instances", "add", "https://bad/", "--tenant", "acme", "--actor", "https://x.example/actor"], in: directory)
             .stderr.contains("is not an instance domain"))
         #expect(try await run(["admin", "instances", "add", "x.example", "--tenant", "nobody", "--actor", "https://x.example/actor"], in: directory)

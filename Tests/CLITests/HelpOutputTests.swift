@@ -7,7 +7,7 @@ import Testing
     static let commands: [[String]] = [
         [], ["serve"], ["review"], ["login"], ["admin"], ["admin", "migrate"],
         ["admin", "tenants"], ["admin", "tenants", "add"], ["admin", "tenants", "list"], ["admin", "tenants", "feed-token"], ["admin", "tenants", "templates"],
-        ["admin", "instances"], ["admin", "instances", "add"], ["admin", "instances", "set"], ["admin", "instances", "list"], ["admin", "instances", "remove"],
+        ["admin", "instances"], ["admin", "instances", "add"], ["admin", "instances", "set"], ["admin", "instances", "list"], ["admin", "instances", "remove"], ["admin", "instances", "proof"],
         ["admin", "moderators"], ["admin", "moderators", "add"], ["admin", "moderators", "list"], ["admin", "moderators", "token"],
         ["admin", "moderators", "revoke"], ["admin", "reporters", "mute"], ["admin", "reporters", "unmute"], ["admin", "audit", "verify"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
         ["accounts", "post"], ["accounts", "followers"], ["accounts", "approve"], ["accounts", "reject"],

@@ -11,6 +11,7 @@ public final class FixturePeer: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [(path: String, signature: String?)] = []
     private var getsInFlight = 0
+    private var texts: [String: String] = [:]
     private var mostGetsInFlight = 0
     private var posts: [Post] = []
     private var answers: [Int] = []
@@ -40,6 +41,11 @@ public final class FixturePeer: @unchecked Sendable {
 
     /// Requests seen so far: path and `Signature` header.
     public var requests: [(path: String, signature: String?)] { lock.withLock { received } }
+
+    /// Serves `text` (as `text/plain`) at `path` from now on.
+    public func serve(text: String, at path: String) {
+        lock.withLock { texts[path] = text }
+    }
 
     /// The most GETs that were being answered at the same moment.
     public var mostConcurrentGets: Int { lock.withLock { mostGetsInFlight } }
@@ -81,6 +87,9 @@ public final class FixturePeer: @unchecked Sendable {
             // /loop/N redirects to /loop/N+1 for ever.
             if path.hasPrefix("/loop/"), let step = Int(path.dropFirst(6)) {
                 return Response(status: .found, headers: [.location: "/loop/\(step + 1)"])
+            }
+            if let text = self.lock.withLock({ self.texts[path] }) {
+                return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }
             if path == "/redirect-to-bob" {
                 return Response(status: .found, headers: [.location: "/users/bob"])

@@ -41,7 +41,7 @@ import Testing
             .POST, base + "/api/v1/admin/moderators?tenant=acme", token: Self.operatorToken, json: #"{"name": "mo", "role": "admin"}"#).body)
         let token = try #require(moderator["token"] as? String)
         #expect(try await call(
-            .POST, base + "/api/v1/admin/instances", token: token,
+            .POST, base + "/api/v1/admin/instances?tenant=acme", token: Self.operatorToken,
             json: #"{"domain": "mastodonwebsite", "actor": "https://mastodonwebsite/actor", "webhook_secret": "\#(Self.secret)"}"#).status == 201)
         let payload = try Fixtures.text("webhooks/mastodon-report.created.json")
         let hook = try await call(
@@ -89,8 +89,12 @@ import Testing
 
         // A feed token closes the feeds.
         let feedToken = try #require(object(try await call(.POST, base + "/api/v1/admin/feed-token", token: token).body)["feed_token"] as? String)
-        #expect(try await call(.GET, csvURL).status == 401)
-        #expect(try await call(.GET, csvURL + "?token=wrong").status == 401)
+        // Issue 16, item 6: a private feed without its token looks exactly like a tenant that does not exist.
+        let unknown = try await call(.GET, base + "/blocklists/nobody.csv")
+        for hidden in [try await call(.GET, csvURL), try await call(.GET, csvURL + "?token=wrong")] {
+            #expect(hidden.status == 404)
+            #expect(hidden.body == unknown.body)
+        }
         #expect(try await call(.GET, csvURL + "?token=\(feedToken)").status == 200)
         #expect(try await call(.GET, csvURL, token: feedToken).status == 200)
 

@@ -71,7 +71,7 @@ import Testing
             world.tokens[name] = try #require(body["token"] as? String)
         }
         let (attached, _, text) = try await call(
-            .POST, admin + "/instances", token: world.tokens["acme-admin"],
+            .POST, admin + "/instances?tenant=acme", token: Self.operatorToken,
             json: #"{"domain": "mastodonwebsite", "actor": "https://mastodonwebsite/actor", "webhook_secret": "\#(Self.secret)"}"#)
         #expect(attached == 201, "\(text)")
         let payload = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)

@@ -180,6 +180,15 @@ public actor RemoteKeyDirectory {
         return document
     }
 
+    /// Any small document at `url` (a domain's proof file): a signed GET under the same address policy, caps, budget
+    /// and time limit as every fetch, reading at most `maximumBytes`.
+    public func document(at url: String, accept: String, maximumBytes: Int) async throws(RemoteFetchError) -> Data {
+        var budget = settings.requestBudget
+        let data = try await fetch(url, accept: accept, budget: &budget)
+        guard data.count <= maximumBytes else { throw RemoteFetchError.tooLarge(url: url, limit: maximumBytes) }
+        return data
+    }
+
     /// Whether the actor's document or one of its keys is cached (nothing is fetched).
     public func isCached(actor id: String) -> Bool {
         actors.peek(id) != nil || keys.contains { $0.key.ownerID == id }

@@ -1,13 +1,18 @@
 import Foundation
 
-/// The data directory: created owner-only (0700) because it holds private keys and tokens.
+/// The data directory: owner-only (0700), its files 0600, because it holds private keys, tokens and reports.
 public enum DataDirectory {
-    /// Creates `path` (and its parents) when missing; fails when it exists and is not a writable directory.
+    /// Creates `path` (and its parents) when missing; fails when it exists and is not a writable directory. On every
+    /// call the directory is made 0700 and the files in it 0600 (a directory made by hand, or files written by an older
+    /// version, are tightened), and the process's umask becomes 077 so that whatever it creates later (the database's
+    /// write-ahead log, key files) is owner-only from the start.
     public static func prepare(_ path: String) throws(DataDirectoryError) {
+        umask(0o077)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw DataDirectoryError.notADirectory(path) }
             guard FileManager.default.isWritableFile(atPath: path) else { throw DataDirectoryError.notWritable(path) }
+            secure(path)
             return
         }
         do {
@@ -15,6 +20,22 @@ public enum DataDirectory {
                 atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw DataDirectoryError.cannotCreate(path, detail: (error as NSError).localizedDescription)
+        }
+    }
+
+    /// 0700 on the directory and its subdirectories, 0600 on its regular files (symbolic links are left alone).
+    static func secure(_ path: String) {
+        chmod(path, 0o700)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        for entry in entries {
+            let child = (path as NSString).appendingPathComponent(entry)
+            var info = stat()
+            guard lstat(child, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: secure(child)
+            case S_IFREG: chmod(child, 0o600)
+            default: continue
+            }
         }
     }
 }

@@ -66,7 +66,8 @@ public struct PalisadeServer: Service {
                     deliveryClient: DeliveryClient(
                         client: client, addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses),
                         userAgent: "Palisade/\(PalisadeVersion.current) (+\(configuration.effectiveBaseURL.absoluteString))"),
-                    httpClient: client, now: now, rules: rules),
+                    httpClient: client, now: now, rules: rules,
+                    secret: try ServiceSecret.loadOrCreate(dataDirectory: configuration.dataDirectory)),
                 extraRoutes: extraRoutes,
                 onListening: onListening
             )

@@ -9,6 +9,8 @@ struct AdminModerationController {
     let access: ModerationAccess
     let administration: Administration
     let tenants: any TenantDirectory
+    /// Checks a tenant admin's proof of a domain before it is attached.
+    let proofs: DomainProofChecker
 
     func addRoutes(to router: Router<PalisadeRequestContext>) {
         router.get("/api/v1/admin/tenants") { request, _ in
@@ -54,8 +56,17 @@ struct AdminModerationController {
             } ?? .activitypub
             let instance = try await administration.attachInstance(
                 domain: body.domain, actorID: actor, webhookSecret: body.webhookSecret, route: route, mastodonAPIToken: body.mastodonAPIToken,
-                tenant: tenant, by: principal)
+                tenant: tenant, by: principal, proof: { [proofs] domain in await proofs.check(tenant: tenant, domain: domain, actorID: actor) })
             return try APIResponse.json(Self.body(instance, tenant: tenant), status: .created)
+        }
+        router.get("/api/v1/admin/instances/proof") { request, _ in
+            let (principal, tenant) = try await access.resolve(request)
+            try CaseDesk.require(principal, .admin, to: "proving control of a domain")
+            guard let domain = request.uri.queryParameters.get("domain").flatMap({ InstanceDomain(String($0)) }) else {
+                throw ModerationError.invalid("give ?domain=HOST (with :port for a non-default port)")
+            }
+            let (token, url) = proofs.expected(tenant: tenant, domain: domain)
+            return try APIResponse.json(DomainProofBody(domain: domain.value, token: token, wellKnownURL: url))
         }
         router.get("/api/v1/admin/reason-templates") { request, _ in
             let (principal, tenant) = try await access.resolve(request)

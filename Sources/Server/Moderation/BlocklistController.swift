@@ -43,16 +43,16 @@ struct BlocklistController {
     }
 
     private func feed(_ request: Request, slug: String, render: (Blocklist) -> (String, String)) async throws -> Response {
-        guard let tenant = try await tenants.tenant(slug: slug) else { throw APIError.notFound("no tenant '\(slug.prefix(60))'") }
+        // An unknown tenant and a private feed without its token answer alike, so slugs cannot be enumerated.
+        let hidden = APIError.notFound("no such blocklist, or it is private (a private feed needs ?token=…)")
+        guard let tenant = try await tenants.tenant(slug: slug) else { throw hidden }
         if let expected = tenant.feedTokenHash {
             var presented: String? = request.uri.queryParameters.get("token").map { String($0) }
             if presented == nil, let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
                 presented = String(header.dropFirst(7))
             }
             // Digests are compared, as BearerToken does: timing says nothing about the token itself.
-            guard let presented, ModeratorToken.hash(presented) == expected else {
-                throw APIError(.unauthorized, code: "unauthenticated", message: "this tenant's feeds need its feed token: add ?token=…")
-            }
+            guard let presented, ModeratorToken.hash(presented) == expected else { throw hidden }
         }
         let date = now()
         let list = Blocklist(sanctions: try await cases.activeSanctions(tenant: tenant.id, target: nil, at: date))

@@ -11,6 +11,12 @@ extension ModerationError {
             return APIError(.notFound, code: "queue_empty", message: description)
         case .tenantExists, .instanceExists, .moderatorExists:
             return APIError(.conflict, code: "exists", message: description)
+        case .instanceUnavailable:
+            return APIError(.conflict, code: "unavailable", message: description)
+        case .domainNotProven:
+            return APIError(.forbidden, code: "domain_not_proven", message: description)
+        case .actorNotOnDomain:
+            return APIError(.unprocessableContent, code: "invalid", message: description)
         case .newerCaseOpen:
             return APIError(.conflict, code: "newer_case_open", message: description)
         case .forbidden:

@@ -48,8 +48,9 @@ extension SQLiteStore: TenantDirectory {
     /// Attaches the instance; the domain must be free.
     public func attach(_ instance: AttachedInstance, by actor: String, at date: Date) async throws -> AttachedInstance {
         try await pool.write { db in
-            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM instances WHERE domain = ?"), arguments: [instance.domain.value]) == true {
-                throw ModerationError.instanceExists(instance.domain.value)
+            if let holder = try Int64.fetchOne(db.cachedStatement(sql: "SELECT tenant_id FROM instances WHERE domain = ?"), arguments: [instance.domain.value]) {
+                // Another tenant's domain is "unavailable", never "attached to tenant X".
+                throw holder == instance.tenantID ? ModerationError.instanceExists(instance.domain.value) : ModerationError.instanceUnavailable(instance.domain.value)
             }
             try db.cachedStatement(sql: """
                     INSERT INTO instances (tenant_id, domain, actor_id, webhook_secret, decision_route, inbox, mastodon_api_token, created_at)

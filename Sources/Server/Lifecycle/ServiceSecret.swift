@@ -1,0 +1,54 @@
+import Crypto
+import Foundation
+
+/// The service's own secret, kept outside the database in `data_dir/palisade.key` (32 random bytes, mode 0600, made
+/// on first start): a copy of the database alone cannot forge what it keys. Purposes get keys of their own, derived
+/// with HKDF (`domain-proof`, …).
+public struct ServiceSecret: Sendable {
+    private let key: SymmetricKey
+
+    /// The file name inside the data directory.
+    public static let fileName = "palisade.key"
+
+    /// A secret from raw bytes (tests).
+    public init(key: SymmetricKey) {
+        self.key = key
+    }
+
+    /// Reads `data_dir/palisade.key`, or creates it (0600) when missing; a file of another size is an error.
+    public static func loadOrCreate(dataDirectory: String) throws -> ServiceSecret {
+        let path = (dataDirectory as NSString).appendingPathComponent(fileName)
+        if let data = FileManager.default.contents(atPath: path) {
+            guard data.count == 32 else { throw ServiceSecretError.malformed(path: path, bytes: data.count) }
+            return ServiceSecret(key: SymmetricKey(data: data))
+        }
+        let key = SymmetricKey(size: .bits256)
+        let data = key.withUnsafeBytes { Data($0) }
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw ServiceSecretError.cannotWrite(path: path)
+        }
+        return ServiceSecret(key: key)
+    }
+
+    /// The key for one purpose.
+    public func key(for purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("palisade:\(purpose)".utf8), outputByteCount: 32)
+    }
+}
+
+/// Why the service secret cannot be used.
+public enum ServiceSecretError: Error, Equatable, CustomStringConvertible {
+    /// The file exists but is not 32 bytes.
+    case malformed(path: String, bytes: Int)
+    /// The file could not be created.
+    case cannotWrite(path: String)
+
+    /// A sentence an operator can act on.
+    public var description: String {
+        switch self {
+        case .malformed(let path, let bytes):
+            return "\(path) holds \(bytes) bytes, not the 32 of a Palisade service secret; restore it from a backup (it keys domain proofs)"
+        case .cannotWrite(let path): return "cannot write the service secret \(path)"
+        }
+    }
+}
