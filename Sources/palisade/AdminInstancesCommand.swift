@@ -128,7 +128,7 @@ struct AdminInstancesProofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proof", abstract: "Print the token a tenant's admin shows on a domain to attach it through the admin API.",
         discussion: """
-            The instance serves the token as plain text at the printed URL (or shows it in its instance actor's profile);             then POST /api/v1/admin/instances with a tenant admin's token attaches it. Operators attach without proof.
+            The instance serves the token as plain text at the printed URL (or shows it in its instance actor's profile); then POST /api/v1/admin/instances with a tenant admin's token attaches it. Operators attach without proof.
             """)
 
     @Argument(help: "The instance's host, with :port when it listens on a non-default one.")
