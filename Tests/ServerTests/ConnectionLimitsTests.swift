@@ -36,8 +36,8 @@ import Glibc
             return bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
         }
 
-        /// What the server sent within a second; nil when it closed the connection.
-        func receive() -> String? {
+        /// What the server sent within a second ("" when nothing); nil when it closed the connection.
+        func receiveOnce() -> String? {
             var buffer = [UInt8](repeating: 0, count: 4096)
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count == 0 { return nil }
@@ -45,11 +45,20 @@ import Glibc
             return String(decoding: buffer[..<count], as: UTF8.self)
         }
 
+        /// The first answer within `seconds` ("" when none came); nil when the server closed the connection.
+        func receive(within seconds: Double = 10) -> String? {
+            let start = Date()
+            while true {
+                guard let received = receiveOnce() else { return nil }
+                if !received.isEmpty || Date().timeIntervalSince(start) >= seconds { return received }
+            }
+        }
+
         /// Whether the server closed the connection within `seconds`.
         func closedByServer(within seconds: Double) -> Bool {
             let start = Date()
             while Date().timeIntervalSince(start) < seconds {
-                if receive() == nil { return true }
+                if receiveOnce() == nil { return true }
             }
             return false
         }

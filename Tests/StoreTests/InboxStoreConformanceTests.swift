@@ -44,6 +44,19 @@ extension StoreBackend {
         #expect(try await store.unprocessed(limit: 10).map(\.activityID) == ["https://a.example/0", "https://a.example/2", "https://a.example/3", "https://a.example/4"])
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func busyActorsAreLeftOutSoOthersAreNotStarved(backend: StoreBackend) async throws {
+        let store = try backend.makeInboxStore(in: directory)
+        // The oldest entries are all of a slow actor whose first one is still being processed.
+        for index in 0..<5 { _ = try await store.store(entry("https://a.example/\(index)", offset: TimeInterval(index))) }
+        let other = InboxEntry(
+            activityID: "https://b.example/1", type: "Follow", actorID: "https://b.example/actor", keyID: "https://b.example/actor#main-key",
+            body: Data("{}".utf8), receivedAt: now.addingTimeInterval(10))
+        _ = try await store.store(other)
+        #expect(try await store.unprocessed(limit: 3, excludingActors: ["https://a.example/actor"]).map(\.activityID) == ["https://b.example/1"])
+        #expect(try await store.unprocessed(limit: 2, excludingActors: []).map(\.activityID) == ["https://a.example/0", "https://a.example/1"])
+    }
+
     @Test func storedEntriesSurviveReopeningTheDatabase() async throws {
         let path = directory.path("palisade.sqlite")
         let store = try SQLiteStore(path: path)

@@ -51,16 +51,33 @@ public struct InboxProcessor: Sendable {
         self.now = now
     }
 
-    /// Processes up to `limit` entries; returns how many were processed.
+    /// Processes up to `limit` entries one after the other; returns how many were processed.
     public func processBatch(limit: Int = 100) async throws -> Int {
         let entries = try await stores.inbox.unprocessed(limit: limit)
         guard !entries.isEmpty else { return 0 }
+        try await process(entries)
+        return entries.count
+    }
+
+    /// What waits, oldest first, grouped by actor (each group in arrival order), leaving out `busy` actors.
+    public func pendingByActor(limit: Int, excludingActors busy: Set<String>) async throws -> [(actor: String, entries: [InboxEntry])] {
+        let entries = try await stores.inbox.unprocessed(limit: limit, excludingActors: busy)
+        var order: [String] = []
+        var groups: [String: [InboxEntry]] = [:]
+        for entry in entries {
+            if groups[entry.actorID] == nil { order.append(entry.actorID) }
+            groups[entry.actorID, default: []].append(entry)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+
+    /// Applies `entries` in order, marking each processed once its effect is stored.
+    public func process(_ entries: [InboxEntry]) async throws {
         let accounts = Set(try await stores.accounts.accounts().filter { $0.deletedAt == nil }.map(\.name))
         for entry in entries {
             let outcome = try await apply(entry, accounts: accounts)
             try await stores.inbox.markProcessed(activityID: entry.activityID, at: now(), outcome: outcome)
         }
-        return entries.count
     }
 
     /// Applies one entry's effect; returns what it did in words. Store failures throw (the batch is retried);

@@ -40,6 +40,9 @@ public protocol InboxStore: Sendable {
     func store(_ entry: InboxEntry) async throws -> InboxStoreOutcome
     /// Up to `limit` entries not yet processed, oldest first.
     func unprocessed(limit: Int) async throws -> [InboxEntry]
+    /// Unprocessed entries in arrival order, leaving out those of `actors` (whose earlier entries are still being
+    /// processed: an actor's activities are applied in order, one at a time).
+    func unprocessed(limit: Int, excludingActors actors: Set<String>) async throws -> [InboxEntry]
     /// Marks an entry processed (by activity id), with what processing did in words.
     func markProcessed(activityID: String, at date: Date, outcome: String) async throws
     /// What processing the entry did, once processed.

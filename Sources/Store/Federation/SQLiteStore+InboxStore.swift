@@ -39,9 +39,15 @@ extension SQLiteStore: InboxStore {
 
     /// Unprocessed entries in arrival order.
     public func unprocessed(limit: Int) async throws -> [InboxEntry] {
+        try await unprocessed(limit: limit, excludingActors: [])
+    }
+
+    /// Unprocessed entries in arrival order, without those of `actors`.
+    public func unprocessed(limit: Int, excludingActors actors: Set<String>) async throws -> [InboxEntry] {
         try await pool.read { db in
-            try InboxActivityRecord
-                .filter(Column("processed_at") == nil)
+            var request = InboxActivityRecord.filter(Column("processed_at") == nil)
+            if !actors.isEmpty { request = request.filter(!actors.contains(Column("actor_id"))) }
+            return try request
                 .order(Column("sequence"))
                 .limit(limit)
                 .fetchAll(db)
