@@ -111,6 +111,7 @@ let package = Package(
                 "Moderation",
                 "HTTPSignatures",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

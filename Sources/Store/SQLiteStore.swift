@@ -13,9 +13,18 @@ public final class SQLiteStore: Sendable {
     /// Lives exactly as long as this store: the checkpointer stops when it is gone.
     private let lifetime = Lifetime()
 
-    /// Opens (creating when missing) the database at `path` without migrating it; call `migrate()` next.
+    /// Seals and opens the secrets kept in the database; nil when no service secret is beside it (they stay plain).
+    let secrets: SecretBox?
+
+    /// Opens (creating when missing) the database at `path` without migrating it; call `migrate()` next. Secrets are
+    /// sealed with the service secret beside the database (`palisade.key` in its directory) when there is one.
     public init(path: String) throws(StoreError) {
         self.path = path
+        do {
+            self.secrets = try ServiceSecret.load(besideDatabase: path).map(SecretBox.init)
+        } catch {
+            throw StoreError.cannotOpen(path: path, detail: String(describing: error))
+        }
         do {
             self.pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
         } catch {

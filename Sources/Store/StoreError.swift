@@ -14,6 +14,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case corruptRow(table: String, detail: String)
     /// An activity was queued for delivery with bytes other than those already queued under its id.
     case conflictingDeliveryBody(activityID: String)
+    /// A secret could not be sealed or opened.
+    case secret(detail: String)
 
     /// A sentence an operator can act on.
     public var description: String {
@@ -30,6 +32,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "cannot close database \(path): \(detail)"
         case .corruptRow(let table, let detail):
             return "a row in \(table) cannot be read: \(detail)"
+        case .secret(let detail):
+            return detail
         case .conflictingDeliveryBody(let activityID):
             return "activity \(activityID) is already queued for delivery with a different body; an activity id names one document, so a changed activity needs a new id"
         }

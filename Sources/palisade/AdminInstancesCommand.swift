@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Moderation
 import Server
+import Store
 
 /// `palisade admin instances add|list|remove`
 struct AdminInstancesCommand: AsyncParsableCommand {

@@ -89,12 +89,16 @@ public struct PalisadeServer: Service {
     /// Creates the data directory (mode 0700) when missing, opens the database and applies pending migrations.
     public static func openStore(_ configuration: PalisadeConfiguration, logger: Logger) throws -> SQLiteStore {
         try DataDirectory.prepare(configuration.dataDirectory)
+        // The service secret lives beside the database, outside it; the store seals secrets with it.
+        _ = try ServiceSecret.loadOrCreate(dataDirectory: configuration.dataDirectory)
         let store = try SQLiteStore(path: configuration.databasePath)
         do {
             let applied = try store.migrate()
             if !applied.isEmpty {
                 logger.notice("applied migrations", metadata: ["migrations": .string(applied.joined(separator: ",")), "database": .string(store.path)])
             }
+            let sealed = try store.sealPlaintextSecrets()
+            if sealed > 0 { logger.notice("sealed secrets stored in plaintext", metadata: ["count": .stringConvertible(sealed)]) }
             return store
         } catch {
             try? store.close()

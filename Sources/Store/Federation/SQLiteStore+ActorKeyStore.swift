@@ -9,14 +9,14 @@ extension SQLiteStore: ActorKeyStore {
         let record = try await pool.read { db in
             try LocalActorKeyRecord.fetchOne(db, key: actor.storageKey)
         }
-        return try record.map(StoredActorKey.init(record:))
+        return try record.map { try StoredActorKey(record: $0, secrets: secrets) }
     }
 
     /// Stores the key unless one exists; returns what is stored.
     public func insertKeyIfAbsent(_ key: StoredActorKey) async throws -> StoredActorKey {
         let record = LocalActorKeyRecord(
             actor: key.actor.storageKey,
-            privateKeyPEM: key.keyPair.privateKeyPEM,
+            privateKeyPEM: try secrets.seal(key.keyPair.privateKeyPEM) ?? "",
             publicKeyPEM: key.keyPair.publicKeyPEM,
             createdAt: key.createdAt
         )
@@ -27,18 +27,19 @@ extension SQLiteStore: ActorKeyStore {
         guard let stored else {
             throw StoreError.corruptRow(table: LocalActorKeyRecord.databaseTableName, detail: "the key for \(key.actor) vanished after insert")
         }
-        return try StoredActorKey(record: stored)
+        return try StoredActorKey(record: stored, secrets: secrets)
     }
 }
 
 extension StoredActorKey {
-    init(record: LocalActorKeyRecord) throws(StoreError) {
+    init(record: LocalActorKeyRecord, secrets: SecretBox?) throws(StoreError) {
         let table = LocalActorKeyRecord.databaseTableName
         guard let actor = LocalActor(storageKey: record.actor) else {
             throw StoreError.corruptRow(table: table, detail: "unknown actor key '\(record.actor)'")
         }
+        let pem = try secrets.open(record.privateKeyPEM) ?? ""
         do {
-            let keyPair = try RSAKeyPair(privateKeyPEM: record.privateKeyPEM)
+            let keyPair = try RSAKeyPair(privateKeyPEM: pem)
             self.init(actor: actor, keyPair: keyPair, createdAt: record.createdAt)
         } catch {
             throw StoreError.corruptRow(table: table, detail: "the private key of \(actor) is unreadable: \(error)")

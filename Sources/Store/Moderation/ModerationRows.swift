@@ -67,13 +67,13 @@ enum ModerationRows {
             reasonTemplates: try decode([String].self, row["reason_templates"], table: "tenants"))
     }
 
-    static func instance(_ row: Row) throws -> AttachedInstance {
+    static func instance(_ row: Row, secrets: SecretBox?) throws -> AttachedInstance {
         let domainText: String = row["domain"]
         guard let domain = InstanceDomain(domainText) else { throw StoreError.corruptRow(table: "instances", detail: "domain '\(domainText)'") }
         return AttachedInstance(
-            id: row["id"], tenantID: row["tenant_id"], domain: domain, actorID: row["actor_id"], webhookSecret: row["webhook_secret"],
+            id: row["id"], tenantID: row["tenant_id"], domain: domain, actorID: row["actor_id"], webhookSecret: try secrets.open(row["webhook_secret"]),
             decisionRoute: DecisionRoute(rawValue: row["decision_route"]) ?? .activitypub, inbox: row["inbox"],
-            mastodonAPIToken: row["mastodon_api_token"])
+            mastodonAPIToken: try secrets.open(row["mastodon_api_token"]))
     }
 
     static func moderator(_ row: Row) throws -> Moderator {

@@ -69,7 +69,7 @@ extension SQLiteStore: DecisionOutbox {
                 }
                 let instances = try Row.fetchAll(
                     db.cachedStatement(sql: "SELECT * FROM instances WHERE tenant_id = ? ORDER BY domain"), arguments: [dispatch.tenantID]
-                ).map(ModerationRows.instance)
+                ).map { try ModerationRows.instance($0, secrets: self.secrets) }
                 var applied: [SentForDecision] = []
                 if dispatch.kind == .lift {
                     applied = try Row.fetchAll(

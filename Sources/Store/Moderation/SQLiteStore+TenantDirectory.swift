@@ -56,8 +56,8 @@ extension SQLiteStore: TenantDirectory {
                     INSERT INTO instances (tenant_id, domain, actor_id, webhook_secret, decision_route, inbox, mastodon_api_token, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [
-                    instance.tenantID, instance.domain.value, instance.actorID, instance.webhookSecret, instance.decisionRoute.rawValue, instance.inbox,
-                    instance.mastodonAPIToken, ModerationRows.milliseconds(date),
+                    instance.tenantID, instance.domain.value, instance.actorID, try self.secrets.seal(instance.webhookSecret),
+                    instance.decisionRoute.rawValue, instance.inbox, try self.secrets.seal(instance.mastodonAPIToken), ModerationRows.milliseconds(date),
                 ])
             let id = db.lastInsertedRowID
             try ModerationRows.appendAudit(
@@ -76,7 +76,7 @@ extension SQLiteStore: TenantDirectory {
     public func update(_ instance: AttachedInstance, by actor: String, at date: Date) async throws {
         try await pool.write { db in
             try db.cachedStatement(sql: "UPDATE instances SET decision_route = ?, mastodon_api_token = ? WHERE domain = ? AND tenant_id = ?").execute(
-                arguments: [instance.decisionRoute.rawValue, instance.mastodonAPIToken, instance.domain.value, instance.tenantID])
+                arguments: [instance.decisionRoute.rawValue, try self.secrets.seal(instance.mastodonAPIToken), instance.domain.value, instance.tenantID])
             guard db.changesCount > 0 else { throw ModerationError.noSuchInstance(instance.domain.value) }
             try ModerationRows.appendAudit(
                 db, tenant: instance.tenantID, actor: actor, kind: "admin.instance_updated", caseID: nil,
@@ -102,16 +102,16 @@ extension SQLiteStore: TenantDirectory {
     public func instances(tenant: TenantID?) async throws -> [AttachedInstance] {
         try await pool.read { db in
             if let tenant {
-                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM instances WHERE tenant_id = ? ORDER BY domain"), arguments: [tenant]).map(ModerationRows.instance)
+                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM instances WHERE tenant_id = ? ORDER BY domain"), arguments: [tenant]).map { try ModerationRows.instance($0, secrets: self.secrets) }
             }
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM instances ORDER BY domain")).map(ModerationRows.instance)
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM instances ORDER BY domain")).map { try ModerationRows.instance($0, secrets: self.secrets) }
         }
     }
 
     /// The instance with `domain`.
     public func instance(domain: InstanceDomain) async throws -> AttachedInstance? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM instances WHERE domain = ?"), arguments: [domain.value]).map(ModerationRows.instance)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM instances WHERE domain = ?"), arguments: [domain.value]).map { try ModerationRows.instance($0, secrets: self.secrets) }
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// The service's own secret, kept outside the database in `data_dir/palisade.key` (32 random bytes, mode 0600, made
 /// on first start): a copy of the database alone cannot forge what it keys. Purposes get keys of their own, derived
-/// with HKDF (`domain-proof`, …).
+/// with HKDF (`domain-proof`, `secrets-at-rest`, …).
 public struct ServiceSecret: Sendable {
     private let key: SymmetricKey
 
@@ -28,6 +28,14 @@ public struct ServiceSecret: Sendable {
             throw ServiceSecretError.cannotWrite(path: path)
         }
         return ServiceSecret(key: key)
+    }
+
+    /// The secret beside the database at `databasePath` (`palisade.key` in the same directory), when there is one.
+    public static func load(besideDatabase databasePath: String) throws -> ServiceSecret? {
+        let path = ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(fileName)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard data.count == 32 else { throw ServiceSecretError.malformed(path: path, bytes: data.count) }
+        return ServiceSecret(key: SymmetricKey(data: data))
     }
 
     /// The key for one purpose.
