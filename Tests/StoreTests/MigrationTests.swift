@@ -71,11 +71,15 @@ import Testing
     /// bodies into `delivery_bodies`; the pending ones are due again and new ones keep numbering after them.
     @Test func queuedDeliveriesFromSchema0005KeepTheirBodiesAndState() async throws {
         try buildDatabase(fromDump: "palisade/databases/schema-0005.sql")
-        #expect(try SQLiteStore.migrationPlan(path: path).pending == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates"])
+        #expect(try SQLiteStore.migrationPlan(path: path).pending == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates",
+            "0010-moderation-minted-by",
+        ])
         // The same store migrates and then serves, as `palisade serve` does: its readers must see the new columns.
         let store = try SQLiteStore(path: path)
         defer { try? store.close() }
-        #expect(try store.migrate() == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates"])
+        #expect(try store.migrate() == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates",
+            "0010-moderation-minted-by",
+        ])
 
         let post = "http://127.0.0.1:8080/users/alice/statuses/1/activity"
         let statuses = try await store.deliveries(of: post)
@@ -162,7 +166,9 @@ import Testing
         try buildDatabase(fromDump: "palisade/databases/schema-0007.sql")
         let store = try SQLiteStore(path: path)
         defer { try? store.close() }
-        #expect(try store.migrate() == ["0008-moderation-decisions-out", "0009-moderation-reason-templates"])
+        #expect(try store.migrate() == ["0008-moderation-decisions-out", "0009-moderation-reason-templates",
+            "0010-moderation-minted-by",
+        ])
         let tenant = try #require(try await store.tenant(slug: "acme"))
         #expect(tenant.forwardReports == false)
         #expect(tenant.reasonTemplates.isEmpty)

@@ -79,7 +79,7 @@ enum ModerationRows {
     static func moderator(_ row: Row) throws -> Moderator {
         let roleText: String = row["role"]
         guard let role = Role(rawValue: roleText) else { throw StoreError.corruptRow(table: "moderators", detail: "role '\(roleText)'") }
-        return Moderator(id: row["id"], tenantID: row["tenant_id"], name: row["name"], role: role)
+        return Moderator(id: row["id"], tenantID: row["tenant_id"], name: row["name"], role: role, createdBy: row.hasColumn("created_by") ? row["created_by"] : nil)
     }
 
     static func auditEntry(_ row: Row) -> AuditEntry {

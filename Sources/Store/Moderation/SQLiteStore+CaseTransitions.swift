@@ -89,9 +89,10 @@ extension SQLiteStore {
             guard let decisionID, decisionID == previousDecision else { throw ModerationError.noSuchDecision(decisionID ?? 0) }
         default: break
         }
+        let policy = try Self.approvalPolicy(db, for: event, tenant: tenant)
         let effects: [CaseEffect]
         do {
-            effects = try status.apply(event, at: date)
+            effects = try status.apply(event, at: date, policy: policy)
         } catch {
             throw ModerationError.transition(error)
         }
@@ -120,7 +121,9 @@ extension SQLiteStore {
             kind = "escalate"
             detail["queue"] = queue
             detail["role"] = escalationRole?.rawValue
-        case .decide(let decision, let needsApproval), .ruleDecision(let decision, let needsApproval):
+        case .decide(let decision, _), .ruleDecision(let decision, _):
+            // The state machine may ask for approval beyond the event's own (lifting sanctions that needed it).
+            let needsApproval = status.phase == .awaitingApproval
             let automatic: Bool
             if case .ruleDecision = event { automatic = true } else { automatic = false }
             kind = (automatic ? "rule_" : "") + (needsApproval ? "proposal" : "decision")
@@ -137,12 +140,24 @@ extension SQLiteStore {
         case .approve(let moderator):
             kind = "approve"
             try setState(previousDecision, "in_force", approvedBy: moderator.rawValue)
+            let reversal = before.decision?.isReversal == true
             if let replaced = previousSuperseded {
-                try setState(replaced, "superseded")
+                try setState(replaced, reversal ? "reversed" : "superseded")
                 lifted = replaced
             }
             superseded = nil
             detail["decision_id"] = String(previousDecision!)
+            detail["approved_by"] = moderator.rawValue
+            detail["proposed_by"] = before.decision?.by.rawValue
+            if reversal {
+                detail["reversed_decision_id"] = previousSuperseded.map(String.init)
+                // The reason the proposer gave travels with the lift, as a reversal made alone would send it.
+                detail["reason"] = try String.fetchOne(
+                    db.cachedStatement(sql: """
+                        SELECT json_extract(detail, '$.reason') FROM audit_log
+                        WHERE tenant_id = ? AND case_id = ? AND kind = 'reverse_proposal' ORDER BY seq DESC LIMIT 1
+                        """), arguments: [tenant, caseID])
+            }
         case .rejectProposal(_, let reason):
             kind = "reject_proposal"
             try setState(previousDecision, "rejected")
@@ -158,10 +173,17 @@ extension SQLiteStore {
             kind = "appeal"
             detail["statement"] = statement
         case .reverse(_, let reason):
-            kind = "reverse"
-            try setState(previousDecision, "reversed")
-            lifted = previousDecision
-            created = try insertDecision(status.decision!, state: "in_force")
+            if status.phase == .awaitingApproval {
+                // Lifting sanctions that needed a second person needs one too: the reversal waits for approval.
+                kind = "reverse_proposal"
+                superseded = previousDecision
+                created = try insertDecision(status.decision!, state: "proposed")
+            } else {
+                kind = "reverse"
+                try setState(previousDecision, "reversed")
+                lifted = previousDecision
+                created = try insertDecision(status.decision!, state: "in_force")
+            }
             currentDecision = created
             detail = ["reason": reason, "reversed_decision_id": String(previousDecision!), "decision_id": String(created!)]
         }
@@ -181,9 +203,10 @@ extension SQLiteStore {
                 try DecisionOutRows.insertDispatch(db, tenant: tenant, caseID: caseID, decisionID: decisionID, kind: .apply, reason: "decided", at: now)
             case .liftSanctions:
                 guard let lifted else { continue }
-                let reason = kind == "reverse" ? "reversed on appeal" : "replaced by a new decision"
+                let reversing = kind == "reverse" || detail["reversed_decision_id"] != nil
+                let reason = reversing ? "reversed on appeal" : "replaced by a new decision"
                 try db.cachedStatement(sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = ? WHERE decision_id = ? AND lifted_at IS NULL").execute(arguments: [now, reason, lifted])
-                let words = detail["reason"].map { kind == "reverse" ? "\(reason): \($0)" : reason } ?? reason
+                let words = detail["reason"].map { reversing ? "\(reason): \($0)" : reason } ?? reason
                 try DecisionOutRows.insertDispatch(db, tenant: tenant, caseID: caseID, decisionID: lifted, kind: .lift, reason: words, at: now)
             case .requestApproval, .movedToQueue:
                 continue
@@ -209,6 +232,30 @@ extension SQLiteStore {
             db, tenant: tenant, actor: actor, kind: kind, caseID: caseID, detail: detail, ruleSetVersion: ruleSetVersion,
             at: date)
         return TransitionOutcome(caseID: caseID, status: status, effects: effects, decisionID: created, audit: audit)
+    }
+
+    /// The tenant's approval setting, and for an approval who is whom (identities joined by minting), read in the
+    /// transition's own transaction; other events need neither.
+    static func approvalPolicy(_ db: Database, for event: CaseEvent, tenant: TenantID) throws -> ApprovalPolicy {
+        switch event {
+        case .decide, .ruleDecision, .reverse, .approve: break
+        default: return .none
+        }
+        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT approval_required FROM tenants WHERE id = ?"), arguments: [tenant])
+        else { return .none }
+        let required = Set(try ModerationRows.decode([String].self, text, table: "tenants"))
+        guard case .approve = event else { return ApprovalPolicy(requiredFor: required) }
+        return ApprovalPolicy(requiredFor: required, people: try people(db))
+    }
+
+    /// Every minting edge: who added each moderator, and who issued each token to someone other than themselves.
+    static func people(_ db: Database) throws -> People {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT name AS identity, created_by AS minter FROM moderators WHERE created_by IS NOT NULL
+                UNION
+                SELECT m.name, t.issued_by FROM moderator_tokens t JOIN moderators m ON m.id = t.moderator_id WHERE t.issued_by IS NOT NULL
+                """))
+        return People(mintings: rows.map { People.Minting(identity: $0["identity"], mintedBy: $0["minter"]) })
     }
 
     static func decisionDetail(_ decision: Decision) throws -> [String: String] {

@@ -122,13 +122,13 @@ extension SQLiteStore: TenantDirectory {
             if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM moderators WHERE name = ?"), arguments: [name]) == true {
                 throw ModerationError.moderatorExists(name)
             }
-            try db.cachedStatement(sql: "INSERT INTO moderators (tenant_id, name, role, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [tenant, name, role.rawValue, ModerationRows.milliseconds(date)])
+            try db.cachedStatement(sql: "INSERT INTO moderators (tenant_id, name, role, created_at, created_by) VALUES (?, ?, ?, ?, ?)").execute(arguments: [tenant, name, role.rawValue, ModerationRows.milliseconds(date), actor])
             let id = db.lastInsertedRowID
-            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [token.id, id, token.hash, ModerationRows.milliseconds(date)])
+            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at, issued_by) VALUES (?, ?, ?, ?, ?)").execute(arguments: [token.id, id, token.hash, ModerationRows.milliseconds(date), actor])
             try ModerationRows.appendAudit(
                 db, tenant: tenant ?? 0, actor: actor, kind: "admin.moderator_added", caseID: nil,
                 detail: ["name": name, "role": role.rawValue, "token": token.id], ruleSetVersion: nil, at: date)
-            return Moderator(id: id, tenantID: tenant, name: name, role: role)
+            return Moderator(id: id, tenantID: tenant, name: name, role: role, createdBy: actor)
         }
     }
 
@@ -149,7 +149,7 @@ extension SQLiteStore: TenantDirectory {
                 tenant == nil || (row["tenant_id"] as TenantID?) == tenant
             else { throw ModerationError.noSuchModerator(name) }
             let moderator = try ModerationRows.moderator(row)
-            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [token.id, moderator.id, token.hash, ModerationRows.milliseconds(date)])
+            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at, issued_by) VALUES (?, ?, ?, ?, ?)").execute(arguments: [token.id, moderator.id, token.hash, ModerationRows.milliseconds(date), actor])
             try ModerationRows.appendAudit(
                 db, tenant: moderator.tenantID ?? 0, actor: actor, kind: "admin.token_issued", caseID: nil,
                 detail: ["name": name, "token": token.id], ruleSetVersion: nil, at: date)
