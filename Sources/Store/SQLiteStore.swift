@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Moderation
 
 /// Palisade's SQLite database: one WAL-mode pool over the system SQLite, with every domain's tables.
 public final class SQLiteStore: Sendable {
@@ -13,9 +14,15 @@ public final class SQLiteStore: Sendable {
     /// Lives exactly as long as this store: the checkpointer stops when it is gone.
     private let lifetime = Lifetime()
 
-    /// Opens (creating when missing) the database at `path` without migrating it; call `migrate()` next.
-    public init(path: String) throws(StoreError) {
+    /// The key every audit row is MAC'd with (kept outside the database by whoever opens it).
+    public let auditKey: AuditKey
+
+    /// Opens (creating when missing) the database at `path` without migrating it; call `migrate()` next. Audit rows are
+    /// MAC'd with `auditKey`: the service passes the key from `data_dir/audit.key`; without one, a key made for this
+    /// value alone (its rows then verify only through it).
+    public init(path: String, auditKey: AuditKey = .ephemeral()) throws(StoreError) {
         self.path = path
+        self.auditKey = auditKey
         do {
             self.pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
         } catch {

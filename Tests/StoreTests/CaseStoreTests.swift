@@ -323,7 +323,7 @@ extension StoreBackend {
         }
         func problems() async throws -> [String] {
             let chain = try await store.auditChain(tenant: acme.id)
-            return AuditChain.verify(chain.rows, chain: "acme", head: chain.head).map(\.description)
+            return AuditChain.verify(chain, chain: "acme", key: (store as! SQLiteStore).auditKey).map(\.description)
         }
         #expect(try await problems() == [])
         #expect(try await store.auditChain(tenant: acme.id).rows.count == 6)

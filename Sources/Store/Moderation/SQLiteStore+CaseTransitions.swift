@@ -15,7 +15,9 @@ extension SQLiteStore {
         _ event: CaseEvent, to caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date
     ) async throws -> TransitionOutcome {
         try await groupCommit.write { db in
-            try Self.apply(db, event: event, caseID: caseID, tenant: tenant, decisionID: decisionID, actor: actor, ruleSetVersion: ruleSetVersion, at: date)
+            try Self.apply(
+                db, key: self.auditKey, event: event, caseID: caseID, tenant: tenant, decisionID: decisionID, actor: actor, ruleSetVersion: ruleSetVersion,
+                at: date)
         }
     }
 
@@ -35,7 +37,7 @@ extension SQLiteStore {
                         """), arguments: [tenant, queue, ModerationRows.milliseconds(date)])
             else { throw ModerationError.queueEmpty(queue) }
             return try Self.apply(
-                db, event: .claim(by: moderator, lease: lease), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
+                db, key: self.auditKey, event: .claim(by: moderator, lease: lease), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
                 ruleSetVersion: nil, at: date)
         }
     }
@@ -49,7 +51,7 @@ extension SQLiteStore {
                 db.cachedStatement(sql: "SELECT queue FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant])
             else { throw ModerationError.noSuchCase(caseID) }
             return try Self.apply(
-                db, event: .escalate(by: moderator, toQueue: target), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
+                db, key: self.auditKey, event: .escalate(by: moderator, toQueue: target), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
                 ruleSetVersion: ruleSetVersion, at: date, escalationRole: role)
         }
     }
@@ -73,7 +75,7 @@ extension SQLiteStore {
 
     /// `escalationRole` goes with an `.escalate` event: only that role or above may claim the case afterwards.
     static func apply(
-        _ db: Database, event: CaseEvent, caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date,
+        _ db: Database, key: AuditKey, event: CaseEvent, caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date,
         escalationRole: Role? = nil
     ) throws -> TransitionOutcome {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant]) else {
@@ -103,6 +105,7 @@ extension SQLiteStore {
         var lifted: Int64?
         var kind: String
         var detail: [String: String] = [:]
+        var subjects: [String] = []
         func insertDecision(_ decision: Decision, state: String) throws -> Int64 {
             try db.cachedStatement(sql: "INSERT INTO decisions (tenant_id, case_id, body, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [tenant, caseID, try ModerationRows.json(decision), state, now, now])
             return db.lastInsertedRowID
@@ -137,6 +140,7 @@ extension SQLiteStore {
             }
             detail = try decisionDetail(decision)
             detail["decision_id"] = String(created!)
+            subjects.append("decision:\(created!)")
         case .approve(let moderator):
             kind = "approve"
             try setState(previousDecision, "in_force", approvedBy: moderator.rawValue)
@@ -147,6 +151,7 @@ extension SQLiteStore {
             }
             superseded = nil
             detail["decision_id"] = String(previousDecision!)
+            subjects.append("approval:\(previousDecision!)")
             detail["approved_by"] = moderator.rawValue
             detail["proposed_by"] = before.decision?.by.rawValue
             if reversal {
@@ -186,6 +191,7 @@ extension SQLiteStore {
             }
             currentDecision = created
             detail = ["reason": reason, "reversed_decision_id": String(previousDecision!), "decision_id": String(created!)]
+            subjects.append("decision:\(created!)")
         }
         for effect in effects {
             switch effect {
@@ -201,10 +207,14 @@ extension SQLiteStore {
                         ])
                 }
                 try DecisionOutRows.insertDispatch(db, tenant: tenant, caseID: caseID, decisionID: decisionID, kind: .apply, reason: "decided", at: now)
+                subjects.append("sanctions:\(decisionID)")
             case .liftSanctions:
                 guard let lifted else { continue }
                 let reversing = kind == "reverse" || detail["reversed_decision_id"] != nil
                 let reason = reversing ? "reversed on appeal" : "replaced by a new decision"
+                subjects += try Int64.fetchAll(
+                    db.cachedStatement(sql: "SELECT id FROM sanctions WHERE decision_id = ? AND lifted_at IS NULL ORDER BY id"), arguments: [lifted]
+                ).map { "lift:\($0)" }
                 try db.cachedStatement(sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = ? WHERE decision_id = ? AND lifted_at IS NULL").execute(arguments: [now, reason, lifted])
                 let words = detail["reason"].map { reversing ? "\(reason): \($0)" : reason } ?? reason
                 try DecisionOutRows.insertDispatch(db, tenant: tenant, caseID: caseID, decisionID: lifted, kind: .lift, reason: words, at: now)
@@ -229,8 +239,8 @@ extension SQLiteStore {
                 caseID,
             ])
         let audit = try ModerationRows.appendAudit(
-            db, tenant: tenant, actor: actor, kind: kind, caseID: caseID, detail: detail, ruleSetVersion: ruleSetVersion,
-            at: date)
+            db, key: key, tenant: tenant, actor: actor, kind: kind, caseID: caseID, detail: detail, ruleSetVersion: ruleSetVersion,
+            subjects: subjects, at: date)
         return TransitionOutcome(caseID: caseID, status: status, effects: effects, decisionID: created, audit: audit)
     }
 
