@@ -75,7 +75,11 @@ import Testing
         #expect(try await SQLiteShell.query(database, "SELECT length(hash) FROM moderator_tokens") == ["64"])
         #expect(try await run(["admin", "moderators", "add", "bob", "--role", "moderator"], in: directory).stderr.contains("--tenant is required"))
         #expect(try await run(["admin", "moderators", "add", "root", "--role", "operator"], in: directory).status == 0)
-        #expect(try await run(["admin", "moderators", "list"], in: directory).stdout == "NAME\tTENANT\tROLE\nalice\tacme\tmoderator\nroot\t(all)\toperator\n")
+        // Who added each moderator: here the operator at the command line (operator:USER), who joins nobody's group.
+        let listed = try await run(["admin", "moderators", "list"], in: directory).stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        #expect(listed.map { Array($0.prefix(3)) } == [["NAME", "TENANT", "ROLE"], ["alice", "acme", "moderator"], ["root", "(all)", "operator"]])
+        #expect(listed.dropFirst().allSatisfy { $0.last?.hasPrefix("operator:") == true }, "\(listed)")
+        #expect(listed.first?.last == "ADDED BY")
         let second = try await run(["admin", "moderators", "token", "alice"], in: directory)
         #expect(second.status == 0)
         #expect(try await run(["admin", "moderators", "revoke", "alice"], in: directory).stdout == "revoked 2 tokens\n")
