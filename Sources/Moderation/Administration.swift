@@ -8,9 +8,18 @@ public struct Administration: Sendable {
     private let cases: any CaseStore
     private let newToken: @Sendable () -> ModeratorToken
     private let now: @Sendable () -> Date
+    private let auditKey: AuditKey?
+    private let checkpoints: (any AuditCheckpointLog)?
 
     /// Administration over the stores; `newToken` is `{ ModeratorToken.generate(using: &SystemRandomNumberGenerator()) }` in production.
-    public init(directory: any TenantDirectory, cases: any CaseStore, newToken: @escaping @Sendable () -> ModeratorToken, now: @escaping @Sendable () -> Date) {
+    /// `auditKey` checks the audit chains (the key the store MACs rows with); `checkpoints` keeps their heads outside the
+    /// database (verification checks against the last one and, when intact, writes a new one).
+    public init(
+        directory: any TenantDirectory, cases: any CaseStore, newToken: @escaping @Sendable () -> ModeratorToken, now: @escaping @Sendable () -> Date,
+        auditKey: AuditKey? = nil, checkpoints: (any AuditCheckpointLog)? = nil
+    ) {
+        self.auditKey = auditKey
+        self.checkpoints = checkpoints
         self.directory = directory
         self.cases = cases
         self.newToken = newToken
@@ -185,20 +194,66 @@ public struct Administration: Sendable {
         try await directory.setReporterMuted(reporter, muted: muted, tenant: tenant.id, by: principal.moderator.name, at: now())
     }
 
-    /// Verifies the hash chains: the tenant's, or with nil every tenant's and the service chain. Returns the rows checked
-    /// and every problem found.
+    /// Verifies the audit chains — the tenant's, or with nil every tenant's and the service chain — against their keys,
+    /// the rows they are about and the last checkpoint; when all are intact, checkpoints their heads. Returns the rows
+    /// checked and every problem found.
     public func verifyAudit(tenant: Tenant?) async throws -> (rows: Int, problems: [AuditProblem]) {
         let chains: [(TenantID, String)] = if let tenant { [(tenant.id, tenant.slug)] } else {
             [(0, "service")] + (try await directory.tenants()).map { ($0.id, $0.slug) }
         }
-        var rows = 0
         var problems: [AuditProblem] = []
+        var checkpoint: AuditCheckpoint?
+        do {
+            checkpoint = try await checkpoints?.last()
+        } catch {
+            problems.append(AuditProblem(chain: "checkpoints", message: String(describing: error)))
+        }
+        if let found = checkpoint, let auditKey, !found.isAuthentic(key: auditKey) {
+            problems.append(AuditProblem(chain: "checkpoints", message: "the last checkpoint is not signed with the audit key (forged, or the key changed)"))
+            checkpoint = nil
+        }
+        var rows = 0
         for (id, name) in chains {
             let chain = try await cases.auditChain(tenant: id)
             rows += chain.rows.count
-            problems += AuditChain.verify(chain.rows, chain: name, head: chain.head)
+            problems += AuditChain.verify(chain, chain: name, key: auditKey, checkpoint: checkpoint?.head(of: id), checkpointAt: checkpoint?.at)
+        }
+        if problems.isEmpty, checkpoints != nil {
+            do {
+                _ = try await checkpointAudit()
+            } catch {
+                // A refusal names every chain's problems: only a verification of every chain reports it (a tenant's admin
+                // must not read another tenant's); the server's checkpointer logs it either way.
+                if tenant == nil { problems.append(AuditProblem(chain: "checkpoints", message: String(describing: error))) }
+            }
         }
         return (rows, problems)
+    }
+
+    /// Exports every chain's head to the checkpoint log, signed with the audit key, after checking the rows written since
+    /// the last checkpoint continue it (a chain truncated or rewritten is refused, not blessed). Writes nothing when no
+    /// head moved; returns the checkpoint in force (nil without a log or a key).
+    @discardableResult
+    public func checkpointAudit() async throws -> AuditCheckpoint? {
+        guard let checkpoints, let auditKey else { return nil }
+        let previous = try await checkpoints.last()
+        if let previous, !previous.isAuthentic(key: auditKey) { throw AuditCheckpointError.notAuthentic(path: "the checkpoint log") }
+        let chains: [(TenantID, String)] = [(0, "service")] + (try await directory.tenants()).map { ($0.id, $0.slug) }
+        var heads: [AuditCheckpoint.Head] = []
+        var problems: [AuditProblem] = []
+        for (id, name) in chains {
+            let last = previous?.head(of: id)
+            let (rows, legacyThrough) = try await cases.auditRows(tenant: id, from: max(last?.sequence ?? 1, 1))
+            switch AuditChain.advance(from: last, rows: rows, tenantID: id, legacyThrough: legacyThrough, chain: name, key: auditKey) {
+            case .success(let head): heads.append(head)
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        guard problems.isEmpty else { throw AuditCheckpointError.diverged(problems) }
+        let next = AuditCheckpoint.signed(heads: heads, at: now(), key: auditKey)
+        if let previous, previous.sameHeads(as: next) { return previous }
+        try await checkpoints.append(next)
+        return next
     }
 
     private func requireAdmin(_ principal: Principal, of tenant: Tenant, to what: String) throws(ModerationError) {

@@ -79,7 +79,8 @@ public struct CaseDesk: Sendable {
         return try await transition(.decide(decision, needsApproval: tenant.needsApproval(decision)), caseID, tenant, principal)
     }
 
-    /// Approves the proposed decision `decisionID` (never one's own).
+    /// Approves the proposed decision (or reversal) `decisionID`: never one's own, nor one proposed by an identity minted by
+    /// or with the principal (the state machine checks, with the minting groups the store reads).
     public func approve(_ caseID: CaseID, decision decisionID: Int64, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
         try Self.require(principal, .moderator, to: "approving a decision")
         return try await transition(.approve(by: principal.moderator.moderatorID), caseID, tenant, principal, decisionID: decisionID)
@@ -123,7 +124,8 @@ public struct CaseDesk: Sendable {
         return try await transition(.appeal(statement: statement), caseID, tenant, principal)
     }
 
-    /// Reverses the decision of a reopened case (held by the principal): its sanctions are lifted.
+    /// Reverses the decision of a reopened case (held by the principal): its sanctions are lifted, or, when applying them
+    /// needed a second person, the reversal is proposed and another person's approval lifts them.
     public func reverse(_ caseID: CaseID, reason: String, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
         try Self.require(principal, .moderator, to: "reversing a decision")
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ModerationError.invalid("a reversal needs a reason") }

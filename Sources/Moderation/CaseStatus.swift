@@ -93,6 +93,14 @@ public struct Decision: Sendable, Equatable, Codable {
     }
 }
 
+extension Decision {
+    /// The reason of the dismissal a reversal puts in force.
+    public static let reversalReason = "reversed on appeal"
+
+    /// Whether this is the dismissal a reversal on appeal puts in force.
+    public var isReversal: Bool { actions == [.dismiss] && reason == Self.reversalReason }
+}
+
 /// Something that happens to a case (each becomes a row of the audit log).
 public enum CaseEvent: Sendable, Equatable {
     /// Take the case for `lease`, or renew one's own claim.
@@ -116,7 +124,8 @@ public enum CaseEvent: Sendable, Equatable {
     case close(by: ModeratorID)
     /// The sanctioned party appeals: the case reopens (sanctions stay until reversed).
     case appeal(statement: String)
-    /// The holder of a reopened case reverses its decision: the sanctions are lifted.
+    /// The holder of a reopened case reverses its decision: the sanctions are lifted (or, when applying them needed a
+    /// second person, the reversal is proposed and lifting them waits for one).
     case reverse(by: ModeratorID, reason: String)
 }
 
@@ -150,6 +159,10 @@ public enum CaseTransitionError: Error, Equatable, CustomStringConvertible {
     case notAllowed(event: String, phase: CaseStatus.Phase)
     /// Nobody approves (or turns down) their own proposal.
     case ownProposal(ModeratorID)
+    /// The approver and the proposer are one person: one minted the other, or both come from the same minter.
+    case samePerson(ModeratorID, proposer: ModeratorID)
+    /// An approval needs a named person: not a rule, `system` or the shared operator credentials.
+    case notAPerson(ModeratorID)
     /// A decision needs at least one action and a reason.
     case incompleteDecision(String)
 
@@ -159,6 +172,11 @@ public enum CaseTransitionError: Error, Equatable, CustomStringConvertible {
         case .notClaimedBy(let moderator): return "\(moderator) does not hold a claim on this case: claim it first"
         case .notAllowed(let event, let phase): return "cannot \(event) a case that is \(phase.rawValue)"
         case .ownProposal(let moderator): return "\(moderator) proposed this decision; another moderator must approve or reject it"
+        case .samePerson(let moderator, let proposer):
+            return "\(moderator) and \(proposer) count as one person (one was minted by the other, or both by the same admin); "
+                + "a moderator added by the operator must approve"
+        case .notAPerson(let moderator):
+            return "\(moderator) is not a person's identity; approving needs a moderator's own token"
         case .incompleteDecision(let detail): return "the decision is incomplete: \(detail)"
         }
     }
@@ -221,8 +239,10 @@ public struct CaseStatus: Sendable, Equatable {
         return claim.moderator
     }
 
-    /// Applies `event` at `now`; throws without changing anything when it is not allowed.
-    public mutating func apply(_ event: CaseEvent, at now: Date) throws(CaseTransitionError) -> [CaseEffect] {
+    /// Applies `event` at `now` under `policy` (the tenant's approval setting and who is whom); throws without changing
+    /// anything when it is not allowed. Lifting sanctions that needed a second person to apply needs one too: a reversal
+    /// or a new decision replacing them becomes a proposal, and an approval must come from a distinct person.
+    public mutating func apply(_ event: CaseEvent, at now: Date, policy: ApprovalPolicy = .none) throws(CaseTransitionError) -> [CaseEffect] {
         switch event {
         case .claim(let moderator, let lease):
             guard [.open, .escalated, .reopened].contains(phase) else { throw .notAllowed(event: "claim", phase: phase) }
@@ -253,9 +273,10 @@ public struct CaseStatus: Sendable, Equatable {
                 throw .incompleteDecision("give a reason")
             }
             claim = nil
+            let liftGuarded = phase == .reopened && decision.map(policy.liftNeedsApproval) == true
             if phase == .reopened { superseded = decision }
             decision = proposed
-            if needsApproval {
+            if needsApproval || liftGuarded {
                 phase = .awaitingApproval
                 return [.requestApproval(proposed)]
             }
@@ -266,10 +287,11 @@ public struct CaseStatus: Sendable, Equatable {
             guard isActionable else { throw .notAllowed(event: "decide", phase: phase) }
             if let claim, claim.holds(at: now) { throw .claimedByAnother(claim.moderator, until: claim.expiresAt) }
             guard !proposed.actions.isEmpty else { throw .incompleteDecision("choose at least one action") }
+            let liftGuarded = phase == .reopened && decision.map(policy.liftNeedsApproval) == true
             if phase == .reopened { superseded = decision }
             decision = proposed
             claim = nil
-            if needsApproval {
+            if needsApproval || liftGuarded {
                 phase = .awaitingApproval
                 return [.requestApproval(proposed)]
             }
@@ -279,6 +301,8 @@ public struct CaseStatus: Sendable, Equatable {
         case .approve(let moderator):
             guard phase == .awaitingApproval, let proposed = decision else { throw .notAllowed(event: "approve", phase: phase) }
             guard moderator != proposed.by else { throw .ownProposal(moderator) }
+            guard moderator.isPerson else { throw .notAPerson(moderator) }
+            guard !policy.people.samePerson(moderator, proposed.by) else { throw .samePerson(moderator, proposer: proposed.by) }
             phase = .decided
             return takeEffect(proposed)
 
@@ -309,9 +333,17 @@ public struct CaseStatus: Sendable, Equatable {
         case .reverse(let moderator, _):
             guard phase == .reopened, let reversed = decision else { throw .notAllowed(event: "reverse", phase: phase) }
             try requireHolder(moderator, at: now)
-            phase = .decided
-            decision = Decision(actions: [.dismiss], reason: "reversed on appeal", category: reversed.category, ruleIDs: reversed.ruleIDs, by: moderator)
+            let reversal = Decision(
+                actions: [.dismiss], reason: Decision.reversalReason, category: reversed.category, ruleIDs: reversed.ruleIDs, by: moderator)
             claim = nil
+            if policy.liftNeedsApproval(reversed) {
+                phase = .awaitingApproval
+                superseded = reversed
+                decision = reversal
+                return [.requestApproval(reversal)]
+            }
+            phase = .decided
+            decision = reversal
             return reversed.actions.contains(where: \.sanctions) ? [.liftSanctions(reversed)] : []
         }
     }

@@ -73,6 +73,9 @@ public protocol CaseStore: Sendable {
     /// Appends an audit row that is not about a case transition (admin changes, notes about reporters).
     func audit(tenant: TenantID, actor: String, kind: String, caseID: CaseID?, detail: [String: String], ruleSetVersion: String?, at date: Date)
         async throws -> AuditEntry
-    /// The audit rows of a chain (tenant 0: the service chain), in sequence order, with its recorded head.
-    func auditChain(tenant: TenantID) async throws -> (rows: [AuditEntry], head: (sequence: Int64, hash: String))
+    /// The audit rows of a chain (tenant 0: the service chain), in sequence order, with its recorded head, its last
+    /// unkeyed row, and the current digests of the decisions, approvals and sanctions its rows are about.
+    func auditChain(tenant: TenantID) async throws -> AuditChainRecord
+    /// The rows of a chain from `sequence` on, and its last unkeyed row (what a checkpoint checks since the last one).
+    func auditRows(tenant: TenantID, from sequence: Int64) async throws -> (rows: [AuditEntry], legacyThrough: Int64)
 }

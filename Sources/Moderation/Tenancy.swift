@@ -174,9 +174,13 @@ public struct Moderator: Sendable, Equatable {
     public let name: String
     /// What they may do.
     public var role: Role
+    /// Who added them (a moderator's name, or `operator…` for the command line and `admin.token`); nil for moderators
+    /// added before Palisade recorded it and not found in the audit log.
+    public var createdBy: String?
 
     /// Makes a moderator value.
-    public init(id: Int64, tenantID: TenantID?, name: String, role: Role) {
+    public init(id: Int64, tenantID: TenantID?, name: String, role: Role, createdBy: String? = nil) {
+        self.createdBy = createdBy
         self.id = id
         self.tenantID = tenantID
         self.name = name

@@ -77,13 +77,16 @@ public struct ModeratorBody: Codable, Sendable, Equatable {
     public var role: String
     public var token: String?
     public var tokenID: String?
+    /// Who added them (`operator…` for the command line and `admin.token`); identities joined by minting count as one person.
+    public var createdBy: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, tenant, role, token, tokenID = "token_id"
+        case name, tenant, role, token, tokenID = "token_id", createdBy = "created_by"
     }
 
     /// Makes a moderator body.
-    public init(name: String, tenant: String? = nil, role: String, token: String? = nil, tokenID: String? = nil) {
+    public init(name: String, tenant: String? = nil, role: String, token: String? = nil, tokenID: String? = nil, createdBy: String? = nil) {
+        self.createdBy = createdBy
         self.name = name
         self.tenant = tenant
         self.role = role

@@ -103,7 +103,7 @@ public func buildRouter(
         }
     ).addRoutes(to: router)
     AdminModerationController(
-        access: access, administration: Administration(directory: store, cases: store, newToken: Administration.systemTokens, now: dependencies.now),
+        access: access, administration: administration(dependencies),
         tenants: store,
         proofs: DomainProofChecker(
             secret: dependencies.secret.key(for: "domain-proof"), directory: dependencies.remoteKeys,
@@ -122,6 +122,13 @@ func intake(_ dependencies: ApplicationDependencies) -> Intake {
     return Intake(
         tenants: dependencies.store, cases: dependencies.store, ruleSet: { rules.ruleSet(tenant: $0.slug) }, changes: dependencies.changes,
         statusLookup: RemoteStatusLookup(directory: dependencies.remoteKeys), logger: dependencies.logger, now: dependencies.now)
+}
+
+/// The admin operations over the application's store, checking and checkpointing the audit chains with its key.
+func administration(_ dependencies: ApplicationDependencies) -> Administration {
+    Administration(
+        directory: dependencies.store, cases: dependencies.store, newToken: Administration.systemTokens, now: dependencies.now,
+        auditKey: dependencies.store.auditKey, checkpoints: AuditCheckpointFile(path: dependencies.configuration.auditCheckpointsPath))
 }
 
 /// The moderators' operations over the application's store.
@@ -161,6 +168,9 @@ public func buildApplication(
             DeliveryService(worker: deliveryWorker(dependencies)),
             RulesReloadService(rules: dependencies.rules),
             SanctionExpiryService(cases: dependencies.store, logger: logger, now: dependencies.now),
+            AuditCheckpointService(
+                administration: administration(dependencies), interval: .seconds(dependencies.configuration.audit.checkpointIntervalSeconds),
+                logger: logger),
             decisionDispatcher(dependencies),
             mastodonEnforcer(dependencies),
         ],

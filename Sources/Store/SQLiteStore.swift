@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Moderation
 
 /// Palisade's SQLite database: one WAL-mode pool over the system SQLite, with every domain's tables.
 public final class SQLiteStore: Sendable {
@@ -16,10 +17,16 @@ public final class SQLiteStore: Sendable {
     /// Seals and opens the secrets kept in the database; nil when no service secret is beside it (they stay plain).
     let secrets: SecretBox?
 
+    /// The key every audit row is MAC'd with (kept outside the database by whoever opens it).
+    public let auditKey: AuditKey
+
     /// Opens (creating when missing) the database at `path` without migrating it; call `migrate()` next. Secrets are
-    /// sealed with the service secret beside the database (`palisade.key` in its directory) when there is one.
-    public init(path: String) throws(StoreError) {
+    /// sealed with the service secret beside the database (`palisade.key` in its directory) when there is one. Audit
+    /// rows are MAC'd with `auditKey`: the service passes the key from `data_dir/audit.key`; without one, a key made
+    /// for this value alone (its rows then verify only through it).
+    public init(path: String, auditKey: AuditKey = .ephemeral()) throws(StoreError) {
         self.path = path
+        self.auditKey = auditKey
         do {
             self.secrets = try ServiceSecret.load(besideDatabase: path).map(SecretBox.init)
         } catch {

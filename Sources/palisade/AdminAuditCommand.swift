@@ -13,7 +13,7 @@ struct AdminAuditCommand: AsyncParsableCommand {
 struct AdminAuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the hash chain; names every edited, deleted or reordered row and exits 1 if any.")
+        abstract: "Check the audit chains (HMAC, the decisions and sanctions they record, the last checkpoint); names every problem and exits 1 if any.")
 
     @Option(help: "Only this tenant's chain (default: every tenant's and the service chain).")
     var tenant: String?

@@ -61,9 +61,10 @@ struct AdminModeratorsListCommand: AsyncParsableCommand {
                 print("no moderators")
                 return
             }
-            print("NAME\tTENANT\tROLE")
+            print("NAME\tTENANT\tROLE\tADDED BY")
             for moderator in moderators {
-                print([moderator.name, moderator.tenantID.flatMap { slugs[$0] } ?? "(all)", moderator.role.rawValue].joined(separator: "\t"))
+                print([moderator.name, moderator.tenantID.flatMap { slugs[$0] } ?? "(all)", moderator.role.rawValue, moderator.createdBy ?? "-"]
+                    .joined(separator: "\t"))
             }
         }
     }

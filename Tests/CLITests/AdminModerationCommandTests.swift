@@ -78,7 +78,11 @@ import Testing
         #expect(try await SQLiteShell.query(database, "SELECT length(hash) FROM moderator_tokens") == ["64"])
         #expect(try await run(["admin", "moderators", "add", "bob", "--role", "moderator"], in: directory).stderr.contains("--tenant is required"))
         #expect(try await run(["admin", "moderators", "add", "root", "--role", "operator"], in: directory).status == 0)
-        #expect(try await run(["admin", "moderators", "list"], in: directory).stdout == "NAME\tTENANT\tROLE\nalice\tacme\tmoderator\nroot\t(all)\toperator\n")
+        // Who added each moderator: here the operator at the command line (operator:USER), who joins nobody's group.
+        let listed = try await run(["admin", "moderators", "list"], in: directory).stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        #expect(listed.map { Array($0.prefix(3)) } == [["NAME", "TENANT", "ROLE"], ["alice", "acme", "moderator"], ["root", "(all)", "operator"]])
+        #expect(listed.dropFirst().allSatisfy { $0.last?.hasPrefix("operator:") == true }, "\(listed)")
+        #expect(listed.first?.last == "ADDED BY")
         let second = try await run(["admin", "moderators", "token", "alice"], in: directory)
         #expect(second.status == 0)
         #expect(try await run(["admin", "moderators", "revoke", "alice"], in: directory).stdout == "revoked 2 tokens\n")
@@ -106,7 +110,7 @@ import Testing
         #expect(edited.status == 1)
         #expect(edited.stdout.hasPrefix("acme: row 3 ("))
         #expect(edited.stdout.contains("admin.moderator_added by operator:"))
-        #expect(edited.stdout.contains("was edited: its content no longer matches its hash"))
+        #expect(edited.stdout.contains("was edited: its content no longer matches its MAC"))
         #expect(edited.stderr.contains("error: the audit log fails verification (1 problem)"))
         _ = try await SQLiteShell.query(database, "UPDATE audit_log SET detail = replace(detail, 'admin', 'triage') WHERE tenant_id = \(tenant) AND seq = 3")
         #expect(try await run(["admin", "audit", "verify", "--tenant", "acme"], in: directory).status == 0)
@@ -130,5 +134,33 @@ import Testing
         let deleted = try await run(["admin", "audit", "verify", "--tenant", "acme"], in: directory)
         #expect(deleted.status == 1)
         #expect(deleted.stdout.hasPrefix("acme: row 4 is missing (deleted): row 5 ("))
+    }
+
+    @Test func auditVerifyChecksTheChainAgainstItsLastCheckpoint() async throws {
+        let directory = try TemporaryDirectory("cli-audit-checkpoint")
+        defer { directory.remove() }
+        #expect(try await run(["admin", "tenants", "add", "acme"], in: directory).status == 0)
+        for name in ["a", "b"] {
+            #expect(try await run(["admin", "moderators", "add", name, "--tenant", "acme", "--role", "triage"], in: directory).status == 0)
+        }
+        let key = try FileManager.default.attributesOfItem(atPath: directory.path("data/audit.key"))
+        #expect((key[.posixPermissions] as? Int) == 0o600 && (key[.size] as? Int) == 32, "the HMAC key, outside the database")
+        let intact = try await run(["admin", "audit", "verify"], in: directory)
+        #expect(intact.status == 0, "\(intact.stdout)\(intact.stderr)")
+        let checkpoints = try String(contentsOfFile: directory.path("data/audit.checkpoints"), encoding: .utf8)
+        #expect(checkpoints.split(separator: "\n").count == 1, "verify writes a checkpoint")
+
+        // The last row deleted and the head moved back with it: only the checkpoint still knows row 3.
+        let database = directory.path("data/palisade.sqlite")
+        let tenant = try #require(try await SQLiteShell.query(database, "SELECT id FROM tenants WHERE slug = 'acme'").first)
+        _ = try await SQLiteShell.query(database, """
+            DELETE FROM audit_log WHERE tenant_id = \(tenant) AND seq = 3;
+            UPDATE audit_heads SET seq = 2, hash = (SELECT hash FROM audit_log WHERE tenant_id = \(tenant) AND seq = 2) WHERE tenant_id = \(tenant);
+            """)
+        let truncated = try await run(["admin", "audit", "verify", "--tenant", "acme"], in: directory)
+        #expect(truncated.status == 1)
+        #expect(truncated.stdout.hasPrefix("acme: the chain ends at row 2, but the checkpoint of "), "\(truncated.stdout)")
+        #expect(truncated.stdout.contains("recorded row 3: row 3 was deleted"))
+        #expect(try String(contentsOfFile: directory.path("data/audit.checkpoints"), encoding: .utf8) == checkpoints, "a tampered chain is not checkpointed")
     }
 }

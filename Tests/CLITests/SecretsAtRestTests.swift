@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Moderation
 import PalisadeTesting
 import Store
@@ -62,6 +65,13 @@ import Testing
         #expect(sealed.first?.hasPrefix("sealed:v1:") == true, "\(sealed)")
         let listed = try await PalisadeCLI.run(["admin", "instances", "list"], in: directory.url)
         #expect(listed.stdout.contains("m.example\tacme\thttps://m.example/actor\tyes"), "\(listed.stdout)\(listed.stderr)")
+
+        // A key file others may read is refused, not quietly tightened: it may have leaked.
+        chmod(data + "/palisade.key", 0o644)
+        let open = try await PalisadeCLI.run(["admin", "instances", "list"], in: directory.url)
+        #expect(open.status == 1)
+        #expect(open.stderr.contains("chmod 600"), "\(open.stderr)")
+        chmod(data + "/palisade.key", 0o600)
 
         // Another key cannot open them, and says so instead of handing out garbage.
         try Data(repeating: 9, count: 32).write(to: URL(fileURLWithPath: data + "/palisade.key"))

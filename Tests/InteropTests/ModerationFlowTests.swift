@@ -106,11 +106,16 @@ import Testing
         #expect(try await call(.POST, c + "/claim", token: bob).0 == 200)
         let (reversed, reversal) = try await call(.POST, c + "/reverse", token: bob, json: #"{"reason": "the account was compromised"}"#)
         #expect(reversed == 200, "\(reversal)")
+        // The suspension needed two people, so lifting it does: bob's reversal waits for alice.
+        #expect((reversal["case"] as? [String: Any])?["state"] as? String == "awaiting_approval")
+        let reversalID = try #require(reversal["decision_id"] as? Int)
+        #expect(try await call(.POST, c + "/decisions/\(reversalID)/approve", token: bob).0 == 403)
+        #expect(try await call(.POST, c + "/decisions/\(reversalID)/approve", token: alice).0 == 200)
         let (_, after) = try await call(.GET, m + "/sanctions", token: alice)
         #expect((after["sanctions"] as? [Any])?.isEmpty == true)
         let (_, history) = try await call(.GET, c + "/history", token: alice)
         #expect((history["history"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
-            == ["intake", "claim", "proposal", "approve", "appeal", "claim", "reverse"])
+            == ["intake", "claim", "proposal", "approve", "appeal", "claim", "reverse_proposal", "approve"])
         #expect(try await cli(["admin", "audit", "verify", "--tenant", "acme"]).stdout.hasPrefix("audit log intact: "))
 
         server.send(SIGTERM)

@@ -223,3 +223,46 @@ import Testing
         #expect(Signal(queue: "x", priority: -5).priority == 0)
     }
 }
+
+/// The two-person rules as pure values: minting groups, and lifts of approved sanctions.
+@Suite struct TwoPersonRuleTests {
+    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+    @Test func mintingConnectsIdentitiesIntoOnePersonButTheOperatorConnectsNobody() {
+        let people = People(mintings: [
+            .init(identity: "sock", mintedBy: "carol"), .init(identity: "puppet", mintedBy: "carol"),
+            .init(identity: "carol", mintedBy: "operator:root"), .init(identity: "dave", mintedBy: "operator:root"),
+            .init(identity: "erin", mintedBy: "operator"),
+        ])
+        #expect(people.samePerson(ModeratorID("sock"), ModeratorID("carol")))
+        #expect(people.samePerson(ModeratorID("puppet"), ModeratorID("sock")))
+        #expect(!people.samePerson(ModeratorID("dave"), ModeratorID("carol")))
+        #expect(!people.samePerson(ModeratorID("dave"), ModeratorID("erin")))
+        #expect(!People.distinct.samePerson(ModeratorID("a"), ModeratorID("b")))
+    }
+
+    @Test func reversingASanctionThatNeededApprovalIsAProposal() throws {
+        let alice = ModeratorID("alice"), bob = ModeratorID("bob")
+        let policy = ApprovalPolicy(requiredFor: ["suspend"])
+        var status = CaseStatus(queue: "spam")
+        _ = try status.apply(.claim(by: alice, lease: 900), at: t0)
+        let suspend = Decision(actions: [.suspend], reason: "spam", by: alice)
+        _ = try status.apply(.decide(suspend, needsApproval: false), at: t0, policy: policy)
+        _ = try status.apply(.appeal(statement: "no"), at: t0)
+        _ = try status.apply(.claim(by: bob, lease: 900), at: t0)
+        let effects = try status.apply(.reverse(by: bob, reason: "fine"), at: t0, policy: policy)
+        #expect(status.phase == .awaitingApproval && status.decision?.isReversal == true)
+        #expect(effects.count == 1 && !effects.contains { $0.changesSanctions })
+        #expect(throws: CaseTransitionError.ownProposal(bob)) { try status.apply(.approve(by: bob), at: t0, policy: policy) }
+        #expect(throws: CaseTransitionError.notAPerson(ModeratorID("system"))) { try status.apply(.approve(by: ModeratorID("system")), at: t0) }
+        #expect(try status.apply(.approve(by: alice), at: t0, policy: policy) == [.liftSanctions(suspend)])
+
+        // Without the tenant asking for approval of suspensions, one moderator still reverses alone.
+        var free = CaseStatus(queue: "spam")
+        _ = try free.apply(.claim(by: alice, lease: 900), at: t0)
+        _ = try free.apply(.decide(suspend, needsApproval: false), at: t0)
+        _ = try free.apply(.appeal(statement: "no"), at: t0)
+        _ = try free.apply(.claim(by: bob, lease: 900), at: t0)
+        #expect(try free.apply(.reverse(by: bob, reason: "fine"), at: t0, policy: .none) == [.liftSanctions(suspend)])
+    }
+}

@@ -176,6 +176,19 @@ import Testing
         #expect(problems("signatures:\n  clock_skew_past: 48h\n").first?.contains("at most 24h") == true)
         #expect(problems("metrics:\n  token: short\n") == ["palisade.yml:2:10: metrics.token: is too short; use at least 16 characters"])
         #expect(problems("data_dir: \"\"\n") == ["palisade.yml:1:11: data_dir: expected a directory path, got an empty string"])
+        #expect(problems("audit:\n  checkpoint_interval: 0\n").first?.contains("audit.checkpoint_interval: expected at least 1s") == true)
+        #expect(problems("audit:\n  checkpoint_interval: 2h\n").first?.contains("at most 1h") == true)
+    }
+
+    @Test func theAuditKeyFileAndCheckpointIntervalAreRead() throws {
+        let config = try parse("audit:\n  key_file: /run/secrets/audit.key\n  checkpoint_interval: 5m\n", environment: ["PALISADE_DATA_DIR": "/srv/p"])
+            .configuration
+        #expect(config.auditKeyPath == "/run/secrets/audit.key")
+        #expect(config.audit.checkpointIntervalSeconds == 300)
+        #expect(config.auditCheckpointsPath == "/srv/p/audit.checkpoints")
+        let defaults = try parse(nil, environment: ["PALISADE_DATA_DIR": "/srv/p"]).configuration
+        #expect(defaults.auditKeyPath == "/srv/p/audit.key")
+        #expect(defaults.audit.checkpointIntervalSeconds == 60)
     }
 
     @Test func aValueWhereASectionBelongsAndASectionWhereAValueBelongsAreRefused() {

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Federation
 import HTTPSignatures
+import Moderation
 import NIOCore
 import NIOHTTP1
 import PalisadeTesting
@@ -66,6 +67,32 @@ import Testing
         let document = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         let publicKey = document?["publicKey"] as? [String: Any]
         #expect(publicKey?["publicKeyPem"] as? String == key.keyPair.publicKeyPEM)
+    }
+
+    @Test func theServerCheckpointsTheAuditChainsOutsideTheDatabaseWithItsKey() async throws {
+        let harness = try ServerHarness("audit-checkpoints") { $0.audit.checkpointIntervalSeconds = 1 }
+        let (group, task, _) = try await start(harness)
+        let path = harness.configuration.auditCheckpointsPath
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: path), waited < 100 {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += 1
+        }
+        await group.triggerGracefulShutdown()
+        try await task.value
+        #expect(harness.logLines(containing: "created the audit chain's key").count == 1)
+        var generator = SystemRandomNumberGenerator()
+        let key = try AuditKeyFile.loadOrCreate(path: harness.configuration.auditKeyPath, create: false, using: &generator).key
+        let checkpoint = try #require(try await AuditCheckpointFile(path: path).last(), "a checkpoint within a second or two")
+        #expect(checkpoint.isAuthentic(key: key))
+        #expect(checkpoint.head(of: 0) != nil, "the service chain's head")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func aConfiguredAuditKeyFileMustExist() async throws {
+        let harness = try ServerHarness("audit-key-file") { $0.audit.keyFile = "/nonexistent/audit.key" }
+        #expect(throws: AuditKeyFileError.missing("/nonexistent/audit.key")) { try harness.openStore() }
+        #expect(AuditKeyFileError.missing("/nonexistent/audit.key").description.contains("head -c 32 /dev/urandom"))
     }
 
     @Test func gracefulShutdownLetsASlowInFlightRequestComplete() async throws {

@@ -20,7 +20,7 @@ import Testing
         administration = Administration(directory: store, cases: store, newToken: {
             var generator = SeededGenerator(seed: counter.next())
             return ModeratorToken.generate(using: &generator)
-        }, now: { Date(timeIntervalSince1970: 1_795_000_000) })
+        }, now: { Date(timeIntervalSince1970: 1_795_000_000) }, auditKey: store.auditKey)
     }
 
     func principal(_ moderator: Moderator) -> Principal { Principal(moderator: moderator, tenantID: moderator.tenantID) }

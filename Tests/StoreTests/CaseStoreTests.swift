@@ -185,14 +185,22 @@ extension StoreBackend {
 
         _ = try await apply(.appeal(statement: "it was not me"), alice, at: 10)
         _ = try await apply(.claim(by: bob, lease: 900), bob, at: 11)
-        let reversed = try await apply(.reverse(by: bob, reason: "account was compromised"), bob, at: 12)
+        // Lifting a suspension that needed two people needs two people: the reversal is proposed, and waits.
+        let reversal = try await apply(.reverse(by: bob, reason: "account was compromised"), bob, at: 12)
+        #expect(reversal.status.phase == .awaitingApproval)
+        #expect(reversal.effects.count == 1)
+        let reversalID = try #require(reversal.decisionID)
+        #expect(try await store.activeSanctions(tenant: acme.id, target: nil, at: t0.addingTimeInterval(12)).count == 1)
+        await #expect(throws: ModerationError.transition(.ownProposal(bob))) { try await apply(.approve(by: bob), bob, decision: reversalID) }
+        let reversed = try await apply(.approve(by: alice), alice, decision: reversalID, at: 13)
         #expect(reversed.effects == [.liftSanctions(decision)])
         #expect(try await store.activeSanctions(tenant: acme.id, target: nil, at: t0.addingTimeInterval(13)).isEmpty)
         let detail = try await store.detail(of: caseID, tenant: acme.id, at: t0.addingTimeInterval(13))
         #expect(detail.decisions.map(\.state) == ["reversed", "in_force"])
         #expect(detail.decisions[0].approvedBy == "bob")
+        #expect(detail.decisions[1].approvedBy == "alice")
         #expect(detail.sanctions.first?.liftedReason == "reversed on appeal")
-        #expect(detail.history.map(\.kind) == ["intake", "claim", "proposal", "approve", "appeal", "claim", "reverse"])
+        #expect(detail.history.map(\.kind) == ["intake", "claim", "proposal", "approve", "appeal", "claim", "reverse_proposal", "approve"])
     }
 
     @Test(arguments: StoreBackend.allCases)
@@ -315,7 +323,7 @@ extension StoreBackend {
         }
         func problems() async throws -> [String] {
             let chain = try await store.auditChain(tenant: acme.id)
-            return AuditChain.verify(chain.rows, chain: "acme", head: chain.head).map(\.description)
+            return AuditChain.verify(chain, chain: "acme", key: (store as! SQLiteStore).auditKey).map(\.description)
         }
         #expect(try await problems() == [])
         #expect(try await store.auditChain(tenant: acme.id).rows.count == 6)

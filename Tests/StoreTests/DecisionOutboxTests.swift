@@ -90,7 +90,10 @@ import Testing
 
         try await apply(setup, .appeal(statement: "not me"), by: bob, at: 10)
         try await apply(setup, .claim(by: bob, lease: 900), by: bob, at: 11)
-        try await apply(setup, .reverse(by: bob, reason: "the account was compromised"), by: bob, at: 12)
+        let reversal = try await apply(setup, .reverse(by: bob, reason: "the account was compromised"), by: bob, at: 12)
+        // Lifting a suspension that needed approval needs it too: nothing is sent until a second person approves.
+        #expect(try await setup.store.pendingDispatches(at: t0.addingTimeInterval(12), limit: 10).isEmpty)
+        try await apply(setup, .approve(by: alice), by: alice, decision: reversal.decisionID, at: 12)
         let lift = try #require(try await setup.store.pendingDispatches(at: t0.addingTimeInterval(12), limit: 10).first)
         #expect(lift.dispatch.kind == .lift)
         #expect(lift.dispatch.decisionID == proposed.decisionID)

@@ -71,11 +71,15 @@ import Testing
     /// bodies into `delivery_bodies`; the pending ones are due again and new ones keep numbering after them.
     @Test func queuedDeliveriesFromSchema0005KeepTheirBodiesAndState() async throws {
         try buildDatabase(fromDump: "palisade/databases/schema-0005.sql")
-        #expect(try SQLiteStore.migrationPlan(path: path).pending == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates"])
+        #expect(try SQLiteStore.migrationPlan(path: path).pending == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates",
+            "0010-moderation-minted-by", "0011-moderation-keyed-audit",
+        ])
         // The same store migrates and then serves, as `palisade serve` does: its readers must see the new columns.
         let store = try SQLiteStore(path: path)
         defer { try? store.close() }
-        #expect(try store.migrate() == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates"])
+        #expect(try store.migrate() == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates",
+            "0010-moderation-minted-by", "0011-moderation-keyed-audit",
+        ])
 
         let post = "http://127.0.0.1:8080/users/alice/statuses/1/activity"
         let statuses = try await store.deliveries(of: post)
@@ -162,7 +166,9 @@ import Testing
         try buildDatabase(fromDump: "palisade/databases/schema-0007.sql")
         let store = try SQLiteStore(path: path)
         defer { try? store.close() }
-        #expect(try store.migrate() == ["0008-moderation-decisions-out", "0009-moderation-reason-templates"])
+        #expect(try store.migrate() == [
+            "0008-moderation-decisions-out", "0009-moderation-reason-templates", "0010-moderation-minted-by", "0011-moderation-keyed-audit",
+        ])
         let tenant = try #require(try await store.tenant(slug: "acme"))
         #expect(tenant.forwardReports == false)
         #expect(tenant.reasonTemplates.isEmpty)
@@ -175,6 +181,73 @@ import Testing
         #expect(sanctions.map(\.target) == ["https://spam.example/users/bot"])
         #expect(try await store.pendingDispatches(at: Date(), limit: 10).isEmpty)
         #expect(try await store.decisionDeliveries(case: 1, tenant: tenant.id).isEmpty)
+    }
+
+    /// The upgrade to a keyed chain (0010, 0011) on a database an older Palisade wrote: its audit rows stay verifiable as
+    /// legacy SHA-256 rows, the first keyed row chains onto the last of them under the MAC (so editing a legacy row and
+    /// recomputing the legacy hashes after it is caught), and who added each moderator is filled in from the audit log.
+    @Test func anUnkeyedChainUpgradesToAKeyedOneAndStaysVerifiable() async throws {
+        try buildDatabase(fromDump: "palisade/databases/schema-0007.sql")
+        // What the older Palisade wrote: a moderator added by an admin, its token, and plain SHA-256 rows.
+        let queue = try DatabaseQueue(path: path)
+        let t0: Int64 = 1_795_000_200_000
+        try queue.inDatabase { db in
+            try db.execute(sql: "INSERT INTO moderators (tenant_id, name, role, created_at) VALUES (1, 'sock', 'moderator', ?)", arguments: [t0])
+            try db.execute(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES ('tok-1', last_insert_rowid(), 'h', ?)", arguments: [t0])
+            var previous = ""
+            for (sequence, actor, kind, detail) in [
+                (1, "operator:root", "admin.moderator_added", #"{"name":"carol","role":"admin","token":"tok-0"}"#),
+                (2, "carol", "admin.moderator_added", #"{"name":"sock","role":"moderator","token":"tok-1"}"#),
+                (3, "alice", "note", #"{"text":"legacy"}"#),
+            ] {
+                let at = t0 + Int64(sequence)
+                let hash = AuditChain.hash(
+                    tenantID: 1, sequence: Int64(sequence), atMilliseconds: at, actor: actor, kind: kind, caseID: nil, detail: detail, ruleSetVersion: nil,
+                    previousHash: previous)
+                try db.execute(
+                    sql: "INSERT INTO audit_log (tenant_id, seq, at, actor, kind, case_id, detail, rule_set_version, previous_hash, hash) VALUES (1, ?, ?, ?, ?, NULL, ?, NULL, ?, ?)",
+                    arguments: [sequence, at, actor, kind, detail, previous, hash])
+                previous = hash
+            }
+            try db.execute(sql: "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (1, 3, ?)", arguments: [previous])
+        }
+        try queue.close()
+
+        let store = try SQLiteStore(path: path)
+        defer { try? store.close() }
+        try store.migrate()
+        #expect(try await store.moderators(tenant: 1).first { $0.name == "sock" }?.createdBy == "carol", "filled in from the audit log")
+        var chain = try await store.auditChain(tenant: 1)
+        #expect(chain.legacyThrough == 3)
+        #expect(chain.rows.map(\.mac) == [.sha256, .sha256, .sha256])
+        #expect(AuditChain.verify(chain, chain: "acme", key: store.auditKey) == [])
+
+        _ = try await store.audit(tenant: 1, actor: "alice", kind: "note", caseID: nil, detail: ["text": "keyed"], ruleSetVersion: nil, at: Date())
+        chain = try await store.auditChain(tenant: 1)
+        #expect(chain.rows.map(\.mac) == [.sha256, .sha256, .sha256, .hmacSHA256])
+        #expect(chain.rows[3].previousHash == chain.rows[2].hash, "the first keyed row chains onto the last legacy one")
+        #expect(AuditChain.verify(chain, chain: "acme", key: store.auditKey) == [])
+
+        // A legacy row edited and every legacy hash after it recomputed: the keyed row no longer follows.
+        let rewrite = try DatabaseQueue(path: path)
+        let legacy = chain.rows
+        try rewrite.inDatabase { db in
+            var previous = legacy[1].previousHash
+            for row in legacy[1...2] {
+                let detail = row.sequence == 3 ? #"{"text":"rewritten"}"# : row.detail
+                let hash = AuditChain.hash(
+                    tenantID: 1, sequence: row.sequence, atMilliseconds: row.atMilliseconds, actor: row.actor, kind: row.kind, caseID: nil,
+                    detail: detail, ruleSetVersion: nil, previousHash: previous)
+                try db.execute(
+                    sql: "UPDATE audit_log SET detail = ?, previous_hash = ?, hash = ? WHERE tenant_id = 1 AND seq = ?",
+                    arguments: [detail, previous, hash, row.sequence])
+                previous = hash
+            }
+        }
+        try rewrite.close()
+        let problems = AuditChain.verify(try await store.auditChain(tenant: 1), chain: "acme", key: store.auditKey).map(\.description)
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix("acme: row 4 (") == true && problems.first?.hasSuffix("does not follow the row before it (rows reordered, or one deleted and renumbered)") == true, "\(problems)")
     }
 
     private func buildDatabase(fromDump fixture: String) throws {

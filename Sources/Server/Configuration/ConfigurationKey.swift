@@ -148,6 +148,24 @@ struct ConfigurationKey: Sendable {
             render: { $0.admin.token.map(yamlScalar) }
         ),
         ConfigurationKey(
+            path: "audit.key_file", summary: "file of the audit chain's HMAC key, 32 bytes, mode 0600 (default: DATA_DIR/audit.key, created on first start)",
+            isSecret: false,
+            apply: { config, input throws(ValueProblem) in
+                config.audit.keyFile = input.kind == .null || input.text.isEmpty ? nil : try readPath(input)
+            },
+            render: { $0.audit.keyFile.map(yamlScalar) }
+        ),
+        ConfigurationKey(
+            path: "audit.checkpoint_interval", summary: "how often the audit chains' heads are checkpointed outside the database (1s to 1h)",
+            isSecret: false,
+            apply: { config, input throws(ValueProblem) in
+                let seconds = try readDuration(input, max: 3600)
+                guard seconds >= 1 else { throw ValueProblem(message: "expected at least 1s, got 0") }
+                config.audit.checkpointIntervalSeconds = seconds
+            },
+            render: { renderDuration($0.audit.checkpointIntervalSeconds) }
+        ),
+        ConfigurationKey(
             path: "metrics.token", summary: "bearer token /metrics requires (unset: open)", isSecret: true,
             apply: { config, input throws(ValueProblem) in
                 config.metrics.token = input.kind == .null || input.text.isEmpty ? nil : try readSecret(input)

@@ -27,6 +27,8 @@ public struct PalisadeConfiguration: Sendable, Equatable {
     public var admin = AdminSettings()
     /// The `/metrics` endpoint.
     public var metrics = MetricsSettings()
+    /// The audit chain's key and checkpoints.
+    public var audit = AuditSettings()
 
     /// The built-in defaults.
     public init() {}
@@ -99,6 +101,24 @@ public struct PalisadeConfiguration: Sendable, Equatable {
     public struct AdminSettings: Sendable, Equatable {
         /// When set, the admin API answers requests bearing this token; unset, it is off (404).
         public var token: String?
+    }
+
+    /// `audit.*`
+    public struct AuditSettings: Sendable, Equatable {
+        /// The HMAC key's file; nil: `audit.key` in the data directory, created on first start.
+        public var keyFile: String?
+        /// Seconds between checkpoints of the chains' heads.
+        public var checkpointIntervalSeconds: Int = 60
+    }
+
+    /// The audit key's file in use: the configured one, or `audit.key` in the data directory.
+    public var auditKeyPath: String {
+        audit.keyFile ?? URL(fileURLWithPath: dataDirectory).appendingPathComponent("audit.key").path
+    }
+
+    /// The append-only file of signed audit checkpoints, in the data directory.
+    public var auditCheckpointsPath: String {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("audit.checkpoints").path
     }
 
     /// `metrics.*`

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The data directory: owner-only (0700), its files 0600, because it holds private keys, tokens and reports.
 public enum DataDirectory {
@@ -23,7 +26,8 @@ public enum DataDirectory {
         }
     }
 
-    /// 0700 on the directory and its subdirectories, 0600 on its regular files (symbolic links are left alone).
+    /// 0700 on the directory and its subdirectories, 0600 on its regular files but `*.key` (symbolic links are left
+    /// alone).
     static func secure(_ path: String) {
         chmod(path, 0o700)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
@@ -33,7 +37,9 @@ public enum DataDirectory {
             guard lstat(child, &info) == 0 else { continue }
             switch info.st_mode & S_IFMT {
             case S_IFDIR: secure(child)
-            case S_IFREG: chmod(child, 0o600)
+            // Key files are left as they are: one that others could read may have leaked, and the code that loads
+            // it refuses it with a message (as ssh does) instead of quietly tightening it.
+            case S_IFREG where !entry.hasSuffix(".key"): chmod(child, 0o600)
             default: continue
             }
         }

@@ -35,7 +35,9 @@ public enum ModerationContext {
         let principal = Principal(moderator: Moderator(id: 0, tenantID: nil, name: "operator:\(user)", role: .operator), tenantID: nil)
         do {
             try await body(Services(
-                administration: Administration(directory: store, cases: store, newToken: Administration.systemTokens, now: SystemClock.now),
+                administration: Administration(
+                    directory: store, cases: store, newToken: Administration.systemTokens, now: SystemClock.now, auditKey: store.auditKey,
+                    checkpoints: AuditCheckpointFile(path: configuration.auditCheckpointsPath)),
                 directory: store, cases: store, principal: principal))
         } catch {
             try? store.close()

@@ -89,9 +89,14 @@ public struct PalisadeServer: Service {
     /// Creates the data directory (mode 0700) when missing, opens the database and applies pending migrations.
     public static func openStore(_ configuration: PalisadeConfiguration, logger: Logger) throws -> SQLiteStore {
         try DataDirectory.prepare(configuration.dataDirectory)
-        // The service secret lives beside the database, outside it; the store seals secrets with it.
+        // The service secret and the audit key live beside the database, outside it: the store seals secrets with
+        // the one and keys the audit chain with the other.
         _ = try ServiceSecret.loadOrCreate(dataDirectory: configuration.dataDirectory)
-        let store = try SQLiteStore(path: configuration.databasePath)
+        let auditKey = try AuditKeyFile.load(configuration)
+        if case .created = auditKey {
+            logger.notice("created the audit chain's key", metadata: ["file": .string(configuration.auditKeyPath)])
+        }
+        let store = try SQLiteStore(path: configuration.databasePath, auditKey: auditKey.key)
         do {
             let applied = try store.migrate()
             if !applied.isEmpty {

@@ -104,7 +104,7 @@ struct AdminModerationController {
             let (principal, tenant) = try await access.resolve(request)
             try CaseDesk.require(principal, .admin, to: "listing moderators")
             let moderators = try await tenants.moderators(tenant: tenant.id)
-            return try APIResponse.json(ListBody(items: moderators.map { ModeratorBody(name: $0.name, tenant: tenant.slug, role: $0.role.rawValue) }))
+            return try APIResponse.json(ListBody(items: moderators.map { ModeratorBody(name: $0.name, tenant: tenant.slug, role: $0.role.rawValue, createdBy: $0.createdBy) }))
         }
         router.post("/api/v1/admin/moderators") { request, context in
             let (principal, tenant) = try await access.resolve(request)

@@ -29,6 +29,8 @@ extension ModerationError {
             case .notClaimedBy: return APIError(.conflict, code: "not_claimed", message: description)
             case .notAllowed: return APIError(.conflict, code: "wrong_state", message: description)
             case .ownProposal: return APIError(.forbidden, code: "own_proposal", message: description)
+            case .samePerson: return APIError(.forbidden, code: "same_person", message: description)
+            case .notAPerson: return APIError(.forbidden, code: "not_a_person", message: description)
             case .incompleteDecision: return APIError(.unprocessableContent, code: "invalid", message: description)
             }
         }

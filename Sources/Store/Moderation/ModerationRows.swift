@@ -79,31 +79,38 @@ enum ModerationRows {
     static func moderator(_ row: Row) throws -> Moderator {
         let roleText: String = row["role"]
         guard let role = Role(rawValue: roleText) else { throw StoreError.corruptRow(table: "moderators", detail: "role '\(roleText)'") }
-        return Moderator(id: row["id"], tenantID: row["tenant_id"], name: row["name"], role: role)
+        return Moderator(id: row["id"], tenantID: row["tenant_id"], name: row["name"], role: role, createdBy: row.hasColumn("created_by") ? row["created_by"] : nil)
     }
 
     static func auditEntry(_ row: Row) -> AuditEntry {
         AuditEntry(
             tenantID: row["tenant_id"], sequence: row["seq"], atMilliseconds: row["at"], actor: row["actor"], kind: row["kind"],
             caseID: row["case_id"], detail: row["detail"], ruleSetVersion: row["rule_set_version"], previousHash: row["previous_hash"],
-            hash: row["hash"])
+            subjects: row["subjects"], mac: AuditMAC(rawValue: row["mac"]) ?? .sha256, hash: row["hash"])
     }
 
-    /// Appends a row to the tenant's chain and moves its head, inside the caller's transaction.
+    /// Appends a row to the tenant's chain and moves its head, inside the caller's transaction, MAC'd with `key`;
+    /// `subjects` (`decision:12`, `approval:12`, `sanctions:12`, `lift:40`) are digested as they stand now.
     @discardableResult
     static func appendAudit(
-        _ db: Database, tenant: TenantID, actor: String, kind: String, caseID: CaseID?, detail: [String: String], ruleSetVersion: String?,
-        at date: Date
+        _ db: Database, key: AuditKey, tenant: TenantID, actor: String, kind: String, caseID: CaseID?, detail: [String: String],
+        ruleSetVersion: String?, subjects: [String] = [], at date: Date
     ) throws -> AuditEntry {
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_heads WHERE tenant_id = ?"), arguments: [tenant])
+        var digests: [String: String] = [:]
+        for subject in subjects {
+            guard let digest = try AuditSubjectRows.digest(db, subject) else { continue }
+            digests[subject] = digest
+        }
         let entry = AuditEntry.next(
             after: head.map { (sequence: $0["seq"], hash: $0["hash"]) }, tenantID: tenant, at: date, actor: actor, kind: kind,
-            caseID: caseID, detail: json(detail), ruleSetVersion: ruleSetVersion)
+            caseID: caseID, detail: json(detail), ruleSetVersion: ruleSetVersion, subjects: AuditSubjects.canonical(digests), key: key)
         try db.cachedStatement(sql: """
-                INSERT INTO audit_log (tenant_id, seq, at, actor, kind, case_id, detail, rule_set_version, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit_log (tenant_id, seq, at, actor, kind, case_id, detail, rule_set_version, previous_hash, hash, mac, subjects)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                 tenant, entry.sequence, entry.atMilliseconds, actor, kind, caseID, entry.detail, ruleSetVersion, entry.previousHash, entry.hash,
+                entry.mac.rawValue, entry.subjects,
             ])
         try db.cachedStatement(sql: "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash").execute(arguments: [tenant, entry.sequence, entry.hash])
         return entry

@@ -9,18 +9,18 @@ extension SQLiteStore {
     /// Records the item.
     public func record(_ item: IntakeItem, tenant: Tenant, ruleSetVersion: String?, at date: Date) async throws -> IntakeResult {
         try await groupCommit.write { db in
-            try Self.record(db, item: item, tenant: tenant, ruleSetVersion: ruleSetVersion, at: date)
+            try Self.record(db, key: self.auditKey, item: item, tenant: tenant, ruleSetVersion: ruleSetVersion, at: date)
         }
     }
 
     /// Records many items in one transaction (imports, benchmark seeding); returns each item's result in order.
     public func record(batch items: [IntakeItem], tenant: Tenant, ruleSetVersion: String?, at date: Date) async throws -> [IntakeResult] {
         try await pool.write { db in
-            try items.map { try Self.record(db, item: $0, tenant: tenant, ruleSetVersion: ruleSetVersion, at: date) }
+            try items.map { try Self.record(db, key: self.auditKey, item: $0, tenant: tenant, ruleSetVersion: ruleSetVersion, at: date) }
         }
     }
 
-    static func record(_ db: Database, item: IntakeItem, tenant: Tenant, ruleSetVersion: String?, at date: Date) throws -> IntakeResult {
+    static func record(_ db: Database, key: AuditKey, item: IntakeItem, tenant: Tenant, ruleSetVersion: String?, at date: Date) throws -> IntakeResult {
         let now = ModerationRows.milliseconds(date)
         if let report = item.report {
             if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, case_id, source_updated_at FROM reports WHERE tenant_id = ? AND source_key = ?"), arguments: [tenant.id, report.sourceKey])
@@ -38,7 +38,7 @@ extension SQLiteStore {
                         report.forwarded, updated, existing["id"] as Int64,
                     ])
                 try ModerationRows.appendAudit(
-                    db, tenant: tenant.id, actor: "system", kind: "report_updated", caseID: caseID,
+                    db, key: key, tenant: tenant.id, actor: "system", kind: "report_updated", caseID: caseID,
                     detail: ["source_key": report.sourceKey, "category": report.category ?? ""], ruleSetVersion: ruleSetVersion, at: date)
                 return caseID.map { .recorded(caseID: $0, newCase: false) } ?? .mutedReporter
             }
@@ -48,7 +48,7 @@ extension SQLiteStore {
             {
                 try insertReport(db, report, tenant: tenant.id, caseID: nil, at: now)
                 try ModerationRows.appendAudit(
-                    db, tenant: tenant.id, actor: "system", kind: "intake_muted", caseID: nil,
+                    db, key: key, tenant: tenant.id, actor: "system", kind: "intake_muted", caseID: nil,
                     detail: ["source": report.source.rawValue, "source_key": report.sourceKey, "reporter": reporter], ruleSetVersion: ruleSetVersion,
                     at: date)
                 return .mutedReporter
@@ -106,7 +106,7 @@ extension SQLiteStore {
             detail["subject"] = item.hits[0].subjectID
         }
         try ModerationRows.appendAudit(
-            db, tenant: tenant.id, actor: "system", kind: item.report == nil ? "rule_hit" : "intake", caseID: caseID, detail: detail,
+            db, key: key, tenant: tenant.id, actor: "system", kind: item.report == nil ? "rule_hit" : "intake", caseID: caseID, detail: detail,
             ruleSetVersion: ruleSetVersion, at: date)
         return .recorded(caseID: caseID, newCase: newCase)
     }

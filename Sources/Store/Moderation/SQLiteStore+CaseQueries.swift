@@ -211,8 +211,9 @@ extension SQLiteStore: CaseStore {
                 try DecisionOutRows.insertDispatch(
                     db, tenant: row["tenant_id"], caseID: row["case_id"], decisionID: row["decision_id"], kind: .lift, reason: "expired", at: now)
                 try ModerationRows.appendAudit(
-                    db, tenant: row["tenant_id"], actor: "system", kind: "sanction_expired", caseID: row["case_id"],
-                    detail: ["sanction_id": String(row["id"] as Int64), "target": row["target"], "action": row["action"]], ruleSetVersion: nil, at: date)
+                    db, key: self.auditKey, tenant: row["tenant_id"], actor: "system", kind: "sanction_expired", caseID: row["case_id"],
+                    detail: ["sanction_id": String(row["id"] as Int64), "target": row["target"], "action": row["action"]], ruleSetVersion: nil,
+                    subjects: ["lift:\(row["id"] as Int64)"], at: date)
             }
             return rows.count
         }
@@ -227,18 +228,34 @@ extension SQLiteStore: CaseStore {
                 throw ModerationError.noSuchCase(caseID)
             }
             return try ModerationRows.appendAudit(
-                db, tenant: tenant, actor: actor, kind: kind, caseID: caseID, detail: detail, ruleSetVersion: ruleSetVersion, at: date)
+                db, key: self.auditKey, tenant: tenant, actor: actor, kind: kind, caseID: caseID, detail: detail, ruleSetVersion: ruleSetVersion, at: date)
         }
     }
 
-    /// The chain's rows in sequence order and its recorded head.
-    public func auditChain(tenant: TenantID) async throws -> (rows: [AuditEntry], head: (sequence: Int64, hash: String)) {
+    /// The chain's rows in sequence order, its recorded head, its last unkeyed row and the subjects its rows are about.
+    public func auditChain(tenant: TenantID) async throws -> AuditChainRecord {
         try await pool.read { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? ORDER BY seq"), arguments: [tenant])
                 .map(ModerationRows.auditEntry)
             let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_heads WHERE tenant_id = ?"), arguments: [tenant])
-            return (rows, head.map { (sequence: $0["seq"], hash: $0["hash"]) } ?? (0, ""))
+            return AuditChainRecord(
+                rows: rows, head: head.map { (sequence: $0["seq"], hash: $0["hash"]) } ?? (0, ""), legacyThrough: try Self.legacyThrough(db, tenant),
+                subjects: try AuditSubjectRows.subjects(db, tenant: tenant))
         }
+    }
+
+    /// The chain's rows from `sequence` on, and its last unkeyed row.
+    public func auditRows(tenant: TenantID, from sequence: Int64) async throws -> (rows: [AuditEntry], legacyThrough: Int64) {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND seq >= ? ORDER BY seq"), arguments: [tenant, sequence]
+            ).map(ModerationRows.auditEntry)
+            return (rows, try Self.legacyThrough(db, tenant))
+        }
+    }
+
+    static func legacyThrough(_ db: Database, _ tenant: TenantID) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT through_seq FROM audit_legacy WHERE tenant_id = ?"), arguments: [tenant]) ?? 0
     }
 
     static func storedReport(_ row: Row) throws -> StoredReport {

@@ -15,7 +15,9 @@ extension SQLiteStore {
         _ event: CaseEvent, to caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date
     ) async throws -> TransitionOutcome {
         try await groupCommit.write { db in
-            try Self.apply(db, event: event, caseID: caseID, tenant: tenant, decisionID: decisionID, actor: actor, ruleSetVersion: ruleSetVersion, at: date)
+            try Self.apply(
+                db, key: self.auditKey, event: event, caseID: caseID, tenant: tenant, decisionID: decisionID, actor: actor, ruleSetVersion: ruleSetVersion,
+                at: date)
         }
     }
 
@@ -35,7 +37,7 @@ extension SQLiteStore {
                         """), arguments: [tenant, queue, ModerationRows.milliseconds(date)])
             else { throw ModerationError.queueEmpty(queue) }
             return try Self.apply(
-                db, event: .claim(by: moderator, lease: lease), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
+                db, key: self.auditKey, event: .claim(by: moderator, lease: lease), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
                 ruleSetVersion: nil, at: date)
         }
     }
@@ -49,7 +51,7 @@ extension SQLiteStore {
                 db.cachedStatement(sql: "SELECT queue FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant])
             else { throw ModerationError.noSuchCase(caseID) }
             return try Self.apply(
-                db, event: .escalate(by: moderator, toQueue: target), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
+                db, key: self.auditKey, event: .escalate(by: moderator, toQueue: target), caseID: caseID, tenant: tenant, decisionID: nil, actor: moderator.rawValue,
                 ruleSetVersion: ruleSetVersion, at: date, escalationRole: role)
         }
     }
@@ -73,7 +75,7 @@ extension SQLiteStore {
 
     /// `escalationRole` goes with an `.escalate` event: only that role or above may claim the case afterwards.
     static func apply(
-        _ db: Database, event: CaseEvent, caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date,
+        _ db: Database, key: AuditKey, event: CaseEvent, caseID: CaseID, tenant: TenantID, decisionID: Int64?, actor: String, ruleSetVersion: String?, at date: Date,
         escalationRole: Role? = nil
     ) throws -> TransitionOutcome {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ? AND tenant_id = ?"), arguments: [caseID, tenant]) else {
@@ -89,9 +91,10 @@ extension SQLiteStore {
             guard let decisionID, decisionID == previousDecision else { throw ModerationError.noSuchDecision(decisionID ?? 0) }
         default: break
         }
+        let policy = try Self.approvalPolicy(db, for: event, tenant: tenant)
         let effects: [CaseEffect]
         do {
-            effects = try status.apply(event, at: date)
+            effects = try status.apply(event, at: date, policy: policy)
         } catch {
             throw ModerationError.transition(error)
         }
@@ -102,6 +105,7 @@ extension SQLiteStore {
         var lifted: Int64?
         var kind: String
         var detail: [String: String] = [:]
+        var subjects: [String] = []
         func insertDecision(_ decision: Decision, state: String) throws -> Int64 {
             try db.cachedStatement(sql: "INSERT INTO decisions (tenant_id, case_id, body, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [tenant, caseID, try ModerationRows.json(decision), state, now, now])
             return db.lastInsertedRowID
@@ -120,7 +124,9 @@ extension SQLiteStore {
             kind = "escalate"
             detail["queue"] = queue
             detail["role"] = escalationRole?.rawValue
-        case .decide(let decision, let needsApproval), .ruleDecision(let decision, let needsApproval):
+        case .decide(let decision, _), .ruleDecision(let decision, _):
+            // The state machine may ask for approval beyond the event's own (lifting sanctions that needed it).
+            let needsApproval = status.phase == .awaitingApproval
             let automatic: Bool
             if case .ruleDecision = event { automatic = true } else { automatic = false }
             kind = (automatic ? "rule_" : "") + (needsApproval ? "proposal" : "decision")
@@ -134,15 +140,29 @@ extension SQLiteStore {
             }
             detail = try decisionDetail(decision)
             detail["decision_id"] = String(created!)
+            subjects.append("decision:\(created!)")
         case .approve(let moderator):
             kind = "approve"
             try setState(previousDecision, "in_force", approvedBy: moderator.rawValue)
+            let reversal = before.decision?.isReversal == true
             if let replaced = previousSuperseded {
-                try setState(replaced, "superseded")
+                try setState(replaced, reversal ? "reversed" : "superseded")
                 lifted = replaced
             }
             superseded = nil
             detail["decision_id"] = String(previousDecision!)
+            subjects.append("approval:\(previousDecision!)")
+            detail["approved_by"] = moderator.rawValue
+            detail["proposed_by"] = before.decision?.by.rawValue
+            if reversal {
+                detail["reversed_decision_id"] = previousSuperseded.map(String.init)
+                // The reason the proposer gave travels with the lift, as a reversal made alone would send it.
+                detail["reason"] = try String.fetchOne(
+                    db.cachedStatement(sql: """
+                        SELECT json_extract(detail, '$.reason') FROM audit_log
+                        WHERE tenant_id = ? AND case_id = ? AND kind = 'reverse_proposal' ORDER BY seq DESC LIMIT 1
+                        """), arguments: [tenant, caseID])
+            }
         case .rejectProposal(_, let reason):
             kind = "reject_proposal"
             try setState(previousDecision, "rejected")
@@ -158,12 +178,20 @@ extension SQLiteStore {
             kind = "appeal"
             detail["statement"] = statement
         case .reverse(_, let reason):
-            kind = "reverse"
-            try setState(previousDecision, "reversed")
-            lifted = previousDecision
-            created = try insertDecision(status.decision!, state: "in_force")
+            if status.phase == .awaitingApproval {
+                // Lifting sanctions that needed a second person needs one too: the reversal waits for approval.
+                kind = "reverse_proposal"
+                superseded = previousDecision
+                created = try insertDecision(status.decision!, state: "proposed")
+            } else {
+                kind = "reverse"
+                try setState(previousDecision, "reversed")
+                lifted = previousDecision
+                created = try insertDecision(status.decision!, state: "in_force")
+            }
             currentDecision = created
             detail = ["reason": reason, "reversed_decision_id": String(previousDecision!), "decision_id": String(created!)]
+            subjects.append("decision:\(created!)")
         }
         for effect in effects {
             switch effect {
@@ -179,11 +207,16 @@ extension SQLiteStore {
                         ])
                 }
                 try DecisionOutRows.insertDispatch(db, tenant: tenant, caseID: caseID, decisionID: decisionID, kind: .apply, reason: "decided", at: now)
+                subjects.append("sanctions:\(decisionID)")
             case .liftSanctions:
                 guard let lifted else { continue }
-                let reason = kind == "reverse" ? "reversed on appeal" : "replaced by a new decision"
+                let reversing = kind == "reverse" || detail["reversed_decision_id"] != nil
+                let reason = reversing ? "reversed on appeal" : "replaced by a new decision"
+                subjects += try Int64.fetchAll(
+                    db.cachedStatement(sql: "SELECT id FROM sanctions WHERE decision_id = ? AND lifted_at IS NULL ORDER BY id"), arguments: [lifted]
+                ).map { "lift:\($0)" }
                 try db.cachedStatement(sql: "UPDATE sanctions SET lifted_at = ?, lifted_reason = ? WHERE decision_id = ? AND lifted_at IS NULL").execute(arguments: [now, reason, lifted])
-                let words = detail["reason"].map { kind == "reverse" ? "\(reason): \($0)" : reason } ?? reason
+                let words = detail["reason"].map { reversing ? "\(reason): \($0)" : reason } ?? reason
                 try DecisionOutRows.insertDispatch(db, tenant: tenant, caseID: caseID, decisionID: lifted, kind: .lift, reason: words, at: now)
             case .requestApproval, .movedToQueue:
                 continue
@@ -206,9 +239,33 @@ extension SQLiteStore {
                 caseID,
             ])
         let audit = try ModerationRows.appendAudit(
-            db, tenant: tenant, actor: actor, kind: kind, caseID: caseID, detail: detail, ruleSetVersion: ruleSetVersion,
-            at: date)
+            db, key: key, tenant: tenant, actor: actor, kind: kind, caseID: caseID, detail: detail, ruleSetVersion: ruleSetVersion,
+            subjects: subjects, at: date)
         return TransitionOutcome(caseID: caseID, status: status, effects: effects, decisionID: created, audit: audit)
+    }
+
+    /// The tenant's approval setting, and for an approval who is whom (identities joined by minting), read in the
+    /// transition's own transaction; other events need neither.
+    static func approvalPolicy(_ db: Database, for event: CaseEvent, tenant: TenantID) throws -> ApprovalPolicy {
+        switch event {
+        case .decide, .ruleDecision, .reverse, .approve: break
+        default: return .none
+        }
+        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT approval_required FROM tenants WHERE id = ?"), arguments: [tenant])
+        else { return .none }
+        let required = Set(try ModerationRows.decode([String].self, text, table: "tenants"))
+        guard case .approve = event else { return ApprovalPolicy(requiredFor: required) }
+        return ApprovalPolicy(requiredFor: required, people: try people(db))
+    }
+
+    /// Every minting edge: who added each moderator, and who issued each token to someone other than themselves.
+    static func people(_ db: Database) throws -> People {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT name AS identity, created_by AS minter FROM moderators WHERE created_by IS NOT NULL
+                UNION
+                SELECT m.name, t.issued_by FROM moderator_tokens t JOIN moderators m ON m.id = t.moderator_id WHERE t.issued_by IS NOT NULL
+                """))
+        return People(mintings: rows.map { People.Minting(identity: $0["identity"], mintedBy: $0["minter"]) })
     }
 
     static func decisionDetail(_ decision: Decision) throws -> [String: String] {

@@ -22,8 +22,8 @@ extension SQLiteStore: TenantDirectory {
                 "slug": tenant.slug, "name": tenant.name, "default_queue": tenant.defaultQueue, "unsolicited_queue": tenant.unsolicitedQueue ?? "",
                 "approval_required": tenant.approvalRequired.sorted().joined(separator: ","), "forward_reports": tenant.forwardReports ? "yes" : "no",
             ]
-            try ModerationRows.appendAudit(db, tenant: 0, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
-            try ModerationRows.appendAudit(db, tenant: id, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
+            try ModerationRows.appendAudit(db, key: self.auditKey, tenant: 0, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
+            try ModerationRows.appendAudit(db, key: self.auditKey, tenant: id, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
             return Tenant(
                 id: id, slug: tenant.slug, name: tenant.name, defaultQueue: tenant.defaultQueue, unsolicitedQueue: tenant.unsolicitedQueue,
                 approvalRequired: tenant.approvalRequired, claimLease: tenant.claimLease, sla: tenant.sla)
@@ -61,7 +61,7 @@ extension SQLiteStore: TenantDirectory {
                 ])
             let id = db.lastInsertedRowID
             try ModerationRows.appendAudit(
-                db, tenant: instance.tenantID, actor: actor, kind: "admin.instance_attached", caseID: nil,
+                db, key: self.auditKey, tenant: instance.tenantID, actor: actor, kind: "admin.instance_attached", caseID: nil,
                 detail: [
                     "domain": instance.domain.value, "actor_id": instance.actorID, "webhook": instance.webhookSecret == nil ? "no" : "yes",
                     "decision_route": instance.decisionRoute.rawValue, "mastodon_api": instance.mastodonAPIToken == nil ? "no" : "yes",
@@ -79,7 +79,7 @@ extension SQLiteStore: TenantDirectory {
                 arguments: [instance.decisionRoute.rawValue, try self.secrets.seal(instance.mastodonAPIToken), instance.domain.value, instance.tenantID])
             guard db.changesCount > 0 else { throw ModerationError.noSuchInstance(instance.domain.value) }
             try ModerationRows.appendAudit(
-                db, tenant: instance.tenantID, actor: actor, kind: "admin.instance_updated", caseID: nil,
+                db, key: self.auditKey, tenant: instance.tenantID, actor: actor, kind: "admin.instance_updated", caseID: nil,
                 detail: [
                     "domain": instance.domain.value, "decision_route": instance.decisionRoute.rawValue,
                     "mastodon_api": instance.mastodonAPIToken == nil ? "no" : "yes",
@@ -93,7 +93,7 @@ extension SQLiteStore: TenantDirectory {
             try db.cachedStatement(sql: "DELETE FROM instances WHERE domain = ? AND tenant_id = ?").execute(arguments: [domain.value, tenant])
             guard db.changesCount > 0 else { throw ModerationError.noSuchInstance(domain.value) }
             try ModerationRows.appendAudit(
-                db, tenant: tenant, actor: actor, kind: "admin.instance_detached", caseID: nil, detail: ["domain": domain.value], ruleSetVersion: nil,
+                db, key: self.auditKey, tenant: tenant, actor: actor, kind: "admin.instance_detached", caseID: nil, detail: ["domain": domain.value], ruleSetVersion: nil,
                 at: date)
         }
     }
@@ -123,13 +123,13 @@ extension SQLiteStore: TenantDirectory {
             if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM moderators WHERE name = ?"), arguments: [name]) == true {
                 throw ModerationError.moderatorExists(name)
             }
-            try db.cachedStatement(sql: "INSERT INTO moderators (tenant_id, name, role, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [tenant, name, role.rawValue, ModerationRows.milliseconds(date)])
+            try db.cachedStatement(sql: "INSERT INTO moderators (tenant_id, name, role, created_at, created_by) VALUES (?, ?, ?, ?, ?)").execute(arguments: [tenant, name, role.rawValue, ModerationRows.milliseconds(date), actor])
             let id = db.lastInsertedRowID
-            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [token.id, id, token.hash, ModerationRows.milliseconds(date)])
+            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at, issued_by) VALUES (?, ?, ?, ?, ?)").execute(arguments: [token.id, id, token.hash, ModerationRows.milliseconds(date), actor])
             try ModerationRows.appendAudit(
-                db, tenant: tenant ?? 0, actor: actor, kind: "admin.moderator_added", caseID: nil,
+                db, key: self.auditKey, tenant: tenant ?? 0, actor: actor, kind: "admin.moderator_added", caseID: nil,
                 detail: ["name": name, "role": role.rawValue, "token": token.id], ruleSetVersion: nil, at: date)
-            return Moderator(id: id, tenantID: tenant, name: name, role: role)
+            return Moderator(id: id, tenantID: tenant, name: name, role: role, createdBy: actor)
         }
     }
 
@@ -150,9 +150,9 @@ extension SQLiteStore: TenantDirectory {
                 tenant == nil || (row["tenant_id"] as TenantID?) == tenant
             else { throw ModerationError.noSuchModerator(name) }
             let moderator = try ModerationRows.moderator(row)
-            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [token.id, moderator.id, token.hash, ModerationRows.milliseconds(date)])
+            try db.cachedStatement(sql: "INSERT INTO moderator_tokens (id, moderator_id, hash, created_at, issued_by) VALUES (?, ?, ?, ?, ?)").execute(arguments: [token.id, moderator.id, token.hash, ModerationRows.milliseconds(date), actor])
             try ModerationRows.appendAudit(
-                db, tenant: moderator.tenantID ?? 0, actor: actor, kind: "admin.token_issued", caseID: nil,
+                db, key: self.auditKey, tenant: moderator.tenantID ?? 0, actor: actor, kind: "admin.token_issued", caseID: nil,
                 detail: ["name": name, "token": token.id], ruleSetVersion: nil, at: date)
         }
     }
@@ -170,7 +170,7 @@ extension SQLiteStore: TenantDirectory {
                 let tokenID: String = row["token_id"]
                 try db.cachedStatement(sql: "UPDATE moderator_tokens SET revoked_at = ? WHERE id = ?").execute(arguments: [ModerationRows.milliseconds(date), tokenID])
                 try ModerationRows.appendAudit(
-                    db, tenant: (row["tenant_id"] as TenantID?) ?? 0, actor: actor, kind: "admin.token_revoked", caseID: nil,
+                    db, key: self.auditKey, tenant: (row["tenant_id"] as TenantID?) ?? 0, actor: actor, kind: "admin.token_revoked", caseID: nil,
                     detail: ["name": row["name"], "token": tokenID], ruleSetVersion: nil, at: date)
             }
             return rows.count
@@ -194,7 +194,7 @@ extension SQLiteStore: TenantDirectory {
             try db.cachedStatement(sql: "UPDATE tenants SET feed_token_hash = ? WHERE id = ?").execute(arguments: [hash, tenant])
             guard db.changesCount == 1 else { throw ModerationError.noSuchTenant(String(tenant)) }
             try ModerationRows.appendAudit(
-                db, tenant: tenant, actor: actor, kind: hash == nil ? "admin.feed_token_cleared" : "admin.feed_token_set", caseID: nil, detail: [:],
+                db, key: self.auditKey, tenant: tenant, actor: actor, kind: hash == nil ? "admin.feed_token_cleared" : "admin.feed_token_set", caseID: nil, detail: [:],
                 ruleSetVersion: nil, at: date)
         }
     }
@@ -206,7 +206,7 @@ extension SQLiteStore: TenantDirectory {
             try db.cachedStatement(sql: "UPDATE tenants SET reason_templates = ? WHERE id = ?").execute(arguments: [json, tenant])
             guard db.changesCount == 1 else { throw ModerationError.noSuchTenant(String(tenant)) }
             try ModerationRows.appendAudit(
-                db, tenant: tenant, actor: actor, kind: "admin.reason_templates_set", caseID: nil, detail: ["templates": json], ruleSetVersion: nil,
+                db, key: self.auditKey, tenant: tenant, actor: actor, kind: "admin.reason_templates_set", caseID: nil, detail: ["templates": json], ruleSetVersion: nil,
                 at: date)
         }
     }
@@ -220,7 +220,7 @@ extension SQLiteStore: TenantDirectory {
                 try db.cachedStatement(sql: "DELETE FROM muted_reporters WHERE tenant_id = ? AND reporter = ?").execute(arguments: [tenant, reporter])
             }
             try ModerationRows.appendAudit(
-                db, tenant: tenant, actor: actor, kind: muted ? "admin.reporter_muted" : "admin.reporter_unmuted", caseID: nil,
+                db, key: self.auditKey, tenant: tenant, actor: actor, kind: muted ? "admin.reporter_muted" : "admin.reporter_unmuted", caseID: nil,
                 detail: ["reporter": reporter], ruleSetVersion: nil, at: date)
         }
     }

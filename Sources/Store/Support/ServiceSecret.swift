@@ -18,6 +18,9 @@ public struct ServiceSecret: Sendable {
     /// Reads `data_dir/palisade.key`, or creates it (0600) when missing; a file of another size is an error.
     public static func loadOrCreate(dataDirectory: String) throws -> ServiceSecret {
         let path = (dataDirectory as NSString).appendingPathComponent(fileName)
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw ServiceSecretError.tooOpen(path: path, mode: mode & 0o777)
+        }
         if let data = FileManager.default.contents(atPath: path) {
             guard data.count == 32 else { throw ServiceSecretError.malformed(path: path, bytes: data.count) }
             return ServiceSecret(key: SymmetricKey(data: data))
@@ -50,6 +53,8 @@ public enum ServiceSecretError: Error, Equatable, CustomStringConvertible {
     case malformed(path: String, bytes: Int)
     /// The file could not be created.
     case cannotWrite(path: String)
+    /// Group or others may read or write it.
+    case tooOpen(path: String, mode: Int)
 
     /// A sentence an operator can act on.
     public var description: String {
@@ -57,6 +62,8 @@ public enum ServiceSecretError: Error, Equatable, CustomStringConvertible {
         case .malformed(let path, let bytes):
             return "\(path) holds \(bytes) bytes, not the 32 of a Palisade service secret; restore it from a backup (it keys domain proofs)"
         case .cannotWrite(let path): return "cannot write the service secret \(path)"
+        case .tooOpen(let path, let mode):
+            return "the service secret \(path) has mode \(String(mode, radix: 8)); it must be readable by its owner alone (chmod 600 \(path))"
         }
     }
 }
