@@ -173,7 +173,7 @@ public func buildApplication(
                 logger: logger),
             decisionDispatcher(dependencies),
             mastodonEnforcer(dependencies),
-        ],
+        ] + metricsListener(dependencies),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? listen.port
             logger.notice(
@@ -231,4 +231,23 @@ func mastodonEnforcer(_ dependencies: ApplicationDependencies) -> MastodonEnforc
         addressPolicy: AddressPolicy(allowPrivateAddresses: dependencies.configuration.federation.allowPrivateAddresses),
         username: { uri in try? await directory.actor(uri).username }, logger: dependencies.logger, now: dependencies.now,
         doorbell: dependencies.doorbells.enforcement)
+}
+
+/// `metrics.listen`: a second, loopback-only listener serving `/metrics` without a token (nothing else), for a
+/// Prometheus on the same host; none when unset.
+func metricsListener(_ dependencies: ApplicationDependencies) -> [any Service] {
+    guard let listen = dependencies.configuration.metrics.listen else { return [] }
+    let registry = dependencies.registry
+    let logger = dependencies.logger
+    let router = Router()
+    router.get("/metrics") { _, _ in MetricsController.exposition(registry) }
+    return [
+        Application(
+            router: router, configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Palisade/\(PalisadeVersion.current)"),
+            onServerRunning: { channel in
+                logger.notice(
+                    "metrics listening",
+                    metadata: ["address": .string(ListenAddress(host: listen.host, port: channel.localAddress?.port ?? listen.port).description)])
+            }, logger: logger)
+    ]
 }

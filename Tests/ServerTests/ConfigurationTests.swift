@@ -251,6 +251,13 @@ import Testing
         #expect(error?.description == "invalid configuration: \(path):3:11: log.format: expected one of text, json, got 'yaml'")
     }
 
+    @Test func theMetricsListenerMustBeLoopback() throws {
+        #expect(try parse("metrics:\n  listen: 127.0.0.1:9464\n").configuration.metrics.listen == ListenAddress(host: "127.0.0.1", port: 9464))
+        #expect(try parse("metrics:\n  listen: \"[::1]:9464\"\n").configuration.metrics.listen == ListenAddress(host: "::1", port: 9464))
+        let refused = problems("metrics:\n  listen: 0.0.0.0:9464\n")
+        #expect(refused.contains { $0.contains("must be a loopback address") }, "\(refused)")
+    }
+
     // MARK: --print-config
 
     @Test func printedConfigurationMasksSecretsAndShowsOrigins() throws {

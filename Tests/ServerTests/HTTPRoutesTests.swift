@@ -34,11 +34,11 @@ import Testing
     }
 
     @Test func metricsCountRequestsByRouteAndStatusWithLatencyHistograms() async throws {
-        let harness = try ServerHarness("metrics")
+        let harness = try ServerHarness("metrics") { $0.metrics.token = "metrics-token-0123456789" }
         try await harness.withApplication(.router) { client in
             for _ in 0..<3 { try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) } }
             try await client.execute(uri: "/no/such/thing", method: .get) { #expect($0.status == .notFound) }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer metrics-token-0123456789"]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
                 let text = String(buffer: response.body)
@@ -48,6 +48,17 @@ import Testing
                 #expect(lines.contains("# TYPE palisade_http_request_duration_seconds histogram"))
                 #expect(lines.contains { $0.hasPrefix(#"palisade_http_requests_total{method="GET",route="#) && $0.hasSuffix(#",status="404"} 1"#) })
                 #expect(!text.contains("/no/such/thing"), "an unmatched path must not become a label value")
+            }
+        }
+    }
+
+    /// Issue 16, item 11: without `metrics.token`, `/metrics` is not served on the public listener at all.
+    @Test func metricsAreNotServedOnThePublicListenerWithoutAToken() async throws {
+        let harness = try ServerHarness("metrics-closed")
+        try await harness.withApplication(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(!String(buffer: response.body).contains("palisade_http"))
             }
         }
     }

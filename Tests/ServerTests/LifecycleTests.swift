@@ -26,15 +26,21 @@ import Testing
     }
 
     @Test func servesHealthzAndMetricsOnAnEphemeralPort() async throws {
-        let harness = try ServerHarness("lifecycle")
+        let metricsPort = Int.random(in: 30_000...50_000)
+        let harness = try ServerHarness("lifecycle") { $0.metrics.listen = ListenAddress(host: "127.0.0.1", port: metricsPort) }
         let (group, task, port) = try await start(harness)
         #expect(port != 0)
+        // The public listener does not serve metrics without a token; the loopback metrics listener does.
+        let closed = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(10))
+        #expect(closed.status == .notFound)
+        _ = try await closed.body.collect(upTo: 1 << 16)
+        try await Task.sleep(for: .milliseconds(300))
 
         let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(10))
         #expect(health.status == .ok)
         #expect(String(buffer: try await health.body.collect(upTo: 1 << 16)).contains(#""database":"ok""#))
 
-        let metrics = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(10))
+        let metrics = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(metricsPort)/metrics"), timeout: .seconds(10))
         #expect(metrics.status == .ok)
         let text = String(buffer: try await metrics.body.collect(upTo: 1 << 20))
         #expect(text.contains(#"palisade_http_requests_total{method="GET",route="/healthz",status="200"} 1"#))

@@ -166,11 +166,27 @@ struct ConfigurationKey: Sendable {
             render: { renderDuration($0.audit.checkpointIntervalSeconds) }
         ),
         ConfigurationKey(
-            path: "metrics.token", summary: "bearer token /metrics requires (unset: open)", isSecret: true,
+            path: "metrics.token", summary: "bearer token /metrics on the main listener requires (unset: /metrics is not served there)",
+            isSecret: true,
             apply: { config, input throws(ValueProblem) in
                 config.metrics.token = input.kind == .null || input.text.isEmpty ? nil : try readSecret(input)
             },
             render: { $0.metrics.token.map(yamlScalar) }
+        ),
+        ConfigurationKey(
+            path: "metrics.listen", summary: "a loopback host:port serving /metrics without a token (unset: none)", isSecret: false,
+            apply: { config, input throws(ValueProblem) in
+                if input.kind == .null || input.text.isEmpty {
+                    config.metrics.listen = nil
+                    return
+                }
+                let address = try readListen(input)
+                guard ["127.0.0.1", "::1", "localhost"].contains(address.host) || address.host.hasPrefix("127.") else {
+                    throw ValueProblem(message: "metrics.listen serves metrics without a token, so it must be a loopback address, got '\(address)'")
+                }
+                config.metrics.listen = address
+            },
+            render: { $0.metrics.listen.map { yamlScalar($0.description) } }
         ),
     ]
 

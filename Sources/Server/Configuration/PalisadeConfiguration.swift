@@ -123,8 +123,11 @@ public struct PalisadeConfiguration: Sendable, Equatable {
 
     /// `metrics.*`
     public struct MetricsSettings: Sendable, Equatable {
-        /// When set, `/metrics` requires `Authorization: Bearer` with this token.
+        /// When set, `/metrics` on the main listener requires `Authorization: Bearer` with this token; unset, it is
+        /// not served there at all.
         public var token: String?
+        /// A loopback address serving `/metrics` without a token, for a local Prometheus; nil: none.
+        public var listen: ListenAddress?
     }
 }
 

@@ -12,13 +12,21 @@ struct MetricsController {
     }
 
     @Sendable func metrics(_ request: Request, context: PalisadeRequestContext) async throws -> Response {
-        if let token {
-            guard BearerToken(value: token).isPresented(in: request.headers[.authorization]) else {
-                throw APIError(
-                    .unauthorized, code: "unauthenticated", message: "metrics need 'Authorization: Bearer <metrics.token>'",
-                    headers: [.wwwAuthenticate: "Bearer realm=\"metrics\""])
-            }
+        // Metrics describe the service's traffic: on the public listener only with a token (issue 16); without one,
+        // the operator reads them from `metrics.listen` on loopback.
+        guard let token else {
+            throw APIError.notFound("metrics are not served on this address: set metrics.token, or metrics.listen for a loopback listener")
         }
+        guard BearerToken(value: token).isPresented(in: request.headers[.authorization]) else {
+            throw APIError(
+                .unauthorized, code: "unauthenticated", message: "metrics need 'Authorization: Bearer <metrics.token>'",
+                headers: [.wwwAuthenticate: "Bearer realm=\"metrics\""])
+        }
+        return Self.exposition(registry)
+    }
+
+    /// The Prometheus text of every metric.
+    static func exposition(_ registry: PrometheusCollectorRegistry) -> Response {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return Response(
