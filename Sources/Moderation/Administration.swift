@@ -35,7 +35,7 @@ public struct Administration: Sendable {
     /// Creates a tenant (operators only).
     public func createTenant(
         slug: String, name: String?, defaultQueue: String?, unsolicitedQueue: String?, approvalRequired: [String], claimLeaseSeconds: Int?,
-        slaSeconds: Int?, forwardReports: Bool = false, by principal: Principal
+        slaSeconds: Int?, forwardReports: Bool = false, flagsFrom: FlagSenders = .any, by principal: Principal
     ) async throws -> Tenant {
         try CaseDesk.require(principal, .operator, to: "creating a tenant")
         guard let slug = Tenant.validSlug(slug) else {
@@ -53,7 +53,7 @@ public struct Administration: Sendable {
         let tenant = Tenant(
             id: 0, slug: slug, name: (name?.isEmpty == false ? name : nil) ?? slug, defaultQueue: defaultQueue ?? "reports",
             unsolicitedQueue: unsolicitedQueue, approvalRequired: Set(approvalRequired), claimLease: TimeInterval(claimLeaseSeconds ?? 900),
-            sla: TimeInterval(slaSeconds ?? 86_400), forwardReports: forwardReports)
+            sla: TimeInterval(slaSeconds ?? 86_400), forwardReports: forwardReports, flagsFrom: flagsFrom)
         return try await directory.createTenant(tenant, by: principal.moderator.name, at: now())
     }
 

@@ -5,8 +5,10 @@ import Foundation
 
 /// Where a report came from.
 public enum ReportSource: String, Sendable, Codable {
-    /// A `Flag` from an attached instance's actor.
+    /// A `Flag` from an attached instance's actor: the instance's word.
     case flag
+    /// A `Flag` from another account of an attached instance: that member's own report.
+    case member
     /// A Mastodon admin webhook (`report.created` / `report.updated`).
     case webhook
     /// A `Flag` from an actor of no attached instance.
@@ -110,7 +112,7 @@ public struct IncomingReport: Sendable, Equatable {
     /// A received `Flag`, in any of the shapes servers send: Mastodon's and GoToSocial's (`object` = the account, then
     /// statuses), mbin's (statuses, then the account), Lemmy's (only the post or comment; the comment in `summary`),
     /// and Misskey's (only the account; the notes listed as `Note: URL` lines in `content`).
-    public init?(flag: ReceivedFlag, solicited: Bool) {
+    public init?(flag: ReceivedFlag, solicited: Bool, source: ReportSource? = nil) {
         let objects = flag.objectIDs.filter { URL(string: $0)?.host != nil }
         guard !objects.isEmpty else { return nil }
         let actors = objects.filter(Self.looksLikeActor)
@@ -129,7 +131,7 @@ public struct IncomingReport: Sendable, Equatable {
             }
         }
         self.init(
-            source: solicited ? .flag : .unsolicited, sourceKey: flag.activityID, reporter: flag.reporterID,
+            source: source ?? (solicited ? .flag : .unsolicited), sourceKey: flag.activityID, reporter: flag.reporterID,
             account: actors.first ?? objects[0], statuses: statusIDs.map { ReportedStatus(id: $0, text: nil) }, comment: comment)
     }
 

@@ -37,7 +37,15 @@ public struct Intake: Sendable {
         var instance: AttachedInstance?
         if let domain = InstanceDomain(url: flag.reporterID) { instance = try await tenants.instance(domain: domain) }
         if let instance, let tenant = try await tenants.tenant(id: instance.tenantID) {
-            guard var report = IncomingReport(flag: flag, solicited: true) else {
+            // The instance actor's Flag is the instance's word; any other account's is that member's own report.
+            let fromInstance = flag.reporterID == instance.actorID
+            if !fromInstance && tenant.flagsFrom == .instanceActor {
+                logger.notice(
+                    "member flag kept in the inbox, no case: the tenant takes Flags from its instance actors only",
+                    metadata: ["flag": .string(flag.activityID), "reporter": .string(flag.reporterID), "tenant": .string(tenant.slug)])
+                return []
+            }
+            guard var report = IncomingReport(flag: flag, solicited: true, source: fromInstance ? .flag : .member) else {
                 logger.warning("flag names no object; not recorded", metadata: ["flag": .string(flag.activityID)])
                 return []
             }

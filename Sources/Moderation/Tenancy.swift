@@ -28,13 +28,16 @@ public struct Tenant: Sendable, Equatable {
     public var forwardReports: Bool
     /// The reasons its moderators pick from when they decide (free text is always possible).
     public var reasonTemplates: [String]
+    /// Whose Flags from its instances open cases: any account's, or only the instance actors'.
+    public var flagsFrom: FlagSenders
 
     /// Makes a tenant value.
     public init(
         id: TenantID, slug: String, name: String, defaultQueue: String = "reports", unsolicitedQueue: String? = nil,
         approvalRequired: Set<String> = [], claimLease: TimeInterval = 900, sla: TimeInterval = 86_400, feedTokenHash: String? = nil,
-        forwardReports: Bool = false, reasonTemplates: [String] = []
+        forwardReports: Bool = false, reasonTemplates: [String] = [], flagsFrom: FlagSenders = .any
     ) {
+        self.flagsFrom = flagsFrom
         self.reasonTemplates = reasonTemplates
         self.feedTokenHash = feedTokenHash
         self.forwardReports = forwardReports
@@ -194,4 +197,13 @@ public struct Moderator: Sendable, Equatable {
 extension Character {
     var isLowercaseASCIILetter: Bool { ("a"..."z").contains(self) }
     var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+/// Whose Flags from a tenant's attached instances open cases. A Flag from the instance actor is the instance's word
+/// (its moderators forwarded a report); one from any other account of the instance is that account's own report.
+public enum FlagSenders: String, Sendable, CaseIterable, Codable {
+    /// Every account of an attached instance (a member's report is recorded as `member`).
+    case any
+    /// Only the instance actor; a member's Flag stays in the inbox and opens no case.
+    case instanceActor = "instance_actor"
 }

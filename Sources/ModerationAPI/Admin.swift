@@ -11,18 +11,21 @@ public struct TenantBody: Codable, Sendable, Equatable {
     public var slaSeconds: Int?
     /// Whether decisions about accounts elsewhere are also sent, as a `Flag`, to the account's own server.
     public var forwardReports: Bool?
+    /// Whose Flags from its instances open cases: `any` (default) or `instance_actor`.
+    public var flagsFrom: String?
 
     enum CodingKeys: String, CodingKey {
         case slug, name, defaultQueue = "default_queue", unsolicitedQueue = "unsolicited_queue", approvalRequired = "approval_required"
-        case claimLeaseSeconds = "claim_lease_seconds", slaSeconds = "sla_seconds", forwardReports = "forward_reports"
+        case claimLeaseSeconds = "claim_lease_seconds", slaSeconds = "sla_seconds", forwardReports = "forward_reports", flagsFrom = "flags_from"
     }
 
     /// Makes a tenant body.
     public init(
         slug: String, name: String, defaultQueue: String? = nil, unsolicitedQueue: String? = nil, approvalRequired: [String]? = nil,
-        claimLeaseSeconds: Int? = nil, slaSeconds: Int? = nil, forwardReports: Bool? = nil
+        claimLeaseSeconds: Int? = nil, slaSeconds: Int? = nil, forwardReports: Bool? = nil, flagsFrom: String? = nil
     ) {
         self.forwardReports = forwardReports
+        self.flagsFrom = flagsFrom
         self.slug = slug
         self.name = name
         self.defaultQueue = defaultQueue

@@ -42,14 +42,26 @@ struct AdminTenantsAddCommand: AsyncParsableCommand {
         help: "Also send a decision about an account on another server to that server, as a Flag (without the reason).")
     var forwardReports = false
 
+    @Option(
+        name: .customLong("flags-from"),
+        help: "Whose Flags from the tenant's instances open cases: any (every account's, a member's recorded as such) or instance-actor.")
+    var flagsFrom: String = "any"
+
     @OptionGroup var options: ConfigOption
+
+    func validate() throws {
+        guard FlagSenders(rawValue: flagsFrom.replacingOccurrences(of: "-", with: "_")) != nil else {
+            throw ValidationError("--flags-from is any or instance-actor")
+        }
+    }
 
     func run() async throws {
         try await ModerationContext.with(try options.load().configuration) { services in
             let tenant = try await services.administration.createTenant(
                 slug: slug, name: name, defaultQueue: defaultQueue,
                 unsolicitedQueue: unsolicitedQueue, approvalRequired: requireApproval.flatMap { $0.split(separator: ",").map(String.init) },
-                claimLeaseSeconds: claimLease, slaSeconds: sla, forwardReports: forwardReports, by: services.principal)
+                claimLeaseSeconds: claimLease, slaSeconds: sla, forwardReports: forwardReports,
+                flagsFrom: FlagSenders(rawValue: flagsFrom.replacingOccurrences(of: "-", with: "_")) ?? .any, by: services.principal)
             print("created tenant \(tenant.slug) (\(tenant.name))")
         }
     }

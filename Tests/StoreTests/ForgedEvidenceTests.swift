@@ -109,6 +109,44 @@ import Testing
         #expect(detail.sanctions.isEmpty)
     }
 
+    @Test func aMembersFlagIsRecordedAsTheirsAndATenantMayTakeOnlyItsInstanceActors() async throws {
+        let acme = try await attachedTenant()
+        let member = ReceivedFlag(
+            activityID: "https://attacker.example/flags/9", reporterID: "https://attacker.example/users/mallory",
+            objectIDs: [victim], comment: "I don't like them", receivedAt: now)
+        let results = try await intake(Servers(statuses: [:])).receive(flag: member)
+        guard case .recorded(let caseID, _)? = results.first?.result else {
+            Issue.record("expected a case, got \(results)")
+            return
+        }
+        let report = try #require(try await store.detail(of: caseID, tenant: acme.id, at: now).reports.first?.report)
+        #expect(report.source == .member, "an ordinary user's Flag is that user's report, not the instance's word")
+        #expect(report.reporter == "https://attacker.example/users/mallory")
+
+        // A tenant that takes only its instance actors' Flags: the member's Flag opens nothing, the instance's does.
+        let strict = try await store.createTenant(
+            Tenant(id: 0, slug: "strict", name: "Strict", flagsFrom: .instanceActor), by: "operator", at: now)
+        _ = try await store.attach(
+            AttachedInstance(
+                id: 0, tenantID: strict.id, domain: InstanceDomain("strict.example")!, actorID: "https://strict.example/actor",
+                webhookSecret: nil, decisionRoute: .activitypub),
+            by: "operator", at: now)
+        let fromMember = ReceivedFlag(
+            activityID: "https://strict.example/flags/1", reporterID: "https://strict.example/users/someone", objectIDs: [victim],
+            comment: nil, receivedAt: now)
+        #expect(try await intake(Servers(statuses: [:])).receive(flag: fromMember).isEmpty)
+        let fromInstance = ReceivedFlag(
+            activityID: "https://strict.example/flags/2", reporterID: "https://strict.example/actor", objectIDs: [victim],
+            comment: nil, receivedAt: now)
+        let opened = try await intake(Servers(statuses: [:])).receive(flag: fromInstance)
+        #expect(opened.count == 1)
+        if case .recorded(let id, _)? = opened.first?.result {
+            #expect(try await store.detail(of: id, tenant: strict.id, at: now).reports.first?.report.source == .flag)
+        } else {
+            Issue.record("expected the instance actor's Flag to open a case, got \(opened)")
+        }
+    }
+
     @Test func aStatusProvenOnItsOwnOriginLetsTheRuleDecide() async throws {
         let acme = try await attachedTenant()
         let spammer = "https://spam.example/users/bob"

@@ -33,13 +33,13 @@ public enum DataDirectory {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
         for entry in entries {
             let child = (path as NSString).appendingPathComponent(entry)
-            var info = stat()
-            guard lstat(child, &info) == 0 else { continue }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR: secure(child)
+            // attributesOfItem does not follow symbolic links (lstat).
+            guard let type = (try? FileManager.default.attributesOfItem(atPath: child))?[.type] as? FileAttributeType else { continue }
+            switch type {
+            case .typeDirectory: secure(child)
             // Key files are left as they are: one that others could read may have leaked, and the code that loads
             // it refuses it with a message (as ssh does) instead of quietly tightening it.
-            case S_IFREG where !entry.hasSuffix(".key"): chmod(child, 0o600)
+            case .typeRegular where !entry.hasSuffix(".key"): chmod(child, 0o600)
             default: continue
             }
         }

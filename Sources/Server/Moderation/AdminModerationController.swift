@@ -23,10 +23,14 @@ struct AdminModerationController {
             let principal = try await access.principal(request)
             try CaseDesk.require(principal, .operator, to: "creating a tenant")
             let body = try await APIBody.decode(TenantBody.self, from: request, context: context)
+            let flagsFrom = try body.flagsFrom.map { name in
+                guard let value = FlagSenders(rawValue: name) else { throw ModerationError.invalid("flags_from is any or instance_actor") }
+                return value
+            } ?? .any
             let tenant = try await administration.createTenant(
                 slug: body.slug, name: body.name, defaultQueue: body.defaultQueue, unsolicitedQueue: body.unsolicitedQueue,
                 approvalRequired: body.approvalRequired ?? [], claimLeaseSeconds: body.claimLeaseSeconds, slaSeconds: body.slaSeconds,
-                forwardReports: body.forwardReports ?? false, by: principal)
+                forwardReports: body.forwardReports ?? false, flagsFrom: flagsFrom, by: principal)
             return try APIResponse.json(Self.body(tenant), status: .created)
         }
         router.post("/api/v1/admin/feed-token") { request, _ in
@@ -155,7 +159,7 @@ struct AdminModerationController {
         TenantBody(
             slug: tenant.slug, name: tenant.name, defaultQueue: tenant.defaultQueue, unsolicitedQueue: tenant.unsolicitedQueue,
             approvalRequired: tenant.approvalRequired.sorted(), claimLeaseSeconds: Int(tenant.claimLease), slaSeconds: Int(tenant.sla),
-            forwardReports: tenant.forwardReports)
+            forwardReports: tenant.forwardReports, flagsFrom: tenant.flagsFrom.rawValue)
     }
 
     static func body(_ instance: AttachedInstance, tenant: Tenant) -> InstanceBody {

@@ -5,7 +5,7 @@ import GRDB
 enum StoreMigrations {
     static let all: [Migration] = FederationMigrations.all + InboxMigrations.all + HostedAccountMigrations.all
         + ReceivedFlagMigrations.all + FederationGraphMigrations.all + DeliveryBodyMigrations.all
-        + ModerationMigrations.all + DecisionOutMigrations.all + TwoPersonMigrations.all + KeyedAuditMigrations.all
+        + ModerationMigrations.all + DecisionOutMigrations.all + TwoPersonMigrations.all + KeyedAuditMigrations.all + FlagSenderMigrations.all
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -64,7 +64,8 @@ enum ModerationRows {
             approvalRequired: Set(try decode([String].self, row["approval_required"], table: "tenants")),
             claimLease: TimeInterval(row["claim_lease_seconds"] as Int64), sla: TimeInterval(row["sla_seconds"] as Int64),
             feedTokenHash: row["feed_token_hash"], forwardReports: row["forward_reports"],
-            reasonTemplates: try decode([String].self, row["reason_templates"], table: "tenants"))
+            reasonTemplates: try decode([String].self, row["reason_templates"], table: "tenants"),
+            flagsFrom: FlagSenders(rawValue: row["flags_from"] ?? "any") ?? .any)
     }
 
     static func instance(_ row: Row, secrets: SecretBox?) throws -> AttachedInstance {

@@ -11,16 +11,17 @@ extension SQLiteStore: TenantDirectory {
             }
             try db.cachedStatement(sql: """
                     INSERT INTO tenants (slug, name, default_queue, unsolicited_queue, approval_required, claim_lease_seconds, sla_seconds, forward_reports,
-                        created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        flags_from, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [
                     tenant.slug, tenant.name, tenant.defaultQueue, tenant.unsolicitedQueue, try ModerationRows.json(tenant.approvalRequired.sorted()),
-                    Int64(tenant.claimLease), Int64(tenant.sla), tenant.forwardReports, ModerationRows.milliseconds(date),
+                    Int64(tenant.claimLease), Int64(tenant.sla), tenant.forwardReports, tenant.flagsFrom.rawValue, ModerationRows.milliseconds(date),
                 ])
             let id = db.lastInsertedRowID
             let detail = [
                 "slug": tenant.slug, "name": tenant.name, "default_queue": tenant.defaultQueue, "unsolicited_queue": tenant.unsolicitedQueue ?? "",
                 "approval_required": tenant.approvalRequired.sorted().joined(separator: ","), "forward_reports": tenant.forwardReports ? "yes" : "no",
+                "flags_from": tenant.flagsFrom.rawValue,
             ]
             try ModerationRows.appendAudit(db, key: self.auditKey, tenant: 0, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
             try ModerationRows.appendAudit(db, key: self.auditKey, tenant: id, actor: actor, kind: "admin.tenant_created", caseID: nil, detail: detail, ruleSetVersion: nil, at: date)
