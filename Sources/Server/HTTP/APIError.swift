@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 import Moderation
 
 /// An error answered as `{ "error": "…", "code": "…" }` with its status; the message is safe to show a client.
@@ -53,6 +54,9 @@ extension APIError {
             return APIError(error.status, code: code(for: error.status), message: error.body ?? error.status.reasonPhrase, headers: error.headers)
         case let error as any HTTPResponseError:
             return APIError(error.status, code: code(for: error.status), message: error.status.reasonPhrase)
+        case is HTTPParserError:
+            // A body that breaks HTTP's framing (a bad chunk size) is the client's error, not the server's.
+            return APIError(.badRequest, code: "malformed", message: "the request body is not well-formed HTTP (framing or chunk encoding)")
         default:
             return APIError(.internalServerError, code: "internal", message: "internal error; the server log has the detail")
         }
