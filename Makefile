@@ -57,6 +57,7 @@ bench: release
 	.build/release/palisade bench queue
 	.build/release/palisade bench decisions
 	.build/release/palisade bench tui
+	.build/release/palisade bench soak --minutes 10
 
 clean:
 	rm -rf .build $(VENV) $(BOVINE_VENV)

@@ -14,7 +14,7 @@ import Testing
         ["deliveries"], ["deliveries", "list"], ["deliveries", "retry"],
         ["rules"], ["rules", "check"], ["rules", "test"], ["rules", "explain"], ["rules", "eval"],
         ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
-        ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["bench", "queue"], ["bench", "decisions"], ["bench", "tui"], ["version"],
+        ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["bench", "queue"], ["bench", "decisions"], ["bench", "tui"], ["bench", "soak"], ["version"],
     ]
 
     @Test(arguments: commands)
