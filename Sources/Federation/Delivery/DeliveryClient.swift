@@ -11,13 +11,22 @@ public struct DeliveryClient: Sendable {
     private let addressPolicy: AddressPolicy
     private let timeout: TimeAmount
     private let userAgent: String
+    /// Clients pinned to checked addresses (when private addresses are refused).
+    private let pinned: PinnedClients
 
-    /// A client posting through `client` (redirects off), to addresses `addressPolicy` allows.
+    /// A client posting through `client` (redirects off), to addresses `addressPolicy` allows; where it refuses private
+    /// addresses, each request goes to the address that was checked, through a client pinned to it.
     public init(client: HTTPClient, addressPolicy: AddressPolicy, timeout: TimeAmount = .seconds(10), userAgent: String) {
         self.client = client
         self.addressPolicy = addressPolicy
         self.timeout = timeout
         self.userAgent = userAgent
+        self.pinned = PinnedClients(eventLoopGroup: client.eventLoopGroup)
+    }
+
+    /// Shuts down the clients pinned to checked addresses (the shared `client` belongs to the caller).
+    public func shutdown() async {
+        await pinned.shutdown()
     }
 
     /// Signs and sends the delivery; never throws: every failure is an answer the retry schedule judges.
@@ -25,8 +34,9 @@ public struct DeliveryClient: Sendable {
         guard let components = URLComponents(string: delivery.inbox), let scheme = components.scheme?.lowercased(),
             scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
         else { return .refused("the inbox URL \(delivery.inbox.prefix(200)) is not an http(s) URL") }
+        let checked: [String]
         do {
-            try await addressPolicy.check(host: host)
+            checked = try await addressPolicy.checkedAddresses(host: host)
         } catch {
             return .refused(error.description)
         }
@@ -47,7 +57,10 @@ public struct DeliveryClient: Sendable {
         request.headers.add(name: "User-Agent", value: userAgent)
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
         do {
-            let response = try await client.execute(request, timeout: timeout)
+            let bare = AddressPolicy.bareHost(host)
+            // Sent to the address just checked, never to whatever a second resolution would answer.
+            let sender = checked.first.flatMap { AddressPolicy.isAddressLiteral(bare) ? nil : pinned.client(host: bare, address: $0) } ?? client
+            let response = try await sender.execute(request, timeout: timeout)
             // Read (and drop) a bounded body so the connection can be reused.
             _ = try? await response.body.collect(upTo: 65_536)
             return .status(Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"))

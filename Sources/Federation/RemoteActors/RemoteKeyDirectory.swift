@@ -317,10 +317,7 @@ public actor RemoteKeyDirectory {
         if address == nil || AddressPolicy.isAddressLiteral(host) {
             return try await Self.read(try await client.execute(request, timeout: settings.timeout), limit: settings.maximumBytes)
         }
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        configuration.dnsOverride = [host: address!, host.lowercased(): address!]
-        configuration.timeout = .init(connect: settings.timeout, read: settings.timeout)
-        let pinned = HTTPClient(eventLoopGroup: client.eventLoopGroup, configuration: configuration)
+        let pinned = PinnedClients.makeClient(host: host, address: address!, eventLoopGroup: client.eventLoopGroup, timeout: settings.timeout)
         do {
             let answer = try await Self.read(try await pinned.execute(request, timeout: settings.timeout), limit: settings.maximumBytes)
             try? await pinned.shutdown()

@@ -6,11 +6,14 @@ import ServiceLifecycle
 /// Runs the `DeliveryWorker` until graceful shutdown; deliveries still in flight then stay queued for the next start.
 struct DeliveryService: Service {
     let worker: DeliveryWorker
+    /// Its client, whose pinned connections close when the service ends.
+    let client: DeliveryClient
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             await worker.run()
         }
+        await client.shutdown()
     }
 
     /// Logs each finished attempt: delivered at debug, retries at info, dead letters at warning.
