@@ -92,4 +92,4 @@ fuzz-%: fuzz-build
 	@echo "== $* corpus: $$(ls fixtures/fuzz/$* | wc -l) files, $$(cat fixtures/fuzz/$*/* | wc -c) bytes"
 
 clean:
-	rm -rf .build $(VENV) $(BOVINE_VENV)
+	rm -rf .build $(FUZZ_BUILD) $(VENV) $(BOVINE_VENV)
