@@ -11,7 +11,7 @@ PEERS := Tests/InteropTests/peers/requirements.txt
 BOVINE_VENV := .venv-bovine
 BOVINE_PEERS := Tests/InteropTests/peers/bovine-requirements.txt
 
-.PHONY: run test build build-tests release bench deps clean
+.PHONY: run test build build-tests release bench deps clean fuzz fuzz-build
 
 ## run: install what is missing, build, and serve on the embedded defaults (./data, 127.0.0.1:8080, ./rules)
 run: build
@@ -59,5 +59,38 @@ bench: release
 	.build/release/palisade bench tui
 	.build/release/palisade bench soak --minutes 10
 
+## fuzz: build the libFuzzer targets in Fuzz/ and run each for FUZZ_RUNS inputs over its corpus in fixtures/fuzz/
+## (FUZZ_TARGETS picks some; not part of `make test`). The corpus grows with what finds new coverage, then is merged
+## back to a minimal set; a crashing input is left in .build-fuzz/artifacts/TARGET/. Inputs that once crashed or hung
+## stay in fixtures/fuzz/regressions/TARGET/, read on every run and never merged away.
+FUZZ_RUNS ?= 100000
+FUZZ_TARGETS ?= activitystreams http-signatures mastodon-webhook rules
+FUZZ_BUILD := .build-fuzz
+FUZZ_FLAGS = -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+# target → executable in Fuzz/Package.swift, and the longest input worth trying.
+FUZZER_activitystreams := FuzzActivityStreams
+FUZZER_http-signatures := FuzzHTTPSignatures
+FUZZER_mastodon-webhook := FuzzMastodonWebhook
+FUZZER_rules := FuzzRules
+MAX_LEN_activitystreams := 16384
+MAX_LEN_http-signatures := 4096
+MAX_LEN_mastodon-webhook := 16384
+MAX_LEN_rules := 4096
+
+fuzz-build:
+	$(SWIFT) build --package-path Fuzz -c release --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+
+fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
+
+fuzz-%: fuzz-build
+	@test -n "$(FUZZER_$*)" || { echo "error: no fuzz target '$*' (one of: activitystreams http-signatures mastodon-webhook rules)" >&2; exit 2; }
+	@mkdir -p $(FUZZ_BUILD)/artifacts/$* && rm -rf $(FUZZ_BUILD)/merged/$* && mkdir -p $(FUZZ_BUILD)/merged/$*
+	@echo "== fuzz $*: $(FUZZ_RUNS) runs, max_len $(MAX_LEN_$*), corpus fixtures/fuzz/$*"
+	$(FUZZ_BUILD)/release/$(FUZZER_$*) $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) -max_len=$(MAX_LEN_$*) \
+		-artifact_prefix=$(FUZZ_BUILD)/artifacts/$*/ fixtures/fuzz/$* $(wildcard fixtures/fuzz/regressions/$*)
+	@$(FUZZ_BUILD)/release/$(FUZZER_$*) -merge=1 -max_len=$(MAX_LEN_$*) $(FUZZ_BUILD)/merged/$* fixtures/fuzz/$* 2>&1 | tail -n 1
+	@if [ -n "$$(ls $(FUZZ_BUILD)/merged/$*)" ]; then rm -f fixtures/fuzz/$*/* && cp $(FUZZ_BUILD)/merged/$*/* fixtures/fuzz/$*/; fi
+	@echo "== $* corpus: $$(ls fixtures/fuzz/$* | wc -l) files, $$(cat fixtures/fuzz/$*/* | wc -c) bytes"
+
 clean:
-	rm -rf .build $(VENV) $(BOVINE_VENV)
+	rm -rf .build $(FUZZ_BUILD) $(VENV) $(BOVINE_VENV)

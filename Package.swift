@@ -12,7 +12,12 @@ let package = Package(
     name: "palisade",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "palisade", targets: ["palisade"])
+        .executable(name: "palisade", targets: ["palisade"]),
+        // The parsing modules as libraries, for the libFuzzer package in Fuzz/ (README, "Fuzzing").
+        .library(name: "ActivityStreams", targets: ["ActivityStreams"]),
+        .library(name: "HTTPSignatures", targets: ["HTTPSignatures"]),
+        .library(name: "Rules", targets: ["Rules"]),
+        .library(name: "Moderation", targets: ["Moderation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),

@@ -7,11 +7,13 @@ public enum HTMLText {
     /// The plain text of `html`.
     public static func plainText(_ html: String) -> String {
         var output = ""
-        var scalars = Array(html.unicodeScalars)[...]
+        let all = Array(html.unicodeScalars)
+        let ends = TagEnds(all)
+        var scalars = all[...]
         var hiddenDepth = 0  // inside <span class="invisible">, <script> or <style>
         var spanStack: [SpanKind] = []
         while let scalar = scalars.first {
-            if scalar == "<", let tag = readTag(&scalars) {
+            if scalar == "<", let tag = readTag(&scalars, ends: ends) {
                 switch (tag.name, tag.isClosing) {
                 case ("br", _):
                     if hiddenDepth == 0 { output += "\n" }
@@ -51,9 +53,11 @@ public enum HTMLText {
     /// mark mention and hashtag links with `mention` and `hashtag`).
     public static func links(_ html: String) -> [(href: String, classes: [String])] {
         var links: [(href: String, classes: [String])] = []
-        var scalars = Array(html.unicodeScalars)[...]
+        let all = Array(html.unicodeScalars)
+        let ends = TagEnds(all)
+        var scalars = all[...]
         while let scalar = scalars.first {
-            if scalar == "<", let tag = readTag(&scalars) {
+            if scalar == "<", let tag = readTag(&scalars, ends: ends) {
                 if tag.name == "a", !tag.isClosing, let href = tag.href {
                     links.append((plainText(String(href)), tag.classes.map(String.init)))
                 }
@@ -73,22 +77,38 @@ public enum HTMLText {
         let href: Substring?
     }
 
-    /// Reads `<…>` at the front of `scalars`; nil (consuming nothing) when it is not a tag, such as a lone `<`.
-    private static func readTag(_ scalars: inout ArraySlice<Unicode.Scalar>) -> Tag? {
-        var index = scalars.index(after: scalars.startIndex)
-        var quote: Unicode.Scalar?
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            if let open = quote {
-                if scalar == open { quote = nil }
-            } else if scalar == "\"" || scalar == "'" {
-                quote = scalar
-            } else if scalar == ">" {
-                break
+    /// Where a tag opened just before each position would end: the first `>` outside quotes from there, or nil.
+    /// Found for every position in one backward pass, so text with many `<` and no matching `>` (`<<<<…`, `<'<'…`)
+    /// costs linear time instead of a scan to the end from every `<`.
+    private struct TagEnds {
+        /// `end[i]`: the index of the `>` closing a tag whose body starts at `i`, or -1; `end[count] == -1`.
+        private var end: [Int]
+
+        init(_ scalars: [Unicode.Scalar]) {
+            end = Array(repeating: -1, count: scalars.count + 1)
+            var nextDouble = -1  // the first `"` at or after the position being filled
+            var nextSingle = -1
+            for index in scalars.indices.reversed() {
+                let scalar = scalars[index]
+                switch scalar {
+                case ">": end[index] = index
+                case "\"", "'":
+                    // A quote opens at `index` and closes at the next same quote; the tag goes on after it.
+                    let close = scalar == "\"" ? nextDouble : nextSingle
+                    end[index] = close < 0 ? -1 : end[close + 1]
+                default: end[index] = end[index + 1]
+                }
+                if scalar == "\"" { nextDouble = index } else if scalar == "'" { nextSingle = index }
             }
-            index += 1
         }
-        guard index < scalars.endIndex else { return nil }
+
+        subscript(_ index: Int) -> Int? { end[index] < 0 ? nil : end[index] }
+    }
+
+    /// Reads `<…>` at the front of `scalars` (a slice of the array `ends` was made from); nil (consuming nothing) when
+    /// it is not a tag, such as a lone `<`.
+    private static func readTag(_ scalars: inout ArraySlice<Unicode.Scalar>, ends: TagEnds) -> Tag? {
+        guard let index = ends[scalars.index(after: scalars.startIndex)], index < scalars.endIndex else { return nil }
         var body = String(String.UnicodeScalarView(scalars[scalars.index(after: scalars.startIndex)..<index]))
         let first = body.unicodeScalars.first
         guard let first, first == "/" || first == "!" || first.properties.isAlphabetic else { return nil }

@@ -37,6 +37,44 @@ public enum RuleSetLoader {
                 definitions.append((list, rule))
             }
         }
+        return compile(definitions, diagnostics: diagnostics, sources: sources, hasher: hasher)
+    }
+
+    /// Parses, validates and compiles one rule file's `text` in memory, as if it were the only file of a directory
+    /// (named `file` in diagnostics); `lists` are the term lists it may use, by name, with their text.
+    public static func load(file: String, text: String, lists: [String: String] = [:]) -> RuleSetLoad {
+        var diagnostics: [Diagnostic] = []
+        var sources: [String: String] = [file: text]
+        var hasher = SHA256()
+        var entries: [String: [PatternSource]] = [:]
+        for (name, listText) in lists.sorted(by: { $0.key < $1.key }) {
+            let path = "lists/\(name).txt"
+            sources[path] = listText
+            hasher.update(data: Data((path + "\0" + listText + "\0").utf8))
+            entries[name] = TermList.entries(listText, file: path)
+        }
+        hasher.update(data: Data((file + "\0" + text + "\0").utf8))
+        var parser = RuleParser(file: file, source: text, lists: entries)
+        var definitions: [(String, RuleDefinition)] = []
+        var seen: [String: SourceLocation] = [:]
+        for rule in parser.parse() {
+            if let first = seen[rule.id] {
+                parser.diagnostics.append(Diagnostic(
+                    .error, at: rule.location, "duplicate id '\(rule.id)' (first defined at \(first.file):\(first.line):\(first.column))"))
+                continue
+            }
+            seen[rule.id] = rule.location
+            definitions.append((file, rule))
+        }
+        diagnostics += parser.diagnostics
+        return compile(definitions, diagnostics: diagnostics, sources: sources, hasher: hasher)
+    }
+
+    /// Compiles the enabled definitions; the set exists only when no diagnostic is an error.
+    private static func compile(
+        _ definitions: [(String, RuleDefinition)], diagnostics: [Diagnostic], sources: [String: String], hasher: SHA256
+    ) -> RuleSetLoad {
+        var diagnostics = diagnostics
         var compiled: [CompiledRule] = []
         for (_, rule) in definitions where !rule.disabled {
             var compiler = RuleCompiler(expensiveAcknowledged: rule.expensive)
