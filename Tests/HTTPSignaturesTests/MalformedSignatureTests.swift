@@ -63,6 +63,16 @@ import Testing
 
     static let valid = #"keyId="https://a.example/actor#main-key",algorithm="rsa-sha256",headers="(request-target) host date",signature="c2lnbmF0dXJl""#
 
+    /// Found while fuzzing: thousands of distinct parameters (within the 16 KiB header limit) made the duplicate check quadratic on every request.
+    @Test func aHeaderWithThousandsOfParametersIsRefusedAtOnce() throws {
+        let header = (0..<2000).map { "p\($0)=1" }.joined(separator: ",") + #",keyId="k",signature="c2ln""#
+        let started = Date()
+        #expect(throws: SignatureError.malformedHeader(field: "Signature", detail: "more than 32 parameters")) { try CavageSignatureHeader.parse(header) }
+        #expect(Date().timeIntervalSince(started) < 1)
+        let extended = (0..<20).map { "ext\($0)=\"x\"" }.joined(separator: ",") + #",keyId="k",signature="c2ln""#
+        #expect(try CavageSignatureHeader.parse(extended).keyID == "k", "unknown extension parameters within the limit are ignored")
+    }
+
     @Test func everyTruncationOfAValidCavageHeaderGivesATypedResult() throws {
         #expect(try CavageSignatureHeader.parse(Self.valid).keyID == "https://a.example/actor#main-key")
         for length in 0..<Self.valid.count {

@@ -28,6 +28,9 @@ public struct CavageSignatureHeader: Sendable, Equatable {
     /// The longest header value parsed.
     public static let maximumLength = 16 * 1024
 
+    /// The most parameters a header may have (cavage-12 defines six; extensions get room).
+    public static let maximumParameters = 32
+
     /// Parses `keyId="…",algorithm="…",headers="…",signature="…"`; an `Authorization` value keeps its `Signature ` prefix.
     public static func parse(_ value: String, field: String = "Signature") throws(SignatureError) -> CavageSignatureHeader {
         guard value.utf8.count <= maximumLength else {
@@ -40,8 +43,12 @@ public struct CavageSignatureHeader: Sendable, Equatable {
             }
             text = text.dropFirst("signature ".count)
         }
-        // A handful of parameters: a linear scan beats hashing them into a dictionary.
+        // A handful of parameters: a linear scan beats hashing them into a dictionary. cavage-12 defines six; more than
+        // `maximumParameters` is refused before the duplicate check, which would otherwise cost the square of the count.
         let parameters = try pairs(text, field: field)
+        guard parameters.count <= maximumParameters else {
+            throw SignatureError.malformedHeader(field: field, detail: "more than \(maximumParameters) parameters")
+        }
         for (offset, pair) in parameters.enumerated() where parameters[..<offset].contains(where: { $0.0 == pair.0 }) {
             throw SignatureError.duplicateParameter(pair.0)
         }
