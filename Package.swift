@@ -120,10 +120,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // glibc's allocator thresholds behind a plain C function (mallopt is not in Swift's Glibc module).
+        .target(name: "CAllocator"),
         // Configuration, logging, the Hummingbird application and the service lifecycle.
         .target(
             name: "Server",
             dependencies: [
+                "CAllocator",
                 "ActivityStreams",
                 "Rules",
                 "Moderation",

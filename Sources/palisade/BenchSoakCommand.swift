@@ -43,6 +43,14 @@ struct BenchSoakCommand: AsyncParsableCommand {
         let end = report.samples.last?.mebibytes ?? 0
         let peak = report.samples.map(\.mebibytes).max() ?? 0
         emit(String(format: "  RSS after 1 min %.1f MiB, at the end %.1f MiB (%+.1f %%), peak %.1f MiB", warm, end, (end - warm) / max(warm, 1) * 100, peak))
+        // The trend after the first minute (least squares), so one sample's luck cannot hide or fake growth.
+        let later = report.samples.filter { $0.seconds >= 60 }
+        if later.count >= 3 {
+            let meanX = later.map(\.seconds).reduce(0, +) / Double(later.count)
+            let meanY = later.map(\.mebibytes).reduce(0, +) / Double(later.count)
+            let slope = later.map { ($0.seconds - meanX) * ($0.mebibytes - meanY) }.reduce(0, +) / later.map { ($0.seconds - meanX) * ($0.seconds - meanX) }.reduce(0, +)
+            emit(String(format: "  trend after the first minute %+.2f MiB/min over %d samples", slope * 60, later.count))
+        }
         emit("  Flags accepted \(report.acceptedFlags), inbox rows \(report.storedFlags)")
         let allExpected = report.sent.values.allSatisfy { $0.total == $0.expected }
         let flat = end - warm < max(warm * 0.10, 16)

@@ -1,3 +1,5 @@
+import CAllocator
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,5 +31,20 @@ enum FileLimit {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return configured }
         return max(16, min(configured, Int(clamping: limit.rlim_cur) - reserved))
+    }
+}
+
+/// How the C allocator treats large blocks. glibc raises its mmap threshold every time a large block is freed, so
+/// after a few 1 MiB documents (a remote actor, a request body) such blocks come from the heap, whose free space is
+/// rarely given back: the process grows under traffic it has finished with. A fixed threshold keeps blocks of
+/// `largeBlockBytes` and more in their own mappings, returned to the system when freed.
+enum AllocatorTuning {
+    /// Blocks at least this large get their own mapping.
+    static let largeBlockBytes: Int32 = 256 * 1024
+
+    /// Applies the fixed threshold (glibc only); whether it was accepted.
+    @discardableResult
+    static func apply() -> Bool {
+        palisade_fix_allocator_thresholds(largeBlockBytes, 4 * largeBlockBytes) == 1
     }
 }

@@ -38,6 +38,7 @@ public struct PalisadeServer: Service {
     /// Runs until graceful shutdown (SIGTERM/SIGINT through the enclosing `ServiceGroup`): in-flight requests
     /// finish, then the database closes.
     public func run() async throws {
+        AllocatorTuning.apply()
         let files = FileLimit.raise()
         logger.debug("open-file limit", metadata: ["limit": .stringConvertible(files)])
         let store = try Self.openStore(configuration, logger: logger)
