@@ -108,6 +108,9 @@ import Glibc
         #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
         #expect(answer.contains("too_many_connections"))
         #expect(fifth.closedByServer(within: 2))
+        // A refused connection that stays silent is closed at once, not after the whole request time.
+        let silent = try RawConnection(port: live.port)
+        #expect(silent.closedByServer(within: 3), "a refused, silent connection does not hold a descriptor for long")
         // A slot freed is a slot to use again.
         held.removeFirst()
         try await Task.sleep(for: .milliseconds(200))

@@ -57,6 +57,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var refused = false
     private var refusalSent = false
     private var deadline: Scheduled<Void>?
+    /// How long a refused connection may stay silent before it is closed.
+    private let refusedGrace: TimeAmount = .seconds(1)
 
     /// A guard over `count`, allowing `requestTime` (plus the body's share) for each request to arrive.
     init(count: ConnectionCount, requestTime: TimeAmount, minimumBytesPerSecond: Int) {
@@ -69,10 +71,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
         if count.admit(address) {
             self.address = address
+            startClock(context: context, allowance: requestTime)
         } else {
+            // A refused connection already holds a descriptor: it gets a second to send the request it is refused
+            // for, so connections opened and left silent cannot hold descriptors for the whole request time.
             refused = true
+            startClock(context: context, allowance: refusedGrace)
         }
-        startClock(context: context, allowance: requestTime)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
