@@ -13,3 +13,20 @@ int palisade_fix_allocator_thresholds(int bytes, int trim_bytes) {
     return 0;
 #endif
 }
+
+int palisade_limit_allocator_arenas(int arenas) {
+#if defined(__GLIBC__)
+    return mallopt(M_ARENA_MAX, arenas) == 1;
+#else
+    (void)arenas;
+    return 0;
+#endif
+}
+
+int palisade_trim_heap(void) {
+#if defined(__GLIBC__)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}

@@ -166,6 +166,7 @@ public func buildApplication(
         services: [
             InboxWorker(processor: inboxProcessor(dependencies), logger: logger),
             DeliveryService(worker: deliveryWorker(dependencies), client: dependencies.deliveryClient),
+            HeapTrimService(),
             RulesReloadService(rules: dependencies.rules),
             SanctionExpiryService(cases: dependencies.store, logger: logger, now: dependencies.now),
             AuditCheckpointService(

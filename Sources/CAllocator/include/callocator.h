@@ -5,4 +5,12 @@
 /// `trim_bytes`; returns 1 when both were accepted, 0 otherwise (or on a C library without mallopt).
 int palisade_fix_allocator_thresholds(int bytes, int trim_bytes);
 
+/// Limits glibc to `arenas` malloc arenas (each thread otherwise may get its own, and each keeps its own free memory);
+/// returns 1 when accepted.
+int palisade_limit_allocator_arenas(int arenas);
+
+/// Gives the free memory at the top of every malloc arena back to the system (glibc's malloc_trim); returns 1 when
+/// some was released.
+int palisade_trim_heap(void);
+
 #endif
