@@ -148,7 +148,7 @@ struct AdminInstancesProofCommand: AsyncParsableCommand {
                 throw ModerationError.invalid("'\(domain)' is not an instance domain: give its host, with :port for a non-default port")
             }
             let secret = try ServiceSecret.loadOrCreate(dataDirectory: configuration.dataDirectory).key(for: "domain-proof")
-            let loopback = configuration.federation.allowPrivateAddresses && ["127.0.0.1", "localhost"].contains(String(host.value.split(separator: ":")[0]))
+            let loopback = configuration.federation.allowPrivateAddresses && host.isLoopback
             print("serve this as plain text at \(DomainProof.wellKnownURL(host, plainHTTP: loopback)) (or put it in the instance actor's profile):")
             print(DomainProof.token(secret: secret, tenant: tenant.slug, domain: host))
         }

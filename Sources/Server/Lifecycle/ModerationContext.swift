@@ -54,8 +54,7 @@ public enum ModerationContext {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let policy = AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)
         var settings = RemoteKeyDirectory.Settings(addressPolicy: policy)
-        let host = domain.value.split(separator: ":").first.map(String.init) ?? domain.value
-        if configuration.federation.allowPrivateAddresses, ["127.0.0.1", "localhost", "::1"].contains(host) { settings.webFingerScheme = "http" }
+        if configuration.federation.allowPrivateAddresses, domain.isLoopback { settings.webFingerScheme = "http" }
         let directory = RemoteKeyDirectory(client: client, signer: nil, settings: settings, now: SystemClock.now)
         do {
             let actor = try await directory.actor(account: "\(domain.value)@\(domain.value)")

@@ -29,8 +29,6 @@ struct DomainProofChecker: Sendable {
     }
 
     private func plainHTTP(_ domain: InstanceDomain) -> Bool {
-        guard plainHTTPForLoopback else { return false }
-        let host = domain.value.split(separator: ":").first.map(String.init) ?? domain.value
-        return ["127.0.0.1", "localhost"].contains(host)
+        plainHTTPForLoopback && domain.isLoopback
     }
 }
