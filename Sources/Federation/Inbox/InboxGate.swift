@@ -38,13 +38,13 @@ public struct InboxGate: Sendable {
     /// `Host` as compared: lower-cased, without a trailing dot, without the scheme's default port.
     public static func normalisedHost(_ host: String, scheme: String?) -> String {
         var value = host.lowercased()
-        if value.hasSuffix(".") { value.removeLast() }
-        if let scheme = scheme?.lowercased() {
-            let defaultPort = scheme == "https" ? ":443" : scheme == "http" ? ":80" : nil
-            if let defaultPort, value.hasSuffix(defaultPort) { value.removeLast(defaultPort.count) }
-        } else {
-            for port in [":443", ":80"] where value.hasSuffix(port) { value.removeLast(port.count) }
+        // The scheme's default port (either, when the scheme is not known) says nothing: `m.example:443` is `m.example`.
+        let defaultPorts = switch scheme?.lowercased() {
+        case "https": [":443"]
+        case "http": [":80"]
+        default: [":443", ":80"]
         }
+        for port in defaultPorts where value.hasSuffix(port) { value.removeLast(port.count) }
         if value.hasSuffix(".") { value.removeLast() }
         return value
     }

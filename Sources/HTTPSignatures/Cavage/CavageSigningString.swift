@@ -45,6 +45,9 @@ public enum CavageSigningString {
         return out
     }
 
+    /// The algorithm names `algorithm(named:key:)` accepts (lower case); absent means "as the key says".
+    public static let algorithmNames: Set<String> = ["hs2019", "rsa-sha256", "ed25519", "hmac-sha256"]
+
     /// The algorithm a header's `algorithm` names, given the key (`hs2019` and an absent one defer to the key).
     public static func algorithm(named name: String?, key: VerificationKey) throws(SignatureError) -> SignatureAlgorithm {
         switch name?.lowercased() {

@@ -109,9 +109,6 @@ public struct SignatureVerifier: Sendable {
         }
     }
 
-    /// Algorithm names Palisade can verify in draft-cavage signatures (absent means "as the key says").
-    static let cavageAlgorithms: Set<String> = ["hs2019", "rsa-sha256", "ed25519", "hmac-sha256"]
-
     /// A digest header, when present, must match the body; a body without one is refused under the coverage rules.
     private func checkBodyDigest(
         _ message: HTTPMessage, field: String, check: (String, Data) throws(SignatureError) -> Void
@@ -128,7 +125,7 @@ public struct SignatureVerifier: Sendable {
     }
 
     private func precheckCavage(_ message: HTTPMessage, _ header: CavageSignatureHeader, candidate: Candidate, now: Date) throws(SignatureError) -> Prechecked {
-        if let name = header.algorithm?.lowercased(), !Self.cavageAlgorithms.contains(name) {
+        if let name = header.algorithm?.lowercased(), !CavageSigningString.algorithmNames.contains(name) {
             throw SignatureError.unsupportedAlgorithm(header.algorithm ?? "")
         }
         let covered = header.headers
