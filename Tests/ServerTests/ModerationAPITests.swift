@@ -123,6 +123,7 @@ import Testing
             Endpoint(method: .GET, path: a + "/tenants", role: "admin", body: nil, ownsResource: false),
             Endpoint(method: .POST, path: a + "/tenants", role: "operator", body: #"{"slug": "initech", "name": "Initech"}"#, ownsResource: false),
             Endpoint(method: .GET, path: a + "/instances", role: "admin", body: nil, ownsResource: false),
+            Endpoint(method: .GET, path: a + "/instances/proof?domain=m2.example", role: "admin", body: nil, ownsResource: false),
             Endpoint(method: .POST, path: a + "/instances", role: "admin", body: #"{"domain": "m2.example", "actor": "https://m2.example/actor"}"#, ownsResource: false),
             Endpoint(method: .GET, path: a + "/reason-templates", role: "admin", body: nil, ownsResource: false),
             Endpoint(method: .PUT, path: a + "/reason-templates", role: "admin", body: #"{"templates": ["Spam"]}"#, ownsResource: false),
