@@ -75,7 +75,10 @@ public func buildRouter(
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: dependencies.configuration.limits.bodyBytes))
     HealthController(store: dependencies.store).addRoutes(to: router)
-    MetricsController(registry: dependencies.registry, token: dependencies.configuration.metrics.token).addRoutes(to: router)
+    MetricsController(
+        registry: dependencies.registry, token: dependencies.configuration.metrics.token,
+        gauges: MemoryGauges(registry: dependencies.registry, directory: dependencies.remoteKeys)
+    ).addRoutes(to: router)
     let configuration = dependencies.configuration
     let store = dependencies.store
     let baseURL = configuration.effectiveBaseURL
@@ -239,9 +242,10 @@ func mastodonEnforcer(_ dependencies: ApplicationDependencies) -> MastodonEnforc
 func metricsListener(_ dependencies: ApplicationDependencies) -> [any Service] {
     guard let listen = dependencies.configuration.metrics.listen else { return [] }
     let registry = dependencies.registry
+    let gauges = MemoryGauges(registry: registry, directory: dependencies.remoteKeys)
     let logger = dependencies.logger
     let router = Router()
-    router.get("/metrics") { _, _ in MetricsController.exposition(registry) }
+    router.get("/metrics") { _, _ in await MetricsController.exposition(registry, gauges: gauges) }
     return [
         Application(
             router: router, configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Palisade/\(PalisadeVersion.current)"),

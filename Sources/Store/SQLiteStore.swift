@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Moderation
 
 /// Palisade's SQLite database: one WAL-mode pool over the system SQLite, with every domain's tables.
@@ -113,6 +114,9 @@ public final class SQLiteStore: Sendable {
             throw StoreError.cannotClose(path: path, detail: Self.describe(error))
         }
     }
+
+    /// Bytes SQLite holds in this process across every open database (page caches, prepared statements, schemas).
+    public static var memoryInUse: Int64 { sqlite3_memory_used() }
 
     static func configuration(readonly: Bool) -> Configuration {
         var configuration = Configuration()

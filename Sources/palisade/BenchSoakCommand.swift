@@ -33,8 +33,15 @@ struct BenchSoakCommand: AsyncParsableCommand {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         emit("palisade bench soak — \(minutes) min, \(concurrency) senders, \(ProcessInfo.processInfo.activeProcessorCount) cores (server, senders and attacker share them)")
         let report = try await SoakBenchmark.run(executable: executable, seconds: minutes * 60, concurrency: concurrency) { emit($0) }
+        // Each minute: resident memory, and where the server says it is (live heap, free heap kept, SQLite, caches).
         for (seconds, mebibytes) in report.samples where Int(seconds) % 60 < 5 || seconds == report.samples.last?.seconds {
-            emit(String(format: "  t=%5.0f s   RSS %7.1f MiB", seconds, mebibytes))
+            var line = String(format: "  t=%5.0f s   RSS %7.1f MiB", seconds, mebibytes)
+            if let (_, b) = report.breakdowns.last(where: { $0.seconds <= seconds + 1 }) {
+                line += String(
+                    format: "   heap live %6.1f  free %6.1f  sqlite %5.1f MiB   keys %d  actors %d (%.1f MiB)  failures %d", b.heapInUse, b.heapFree, b.sqlite,
+                    b.keys, b.actors, b.actorCache, b.failures)
+            }
+            emit(line)
         }
         for (kind, counts) in report.sent.sorted(by: { $0.key < $1.key }) {
             emit("  \(kind.padding(toLength: 18, withPad: " ", startingAt: 0)) \(counts.total) sent, \(counts.expected) answered as expected")

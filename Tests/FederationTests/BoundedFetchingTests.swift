@@ -132,4 +132,14 @@ import Testing
             #expect(await directory.cacheSizes.keys <= 4)
         }
     }
+
+    /// Soak finding: a stream of junk key ids filled the failure cache to its capacity, though each entry expires in
+    /// minutes. Expired failures are swept as new ones arrive.
+    @Test func expiredFailuresAreSweptNotKeptToTheCapacity() async throws {
+        try await withPeer(configure: { $0.failureLifetime = 0 }) { peer, directory in
+            for index in 0..<300 { _ = try? await directory.resolve(peer.origin + "/missing/u\(index)#main-key") }
+            let failures = await directory.cacheSizes.failures
+            #expect(failures < 100, "300 expired failures kept \(failures) entries")
+        }
+    }
 }

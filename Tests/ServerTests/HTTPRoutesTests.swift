@@ -52,6 +52,29 @@ import Testing
         }
     }
 
+    /// The memory gauges an operator reads to tell a cache at its bound from a leak: real figures, read at scrape time.
+    @Test func metricsCarryTheProcessMemoryAndRemoteCacheGauges() async throws {
+        let token = "metrics-token-0123456789"
+        let harness = try ServerHarness("metrics-memory") { $0.metrics.token = token }
+        try await harness.withApplication(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .ok)
+                var values: [String: Double] = [:]
+                for line in String(buffer: response.body).split(separator: "\n") where !line.hasPrefix("#") {
+                    let parts = line.split(separator: " ")
+                    if parts.count == 2, let value = Double(parts[1]) { values[String(parts[0])] = value }
+                }
+                // glibc's mallinfo2 and /proc are there on this platform: the heap and the resident set are not zero.
+                #expect((values[#"palisade_memory_bytes{kind="resident"}"#] ?? 0) > 1_000_000)
+                #expect((values[#"palisade_memory_bytes{kind="heap_in_use"}"#] ?? 0) > 100_000)
+                #expect(values[#"palisade_memory_bytes{kind="heap_free"}"#] != nil)
+                #expect((values[#"palisade_memory_bytes{kind="sqlite"}"#] ?? 0) > 0, "the harness's database is open")
+                #expect(values[#"palisade_remote_cache_entries{cache="failures"}"#] == 0)
+                #expect(values["palisade_remote_actor_cache_bytes"] == 0)
+            }
+        }
+    }
+
     /// Issue 16, item 11: without `metrics.token`, `/metrics` is not served on the public listener at all.
     @Test func metricsAreNotServedOnThePublicListenerWithoutAToken() async throws {
         let harness = try ServerHarness("metrics-closed")

@@ -13,4 +13,9 @@ int palisade_limit_allocator_arenas(int arenas);
 /// some was released.
 int palisade_trim_heap(void);
 
+/// The C heap's bookkeeping (glibc's mallinfo2): bytes in use by live allocations, bytes free but kept by the
+/// allocator, and bytes in blocks given their own mapping; all 0 on a C library without mallinfo2. Returns 1 when
+/// the figures are real.
+int palisade_heap_usage(unsigned long long *in_use, unsigned long long *free_bytes, unsigned long long *mapped);
+
 #endif

@@ -90,7 +90,10 @@ public actor RemoteKeyDirectory {
             return resolved
         } catch {
             if case .busy = error {} else {
-                failures[keyID] = (error, now().addingTimeInterval(settings.failureLifetime))
+                let failedAt = now()
+                failures[keyID] = (error, failedAt.addingTimeInterval(settings.failureLifetime))
+                // Expired failures go in batches (a stream of fresh junk key ids would otherwise keep the cache full).
+                if failures.count % 256 == 0 { failures.removeAll { $0.until <= failedAt } }
                 failures.trim(to: settings.keyCacheCapacity)
             }
             throw error

@@ -77,12 +77,83 @@ public enum RulesBenchmark {
         return patterns
     }
 
-    /// Runs one rule-set size over `posts`.
+    /// `count` distinct patterns in the shapes policy authors write (issue 17's list, not tuned to the engine): word
+    /// lists with `\b`, alternations of words with optional suffixes, leetspeak classes with repeats, proximity,
+    /// fediverse handles, URL shapes, and plain literals in other scripts.
+    public static func moderationShapes(count: Int, seed: UInt64 = 11) -> [String] {
+        var random = SplitMix64(seed: seed)
+        var seen: Set<String> = []
+        var patterns: [String] = []
+        let latin = terms.filter { $0.unicodeScalars.allSatisfy(\.isASCII) && !$0.contains(" ") } + words.filter { ["en", "es", "de", "fr", "pt", "it", "nl"].contains($0.key) }.flatMap(\.value).filter { $0.count >= 3 && !$0.contains("'") }.sorted()
+        let other = terms.filter { !$0.unicodeScalars.allSatisfy(\.isASCII) } + words.filter { ["ru", "uk", "el", "ar", "he", "hi", "ja", "zh", "ko", "th"].contains($0.key) }.flatMap(\.value).sorted()
+        func pick(_ list: [String]) -> String { list[Int(random.next() % UInt64(list.count))] }
+        let suffixes = ["(?:s|es|ed|ing)?", "(?:s)?", "(?:er|ers|ing)?", "(?:ly|ness)?"]
+        let instances = ["example.social", "mastodon.example", "spam.example", "bad.example.net", "pleroma.example"]
+        var attempts = 0
+        while patterns.count < count {
+            attempts += 1
+            let a = pick(latin)
+            let b = pick(latin)
+            let c = pick(latin)
+            var pattern: String
+            switch patterns.count % 12 {
+            case 0, 1: pattern = #"\b"# + a + #"\b"#
+            case 2, 3: pattern = #"\b(?:"# + a + "|" + b + "|" + c + ")" + pick(suffixes) + #"\b"#
+            case 4: pattern = #"\b"# + a.map { leetClass[$0].map { $0 + "+" } ?? String($0) + "+" }.joined() + #"\b"#
+            case 5: pattern = #"\b"# + a + #"\W+(?:\w+\W+){0,"# + String(1 + random.next() % 3) + "}" + b + #"\b"#
+            case 6: pattern = "@" + (random.next() % 2 == 0 ? #"\w+"# : a) + "@" + escapeLiteral(pick(instances)) + #"\b"#
+            case 7: pattern = #"https?://[^\s/]+/\S*"# + a
+            case 8, 9: pattern = pick(other)
+            case 10: pattern = #"\b"# + a + #"\s+"# + b + #"\b"#
+            default: pattern = #"\b(?:"# + a + "|" + b + ")" + #"\W{0,3}(?:"# + c + "|" + pick(latin) + ")" + #"\b"#
+            }
+            if attempts > count * 50 { pattern += #"\d{"# + String(patterns.count % 7 + 1) + "}" }
+            if seen.insert(pattern).inserted { patterns.append(pattern) }
+        }
+        return patterns
+    }
+
+    private static let leetClass: [Character: String] = ["a": "[a4@]", "e": "[e3]", "i": "[i1!]", "o": "[o0]", "s": "[s5$]", "t": "[t7]", "l": "[l1]"]
+
+    /// Backslash-escapes PCRE2's metacharacters in a literal.
+    private static func escapeLiteral(_ literal: String) -> String {
+        var escaped = ""
+        for character in literal {
+            if "\\^$.|?*+()[]{}".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
+    /// Runs one rule-set size of the generated patterns over `posts`.
     public static func run(rules count: Int, posts: [String], progress: (String) -> Void) throws -> Report {
+        try run(patterns: patterns(count: count), posts: posts, progress: progress)
+    }
+
+    /// Patterns read from every `*.txt` file of `directory` (one per line, `#` comments), interleaved across the files
+    /// so any prefix of the list has every source's shapes in it.
+    public static func patterns(fromDirectory directory: String) throws -> [String] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".txt") }.sorted()
+        guard !files.isEmpty else { throw BenchmarkError("no *.txt pattern files in \(directory)") }
+        let lists = try files.map { file in
+            try String(contentsOfFile: (directory as NSString).appendingPathComponent(file), encoding: .utf8)
+                .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+                .filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        }
+        var interleaved: [String] = []
+        var seen: Set<String> = []
+        for index in 0..<(lists.map(\.count).max() ?? 0) {
+            for list in lists where index < list.count && seen.insert(list[index]).inserted { interleaved.append(list[index]) }
+        }
+        return interleaved
+    }
+
+    /// Runs a rule set of `all` (one rule per pattern, on `content`) over `posts`.
+    public static func run(patterns all: [String], posts: [String], progress: (String) -> Void) throws -> Report {
+        let count = all.count
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("palisade-bench-rules-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let all = patterns(count: count)
         for start in stride(from: 0, to: all.count, by: 100) {
             let text = all[start..<min(all.count, start + 100)].enumerated().map { offset, pattern in
                 let quoted = "'" + pattern.replacingOccurrences(of: "'", with: "''") + "'"

@@ -22,12 +22,49 @@ public enum SoakBenchmark {
     public struct Report: Sendable {
         /// Resident memory samples of the server (seconds since start, MiB).
         public let samples: [(seconds: Double, mebibytes: Double)]
+        /// The server's own account of its memory at each sample (from its `/metrics`), where it answered.
+        public let breakdowns: [(seconds: Double, breakdown: MemoryBreakdown)]
         /// Requests sent by kind, with how many got the expected answer.
         public let sent: [String: (total: Int, expected: Int)]
         /// Rows in the server's inbox at the end (every accepted Flag).
         public let storedFlags: Int
         /// Flags answered 202.
         public let acceptedFlags: Int
+    }
+
+    /// Where the server says its memory is (`palisade_memory_bytes` and the remote caches on `/metrics`), in MiB and entries.
+    public struct MemoryBreakdown: Sendable {
+        /// Live C-heap allocations, MiB.
+        public var heapInUse = 0.0
+        /// Free C heap the allocator keeps, MiB.
+        public var heapFree = 0.0
+        /// SQLite's memory, MiB.
+        public var sqlite = 0.0
+        /// Parsed keys, actor documents and failures cached.
+        public var keys = 0, actors = 0, failures = 0
+        /// Bytes of cached actor documents, MiB.
+        public var actorCache = 0.0
+
+        /// Reads the figures out of a Prometheus text exposition.
+        static func parse(_ text: String) -> MemoryBreakdown {
+            var breakdown = MemoryBreakdown()
+            for line in text.split(separator: "\n") where line.hasPrefix("palisade_") {
+                let parts = line.split(separator: " ")
+                guard parts.count >= 2, let value = Double(parts[1]) else { continue }
+                let mebibytes = value / 1_048_576
+                switch parts[0] {
+                case #"palisade_memory_bytes{kind="heap_in_use"}"#: breakdown.heapInUse = mebibytes
+                case #"palisade_memory_bytes{kind="heap_free"}"#: breakdown.heapFree = mebibytes
+                case #"palisade_memory_bytes{kind="sqlite"}"#: breakdown.sqlite = mebibytes
+                case #"palisade_remote_cache_entries{cache="keys"}"#: breakdown.keys = Int(value)
+                case #"palisade_remote_cache_entries{cache="actors"}"#: breakdown.actors = Int(value)
+                case #"palisade_remote_cache_entries{cache="failures"}"#: breakdown.failures = Int(value)
+                case "palisade_remote_actor_cache_bytes": breakdown.actorCache = mebibytes
+                default: break
+                }
+            }
+            return breakdown
+        }
     }
 
     /// Runs for `seconds` with `concurrency` hostile and good senders at once; `executable` is the palisade binary.
@@ -56,11 +93,13 @@ public enum SoakBenchmark {
 
         // Palisade as an operator runs it.
         let port = try BenchmarkSupport.freePort()
+        let metricsPort = try BenchmarkSupport.freePort()
         let secret = "soak-webhook-secret-0123456789abcdef"
         let environment = [
             "PALISADE_DATA_DIR": directory.appendingPathComponent("data").path, "PALISADE_LISTEN": "127.0.0.1:\(port)",
             "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true", "PALISADE_LOG__LEVEL": "critical",
             "PALISADE_RULES_DIR": directory.appendingPathComponent("rules").path,
+            "PALISADE_METRICS__LISTEN": "127.0.0.1:\(metricsPort)",
         ]
         func cli(_ arguments: [String]) throws {
             let process = try BenchmarkSupport.launch(executable, arguments, environment: environment, in: directory)
@@ -85,11 +124,16 @@ public enum SoakBenchmark {
         var samples: [(Double, Double)] = []
         let sampler = Task {
             var taken: [(Double, Double)] = []
+            var breakdowns: [(Double, MemoryBreakdown)] = []
             while Date() < deadline {
-                if let rss = BenchmarkSupport.residentMebibytes(pid: server.processIdentifier) { taken.append((Date().timeIntervalSince(start), rss)) }
+                let seconds = Date().timeIntervalSince(start)
+                if let rss = BenchmarkSupport.residentMebibytes(pid: server.processIdentifier) { taken.append((seconds, rss)) }
+                if let text = try? await get("http://127.0.0.1:\(metricsPort)/metrics", client: client) {
+                    breakdowns.append((seconds, MemoryBreakdown.parse(text)))
+                }
                 try? await Task.sleep(for: .seconds(5))
             }
-            return taken
+            return (taken, breakdowns)
         }
         await withTaskGroup(of: Void.self) { group in
             for lane in 0..<concurrency {
@@ -109,7 +153,8 @@ public enum SoakBenchmark {
                 }
             }
         }
-        samples = await sampler.value
+        let sampled = await sampler.value
+        samples = sampled.0
         if let rss = BenchmarkSupport.residentMebibytes(pid: server.processIdentifier) { samples.append((Date().timeIntervalSince(start), rss)) }
         try await client.shutdown()
         server.terminate()
@@ -119,7 +164,7 @@ public enum SoakBenchmark {
         let stored = try await database.inboxActivityIDs().count
         try database.close()
         let sent = await counter.all
-        return Report(samples: samples, sent: sent, storedFlags: stored, acceptedFlags: sent["good-flag"]?.expected ?? 0)
+        return Report(samples: samples, breakdowns: sampled.1, sent: sent, storedFlags: stored, acceptedFlags: sent["good-flag"]?.expected ?? 0)
     }
 
     /// Sends one request of `kind`; whether it got the answer it must get.
@@ -166,6 +211,12 @@ public enum SoakBenchmark {
         let response = try await client.execute(request, timeout: .seconds(60))
         _ = try await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
+    }
+
+    /// The body of a GET to `url` (at most 4 MiB).
+    static func get(_ url: String, client: HTTPClient) async throws -> String {
+        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        return String(buffer: try await response.body.collect(upTo: 4 << 20))
     }
 
     /// Answers counted by kind.

@@ -6,6 +6,7 @@ import Prometheus
 struct MetricsController {
     let registry: PrometheusCollectorRegistry
     let token: String?
+    let gauges: MemoryGauges
 
     func addRoutes(to router: Router<PalisadeRequestContext>) {
         router.get("/metrics", use: metrics)
@@ -22,11 +23,12 @@ struct MetricsController {
                 .unauthorized, code: "unauthenticated", message: "metrics need 'Authorization: Bearer <metrics.token>'",
                 headers: [.wwwAuthenticate: "Bearer realm=\"metrics\""])
         }
-        return Self.exposition(registry)
+        return await Self.exposition(registry, gauges: gauges)
     }
 
-    /// The Prometheus text of every metric.
-    static func exposition(_ registry: PrometheusCollectorRegistry) -> Response {
+    /// The Prometheus text of every metric, the memory gauges read first.
+    static func exposition(_ registry: PrometheusCollectorRegistry, gauges: MemoryGauges) async -> Response {
+        await gauges.refresh()
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return Response(
