@@ -1,6 +1,37 @@
-// Vectorscan (Hyperscan's portable fork), the rule prefilter's literal matcher. Its API is plain C: Swift calls
-// it directly.
+// Vectorscan (Hyperscan's portable fork), the rule prefilter's matcher. Its API is plain C: Swift calls it directly,
+// except for scanning, which goes through `palisade_hs_scan` below.
 #ifndef PALISADE_CVECTORSCAN_SHIM_H
 #define PALISADE_CVECTORSCAN_SHIM_H
 #include <hs/hs.h>
+#include <stddef.h>
+
+// Debian's Vectorscan 5.4.9 is built with a "fat" runtime that picks a scanner by CPU. Its AVX-512 scanner misses
+// matches on texts over about 64 bytes (`w[ij]n` in 79 `a`s and " win"; see PrefilterTests), its AVX2 scanner does
+// not. Where the library exports its AVX2 scanner and the CPU has AVX2, databases are compiled for an AVX2 platform
+// (`palisade_hs_platform`) and scanned by it; elsewhere the library's own choice stands.
+#pragma weak avx2_hs_scan
+extern hs_error_t avx2_hs_scan(const hs_database_t *db, const char *data, unsigned int length, unsigned int flags,
+                               hs_scratch_t *scratch, match_event_handler onEvent, void *context);
+
+static inline int palisade_hs_uses_avx2(void) {
+    static int decided = -1;
+    if (decided < 0) decided = (avx2_hs_scan != NULL) && __builtin_cpu_supports("avx2");
+    return decided;
+}
+
+/// The platform databases are compiled for: the host's, without AVX-512 when the AVX2 scanner is used.
+static inline hs_error_t palisade_hs_platform(hs_platform_info_t *platform) {
+    hs_error_t result = hs_populate_platform(platform);
+    if (result == HS_SUCCESS && palisade_hs_uses_avx2()) {
+        platform->cpu_features &= ~(unsigned long long)(HS_CPU_FEATURES_AVX512 | HS_CPU_FEATURES_AVX512VBMI);
+    }
+    return result;
+}
+
+/// `hs_scan`, by the AVX2 scanner where it is used.
+static inline hs_error_t palisade_hs_scan(const hs_database_t *db, const char *data, unsigned int length, unsigned int flags,
+                                          hs_scratch_t *scratch, match_event_handler onEvent, void *context) {
+    if (palisade_hs_uses_avx2()) return avx2_hs_scan(db, data, length, flags, scratch, onEvent, context);
+    return hs_scan(db, data, length, flags, scratch, onEvent, context);
+}
 #endif

@@ -38,7 +38,7 @@ enum PatternRewriter {
                     copy(3)
                     copy(through: closing)
                 } else {
-                    copy(2)
+                    copy(2 + escapeTail(scalars, after: next, at: index + 2))
                 }
             case "[":
                 copyClass(scalars, &index, into: &output)
@@ -54,6 +54,23 @@ enum PatternRewriter {
             }
         }
         return String(output)
+    }
+
+    /// How many characters after `\` + `letter` (ending at `position`) still belong to the escape: the hex digits of
+    /// `\xhh` (up to 2), the digits of `\0oo`, `\ddd` (up to 2 more), the character of `\cX`. They are not literals.
+    static func escapeTail(_ scalars: [Unicode.Scalar], after letter: Unicode.Scalar, at position: Int) -> Int {
+        var length = 0
+        switch letter {
+        case "x":
+            while length < 2, position + length < scalars.count, scalars[position + length].properties.isASCIIHexDigit { length += 1 }
+        case "0"..."9":
+            while length < 2, position + length < scalars.count, ("0"..."9").contains(scalars[position + length]) { length += 1 }
+        case "c":
+            length = position < scalars.count ? 1 : 0
+        default:
+            break
+        }
+        return length
     }
 
     private static let metacharacters = Set("\\^$.|?*+()[]{}".unicodeScalars)

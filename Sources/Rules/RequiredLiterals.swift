@@ -96,6 +96,8 @@ enum RequiredLiterals {
                             let closing: Unicode.Scalar = scalars[index] == "{" ? "}" : scalars[index] == "<" ? ">" : "'"
                             while index < scalars.count, scalars[index] != closing { index += 1 }
                             index += 1
+                        } else {
+                            index += PatternRewriter.escapeTail(scalars, after: next, at: index)
                         }
                         _ = parseQuantifier()
                         flush()

@@ -52,37 +52,59 @@ public struct Evaluation: Sendable, Equatable {
     public let errors: [RuleFailure]
 }
 
+/// What the prefilter looks for on a pattern's behalf: a literal (any of a pattern's literals may fire it) or a
+/// superset expression (see `SupersetPattern`).
+enum PrefilterGate: Hashable, Sendable {
+    case literal(String)
+    case expression(String)
+}
+
 /// A compiled pattern condition: the pattern for the normalised (or raw) text, and its skeleton twin, with the
-/// literals each needs (`RequiredLiterals`) and, once the set is built, their prefilter ids.
+/// prefilter gates each needs and, once the set is built, their ids.
 struct CompiledPattern: Sendable {
     let source: PatternSource
     let pattern: Pattern
     let skeleton: Pattern?
-    /// Required literals of `pattern` and of `skeleton`; nil for either means the pattern always runs.
-    var factors: (text: Set<String>, skeleton: Set<String>)?
+    /// Gates of `pattern` and of `skeleton` (one of which fires on any text it matches); nil: the pattern always runs.
+    var gates: (text: [PrefilterGate], skeleton: [PrefilterGate])?
     /// Their ids in the set's prefilter.
-    var literalIDs: (text: [Int], skeleton: [Int])?
+    var gateIDs: (text: [Int], skeleton: [Int])?
 }
 
 /// A condition with its patterns compiled.
 indirect enum CompiledCondition: Sendable {
-    /// The same condition with prefilter ids given to every pattern that has required literals.
-    func assigningLiteralIDs(_ ids: inout [String: Int]) -> CompiledCondition {
-        func id(_ literal: String) -> Int {
-            if let known = ids[literal] { return known }
-            ids[literal] = ids.count
+    /// The same condition with prefilter ids given to every pattern that has gates (new gates numbered in order).
+    func assigningGateIDs(_ ids: inout [PrefilterGate: Int]) -> CompiledCondition {
+        func id(_ gate: PrefilterGate) -> Int {
+            if let known = ids[gate] { return known }
+            ids[gate] = ids.count
             return ids.count - 1
         }
         switch self {
-        case .all(let children): return .all(children.map { $0.assigningLiteralIDs(&ids) })
-        case .any(let children): return .any(children.map { $0.assigningLiteralIDs(&ids) })
-        case .none(let children): return .none(children.map { $0.assigningLiteralIDs(&ids) })
+        case .all(let children): return .all(children.map { $0.assigningGateIDs(&ids) })
+        case .any(let children): return .any(children.map { $0.assigningGateIDs(&ids) })
+        case .none(let children): return .none(children.map { $0.assigningGateIDs(&ids) })
         case .patterns(let field, let patterns, let raw):
             return .patterns(field: field, patterns.map { compiled in
                 var compiled = compiled
-                if let factors = compiled.factors {
-                    compiled.literalIDs = (factors.text.sorted().map(id), factors.skeleton.sorted().map(id))
-                }
+                if let gates = compiled.gates { compiled.gateIDs = (gates.text.map(id), gates.skeleton.map(id)) }
+                return compiled
+            }, raw: raw)
+        default: return self
+        }
+    }
+
+    /// The same condition without the ids of gates the prefilter refused (those patterns always run).
+    func droppingGates(_ refused: Set<Int>) -> CompiledCondition {
+        guard !refused.isEmpty else { return self }
+        switch self {
+        case .all(let children): return .all(children.map { $0.droppingGates(refused) })
+        case .any(let children): return .any(children.map { $0.droppingGates(refused) })
+        case .none(let children): return .none(children.map { $0.droppingGates(refused) })
+        case .patterns(let field, let patterns, let raw):
+            return .patterns(field: field, patterns.map { compiled in
+                var compiled = compiled
+                if let ids = compiled.gateIDs, (ids.text + ids.skeleton).contains(where: refused.contains) { compiled.gateIDs = nil }
                 return compiled
             }, raw: raw)
         default: return self
@@ -112,29 +134,34 @@ public struct RuleSet: Sendable {
     /// A hash of every file the set was built from.
     public let version: String
 
-    /// The literal prefilter over every pattern's required literals (nil: no pattern has any).
-    let prefilter: LiteralPrefilter?
-    /// For each field, which rules a found literal makes candidates (text literals, skeleton literals).
-    private let candidatesByLiteral: [String: (text: [Int: [Int]], skeleton: [Int: [Int]])]
-    /// Rules the prefilter cannot rule out (no required pattern with literals): always evaluated.
+    /// The prefilter over every pattern's gates (nil: no pattern has any).
+    let prefilter: Prefilter?
+    /// For each field, which rules a firing gate makes candidates (text gates, skeleton gates).
+    private let candidatesByGate: [String: (text: [Int: [Int]], skeleton: [Int: [Int]])]
+    /// Rules the prefilter cannot rule out (no required pattern with gates): always evaluated.
     private let alwaysEvaluated: [Int]
 
-    /// A set of these rules (sorted by id), with its prefilter.
-    public init(rules: [CompiledRule], version: String) {
-        var ids: [String: Int] = [:]
-        self.rules = rules.sorted { $0.definition.id < $1.definition.id }.map { rule in
+    /// A set of these rules (sorted by id), with its prefilter (its compiled databases read from and kept in `cache`).
+    public init(rules: [CompiledRule], version: String, cache: PrefilterCache? = nil) {
+        var ids: [PrefilterGate: Int] = [:]
+        var sorted = rules.sorted { $0.definition.id < $1.definition.id }.map { rule in
             var rule = rule
-            rule.condition = rule.condition.assigningLiteralIDs(&ids)
+            rule.condition = rule.condition.assigningGateIDs(&ids)
             return rule
         }
         self.version = version
-        var literals = [String](repeating: "", count: ids.count)
-        for (literal, id) in ids { literals[id] = literal }
-        prefilter = LiteralPrefilter(literals: literals)
+        var gates = [PrefilterGate](repeating: .literal(""), count: ids.count)
+        for (gate, id) in ids { gates[id] = gate }
+        let prefilter = gates.isEmpty ? nil : Prefilter(gates: gates, cache: cache)
+        if let refused = prefilter?.refused, !refused.isEmpty {
+            for position in sorted.indices { sorted[position].condition = sorted[position].condition.droppingGates(refused) }
+        }
+        self.rules = sorted
+        self.prefilter = prefilter
         var index: [String: (text: [Int: [Int]], skeleton: [Int: [Int]])] = [:]
         var always: [Int] = []
         for (position, rule) in self.rules.enumerated() {
-            guard let required = Self.requiredLiterals(rule.condition) else {
+            guard let required = Self.requiredGates(rule.condition) else {
                 always.append(position)
                 continue
             }
@@ -143,31 +170,34 @@ public struct RuleSet: Sendable {
             for id in required.skeleton { entry.skeleton[id, default: []].append(position) }
             index[required.field] = entry
         }
-        candidatesByLiteral = index
+        candidatesByGate = index
         alwaysEvaluated = always
     }
 
+    /// How many rules the prefilter cannot rule out on any subject.
+    public var alwaysEvaluatedCount: Int { alwaysEvaluated.count }
+
     /// A pattern condition every match of `condition` needs (the root, or one under `all`), when all its patterns
-    /// have required literals: the rule cannot hit unless one of them occurs.
-    private static func requiredLiterals(_ condition: CompiledCondition) -> (field: String, text: [Int], skeleton: [Int])? {
+    /// have gates: the rule cannot hit unless one of them fires.
+    private static func requiredGates(_ condition: CompiledCondition) -> (field: String, text: [Int], skeleton: [Int])? {
         switch condition {
         case .patterns(let field, let patterns, let raw):
-            guard !raw, !patterns.isEmpty, patterns.allSatisfy({ $0.literalIDs != nil }) else { return nil }
-            return (field, patterns.flatMap { $0.literalIDs!.text }, patterns.flatMap { $0.literalIDs!.skeleton })
+            guard !raw, !patterns.isEmpty, patterns.allSatisfy({ $0.gateIDs != nil }) else { return nil }
+            return (field, patterns.flatMap { $0.gateIDs!.text }, patterns.flatMap { $0.gateIDs!.skeleton })
         case .all(let children):
-            return children.lazy.compactMap { requiredLiterals($0) }.first
+            return children.lazy.compactMap { requiredGates($0) }.first
         default:
             return nil
         }
     }
 
-    /// The rules that may hit: those the prefilter cannot rule out, and those whose required literals occur.
+    /// The rules that may hit: those the prefilter cannot rule out, and those whose gates fire.
     private func candidates(_ texts: SubjectTexts) -> [Bool] {
         var marked = [Bool](repeating: false, count: rules.count)
         for position in alwaysEvaluated { marked[position] = true }
-        for (field, index) in candidatesByLiteral {
+        for (field, index) in candidatesByGate {
             for value in texts.values(of: field, raw: false) {
-                guard let found = value.literalsFound() else { return [Bool](repeating: true, count: rules.count) }
+                guard let found = value.gatesFound() else { return [Bool](repeating: true, count: rules.count) }
                 for id in found.textIDs { for position in index.text[id] ?? [] { marked[position] = true } }
                 for id in found.skeletonIDs { for position in index.skeleton[id] ?? [] { marked[position] = true } }
             }
@@ -227,14 +257,17 @@ public struct RuleSet: Sendable {
             var matched = false
             for value in texts.values(of: field, raw: raw) {
                 for compiled in patterns {
-                    // A pattern whose required literals are in neither text cannot match: it does not run.
-                    if let ids = compiled.literalIDs, let found = value.literalsFound(), !ids.text.contains(where: { found.text[$0] }),
-                        !ids.skeleton.contains(where: { found.skeleton[$0] }) {
-                        continue
+                    // A twin whose gates do not fire on its text cannot match it: it does not run.
+                    var runText = true
+                    var runSkeleton = true
+                    if let ids = compiled.gateIDs, let found = value.gatesFound() {
+                        runText = ids.text.contains { found.text[$0] }
+                        runSkeleton = ids.skeleton.contains { found.skeleton[$0] }
+                        if !runText, !runSkeleton { continue }
                     }
                     // The text as normalised, then its skeleton (look-alikes); the moderator sees both kinds of evidence.
-                    var ranges = try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16).map(\.range)
-                    if let skeleton = compiled.skeleton, let skeletonText = value.skeleton {
+                    var ranges = runText ? try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16).map(\.range) : []
+                    if runSkeleton, let skeleton = compiled.skeleton, let skeletonText = value.skeleton {
                         for found in try matcher.matches(of: skeleton, in: skeletonText.text, maximum: 16) {
                             let range = skeletonText.originalRange(of: found.range)
                             if !ranges.contains(where: { $0.overlaps(range) || $0 == range }) { ranges.append(range) }
@@ -263,11 +296,11 @@ final class SubjectTexts {
     final class Value {
         let text: String
         private let makeSkeleton: Bool
-        private let prefilter: LiteralPrefilter?
+        private let prefilter: Prefilter?
         private var skeletonText: SkeletonText??
-        private var literals: (text: [Bool], skeleton: [Bool], textIDs: [Int], skeletonIDs: [Int])?
+        private var gates: (text: [Bool], skeleton: [Bool], textIDs: [Int], skeletonIDs: [Int])?
 
-        init(_ text: String, skeleton: Bool, prefilter: LiteralPrefilter?) {
+        init(_ text: String, skeleton: Bool, prefilter: Prefilter?) {
             self.text = text
             makeSkeleton = skeleton
             self.prefilter = prefilter
@@ -280,11 +313,11 @@ final class SubjectTexts {
             return made
         }
 
-        /// Which prefilter literals occur in the text and in its skeleton, as flags by id and as lists (nil without a
+        /// Which prefilter gates fire on the text and on its skeleton, as flags by id and as lists (nil without a
         /// prefilter).
-        func literalsFound() -> (text: [Bool], skeleton: [Bool], textIDs: [Int], skeletonIDs: [Int])? {
+        func gatesFound() -> (text: [Bool], skeleton: [Bool], textIDs: [Int], skeletonIDs: [Int])? {
             guard let prefilter else { return nil }
-            if let literals { return literals }
+            if let gates { return gates }
             let inText = prefilter.scan(text)
             let inSkeleton = skeleton.map { prefilter.scan($0.text) } ?? []
             var textFlags = [Bool](repeating: false, count: prefilter.count)
@@ -292,26 +325,34 @@ final class SubjectTexts {
             for id in inText { textFlags[id] = true }
             for id in inSkeleton { skeletonFlags[id] = true }
             let found = (textFlags, skeletonFlags, inText, inSkeleton)
-            literals = found
+            gates = found
             return found
         }
 
+        /// The span of a match's UTF-8 byte range, in scalars (counted as the bytes that start one: no copy).
         func span(field: String, utf8 range: Range<Int>) -> MatchSpan {
-            let bytes = Array(text.utf8)
-            let lower = min(range.lowerBound, bytes.count)
-            let upper = min(max(range.upperBound, lower), bytes.count)
-            let start = String(decoding: bytes[..<lower], as: UTF8.self).unicodeScalars.count
-            let matched = String(decoding: bytes[lower..<upper], as: UTF8.self)
-            return MatchSpan(field: field, start: start, end: start + matched.unicodeScalars.count, text: matched)
+            var text = text
+            return text.withUTF8 { bytes in
+                let lower = min(range.lowerBound, bytes.count)
+                let upper = min(max(range.upperBound, lower), bytes.count)
+                func scalars(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> Int {
+                    var count = 0
+                    for byte in slice where byte & 0xC0 != 0x80 { count += 1 }
+                    return count
+                }
+                let start = scalars(bytes[..<lower])
+                let matched = String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+                return MatchSpan(field: field, start: start, end: start + scalars(bytes[lower..<upper]), text: matched)
+            }
         }
     }
 
     let subject: Subject
-    private let prefilter: LiteralPrefilter?
+    private let prefilter: Prefilter?
     private var normalised: [String: [Value]] = [:]
     private var raw: [String: [Value]] = [:]
 
-    init(_ subject: Subject, prefilter: LiteralPrefilter?) {
+    init(_ subject: Subject, prefilter: Prefilter?) {
         self.subject = subject
         self.prefilter = prefilter
     }

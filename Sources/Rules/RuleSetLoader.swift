@@ -24,20 +24,21 @@ public struct RuleSetLoad: Sendable {
 /// Reads `rules/**/*.yml` and `rules/lists/*.txt`, then parses, validates and compiles (RULES-FORMAT.md).
 public enum RuleSetLoader {
     /// Loads the global rules in `directory` and, when given, a tenant `overlay` directory whose rules add to them,
-    /// replace a global rule with the same id, or turn it off (`disabled: true`).
-    public static func load(directory: String, overlay: String? = nil) -> RuleSetLoad {
+    /// replace a global rule with the same id, or turn it off (`disabled: true`). The prefilter's compiled databases
+    /// are read from and kept in `cache` when given.
+    public static func load(directory: String, overlay: String? = nil, cache: PrefilterCache? = nil) -> RuleSetLoad {
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
         var hasher = SHA256()
-        var definitions = loadDefinitions(directory, diagnostics: &diagnostics, sources: &sources, hasher: &hasher)
+        var definitions = loadDefinitions(directory, layer: "global", diagnostics: &diagnostics, sources: &sources, hasher: &hasher)
         if let overlay {
-            let overlaid = loadDefinitions(overlay, diagnostics: &diagnostics, sources: &sources, hasher: &hasher)
+            let overlaid = loadDefinitions(overlay, layer: "overlay", diagnostics: &diagnostics, sources: &sources, hasher: &hasher)
             for (list, rule) in overlaid {
                 definitions.removeAll { $0.1.id == rule.id }
                 definitions.append((list, rule))
             }
         }
-        return compile(definitions, diagnostics: diagnostics, sources: sources, hasher: hasher)
+        return compile(definitions, diagnostics: diagnostics, sources: sources, hasher: hasher, cache: cache)
     }
 
     /// Parses, validates and compiles one rule file's `text` in memory, as if it were the only file of a directory
@@ -72,7 +73,8 @@ public enum RuleSetLoader {
 
     /// Compiles the enabled definitions; the set exists only when no diagnostic is an error.
     private static func compile(
-        _ definitions: [(String, RuleDefinition)], diagnostics: [Diagnostic], sources: [String: String], hasher: SHA256
+        _ definitions: [(String, RuleDefinition)], diagnostics: [Diagnostic], sources: [String: String], hasher: SHA256,
+        cache: PrefilterCache? = nil
     ) -> RuleSetLoad {
         var diagnostics = diagnostics
         var compiled: [CompiledRule] = []
@@ -87,12 +89,14 @@ public enum RuleSetLoader {
         diagnostics.sort { ($0.location, $0.severity == .error ? 0 : 1, $0.message) < ($1.location, $1.severity == .error ? 0 : 1, $1.message) }
         let version = hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
         let failed = diagnostics.contains { $0.severity == .error }
-        return RuleSetLoad(ruleSet: failed ? nil : RuleSet(rules: compiled, version: version), diagnostics: diagnostics, sources: sources)
+        return RuleSetLoad(ruleSet: failed ? nil : RuleSet(rules: compiled, version: version, cache: cache), diagnostics: diagnostics, sources: sources)
     }
 
-    /// One directory's lists and rules, parsed and validated (duplicate ids within it are errors).
+    /// One directory's lists and rules, parsed and validated (duplicate ids within it are errors). The version hash
+    /// takes each file's path relative to the directory (and the `layer` it is in) with its contents, so `rules`,
+    /// `./rules` and an absolute path give the same version.
     private static func loadDefinitions(
-        _ directory: String, diagnostics: inout [Diagnostic], sources: inout [String: String], hasher: inout SHA256
+        _ directory: String, layer: String, diagnostics: inout [Diagnostic], sources: inout [String: String], hasher: inout SHA256
     ) -> [(String, RuleDefinition)] {
         let root = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         var isDirectory: ObjCBool = false
@@ -106,7 +110,7 @@ public enum RuleSetLoader {
             let path = root + "/" + file
             guard let text = read(path, diagnostics: &diagnostics) else { continue }
             sources[path] = text
-            hasher.update(data: Data((path + "\0" + text + "\0").utf8))
+            hasher.update(data: Data((layer + "/" + file + "\0" + text + "\0").utf8))
             let name = String(file.dropFirst(6).dropLast(4))
             lists[name] = TermList.entries(text, file: path)
         }
@@ -117,7 +121,7 @@ public enum RuleSetLoader {
             let path = root + "/" + file
             guard let text = read(path, diagnostics: &diagnostics) else { continue }
             sources[path] = text
-            hasher.update(data: Data((path + "\0" + text + "\0").utf8))
+            hasher.update(data: Data((layer + "/" + file + "\0" + text + "\0").utf8))
             var parser = RuleParser(file: path, source: text, lists: lists)
             for rule in parser.parse() {
                 if let first = seen[rule.id] {
@@ -246,20 +250,43 @@ struct RuleCompiler {
             var compiled = CompiledPattern(
                 source: source, pattern: try Pattern(bounded(folded), options: options),
                 skeleton: try Pattern(bounded(skeleton), options: options))
-            // Case-sensitive patterns search folded text with unfolded literals: they always run.
-            if !caseSensitive, !multiline, let text = RequiredLiterals.factor(of: bounded(folded)),
-                let skeletonFactor = RequiredLiterals.factor(of: bounded(skeleton)) {
-                compiled.factors = (text, skeletonFactor)
-            } else if !caseSensitive, !multiline, !expensiveAcknowledged {
+            let literals = !caseSensitive && !multiline
+            if let text = Self.gates(bounded(folded), literals: literals), let skeletonGates = Self.gates(bounded(skeleton), literals: literals) {
+                compiled.gates = (text.gates, skeletonGates.gates)
+                if !text.narrow, !expensiveAcknowledged {
+                    diagnostics.append(Diagnostic(
+                        .warning, at: source.location,
+                        "runs on most posts: no literal to index. The prefilter can only look for this pattern's character classes, so it runs on most subjects, which is costly in large rule sets (say `cost: expensive` on the rule if that is intended)"))
+                }
+            } else if !expensiveAcknowledged {
                 diagnostics.append(Diagnostic(
                     .warning, at: source.location,
-                    "this pattern has no literal text (3 bytes or more) that every match needs, so the prefilter cannot skip it: it runs on every subject, which is costly in large rule sets (say `cost: expensive` on the rule if that is intended)"))
+                    "runs on every post: no literal to index. Neither a literal every match needs (3 bytes or more) nor an expression the prefilter can scan for could be found, so this pattern runs on every subject, which is costly in large rule sets (say `cost: expensive` on the rule if that is intended)"))
             }
             return compiled
         } catch {
             diagnostics.append(Diagnostic(.error, at: source.location, "the normalised form of this pattern does not compile: \(error.description)"))
             return nil
         }
+    }
+
+    /// Literals no shorter than this (UTF-8 bytes) are selective enough to gate on alone; with shorter ones the
+    /// superset expression is the better gate when there is one.
+    static let selectiveLiteralBytes = 4
+
+    /// The prefilter gates of a pattern as PCRE2 runs it: its required literals when they are selective, else its
+    /// superset expression when Vectorscan reads one, else its required literals (3 bytes or more); nil: none.
+    /// `narrow` is false for an expression of character classes only. `literals: false` for patterns whose literals
+    /// may not be byte for byte in the text (case-sensitive spans).
+    static func gates(_ pattern: String, literals useLiterals: Bool) -> (gates: [PrefilterGate], narrow: Bool)? {
+        let factor = useLiterals ? RequiredLiterals.factor(of: pattern) : nil
+        if let factor, RequiredLiterals.Parser.score(factor).0 >= selectiveLiteralBytes {
+            return (factor.sorted().map(PrefilterGate.literal), true)
+        }
+        if let rewrite = SupersetPattern.rewriteCountingLiterals(pattern), Prefilter.matchesSomethingNonEmpty(rewrite.expression) {
+            return ([.expression(rewrite.expression)], rewrite.literals > 0 || factor != nil)
+        }
+        return factor.map { ($0.sorted().map(PrefilterGate.literal), true) }
     }
 
     private mutating func report(_ error: PCREError, _ source: PatternSource) {

@@ -24,20 +24,45 @@ public enum TextNormalisation {
 
     /// Runs of white space (any Unicode space, tab or line break) become one space; none at either end.
     public static func foldWhiteSpace(_ text: String) -> String {
-        var result = ""
-        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
-                pendingSpace = !result.unicodeScalars.isEmpty
-            } else {
-                if pendingSpace { result.unicodeScalars.append(" ") }
-                pendingSpace = false
-                result.unicodeScalars.append(scalar)
+        var input = text
+        return input.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                let end = min(bytes.count, index + length)
+                if isWhiteSpace(bytes, index, end) {
+                    pendingSpace = !output.isEmpty
+                } else {
+                    if pendingSpace { output.append(0x20) }
+                    pendingSpace = false
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                }
+                index = end
             }
+            return String(decoding: output, as: UTF8.self)
         }
-        return result
     }
+
+    /// Whether the UTF-8 scalar at `start..<end` has Unicode's White_Space property (its 25 members, checked
+    /// against the standard library's table by a test).
+    private static func isWhiteSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let lead = bytes[start]
+        if lead < 0x80 { return lead == 0x20 || (0x09...0x0D).contains(lead) }
+        switch end - start {
+        case 2: return lead == 0xC2 && (bytes[start + 1] == 0x85 || bytes[start + 1] == 0xA0)
+        case 3:
+            let value = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[start + 1] & 0x3F) << 6) | UInt32(bytes[start + 2] & 0x3F)
+            return (value == 0x1680 || value == 0x3000 || (0x2000...0x205F).contains(value)) && whiteSpaceAbove0x7FF.contains(value)
+        default: return false
+        }
+    }
+
+    /// The White_Space characters from U+0800 up (all below U+10000).
+    static let whiteSpaceAbove0x7FF: Set<UInt32> = [0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
 
     private static func transform(_ text: String, _ function: (UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32) -> Int32) -> String {
         guard !text.isEmpty else { return text }

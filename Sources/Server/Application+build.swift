@@ -49,7 +49,9 @@ public struct ApplicationDependencies: Sendable {
     ) {
         self.secret = secret
         self.httpClient = httpClient
-        self.rules = rules ?? ActiveRules(directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory, logger: logger)
+        self.rules = rules ?? ActiveRules(
+            directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory,
+            cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"), logger: logger)
         self.changes = CaseChanges()
         self.deliveryClient = deliveryClient
         self.configuration = configuration

@@ -66,6 +66,7 @@ struct RulesCheckCommand: AsyncParsableCommand {
             }
         }
         output += "\(rules) rules, \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+        if let ruleSet = load.ruleSet { output += "rule set version \(ruleSet.version)\n" }
         print(output, terminator: "")
         if errors > 0 { throw ExitCode(1) }
     }

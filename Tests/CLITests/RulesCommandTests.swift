@@ -7,12 +7,33 @@ import Testing
     @Test func theStarterPackChecksCleanAndItsOwnTestsPass() async throws {
         let check = try await PalisadeCLI.run(["rules", "check", "rules"], in: Fixtures.projectRoot)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        #expect(check.stdout.hasSuffix(" rules, 0 errors, 0 warnings\n"), "\(check.stdout)")
+        #expect(check.stdout.contains(" rules, 0 errors, 0 warnings\nrule set version "), "\(check.stdout)")
         let test = try await PalisadeCLI.run(["rules", "test", "rules"], in: Fixtures.projectRoot)
         #expect(test.status == 0, "\(test.stdout)")
         let summary = try #require(test.stdout.split(separator: "\n").last.map(String.init))
         #expect(summary.hasSuffix(" passed, 0 failed"), "\(test.stdout)")
         #expect((Int(summary.split(separator: " ")[0]) ?? 0) >= 15)
+    }
+
+    /// Issue 17: the version is a hash of the files' contents, not of how the directory was spelled.
+    @Test func theRuleSetVersionIsTheSameHoweverTheDirectoryIsNamed() async throws {
+        let directory = try TemporaryDirectory("cli-rules-version")
+        defer { directory.remove() }
+        let rule = "id: spam.free\ntitle: Free\nwhen: { content: '\\bfree\\b' }\naction: { queue: spam }\ntests: [{ match: { content: free } }, { no_match: { content: freedom } }]\n"
+        _ = try directory.write("rules/a.yml", rule)
+        func version(_ argument: String) async throws -> String {
+            let check = try await PalisadeCLI.run(["rules", "check", argument], in: directory.url)
+            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+            let line = try #require(check.stdout.split(separator: "\n").last { $0.hasPrefix("rule set version ") })
+            return String(line.dropFirst("rule set version ".count))
+        }
+        let plain = try await version("rules")
+        #expect(plain.count == 16 && plain.allSatisfy(\.isHexDigit))
+        #expect(try await version("./rules") == plain)
+        #expect(try await version("rules/") == plain)
+        #expect(try await version(directory.path("rules")) == plain)
+        _ = try directory.write("rules/a.yml", rule.replacingOccurrences(of: "Free", with: "Free things"))
+        #expect(try await version("rules") != plain, "a changed file is a new version")
     }
 
     @Test func aFailingExampleIsReportedWithItsRuleAndWhy() async throws {
@@ -39,7 +60,7 @@ import Testing
             """)
         let check = try await PalisadeCLI.run(["rules", "check", "rules"], in: directory.url)
         #expect(check.status == 1)
-        #expect(check.stdout.hasSuffix("1 rules, 2 errors, 0 warnings\n"))
+        #expect(check.stdout.contains("1 rules, 2 errors, 0 warnings\nrule set version "), "\(check.stdout)")
         #expect(check.stdout.contains("rules/a.yml:7:5: error: test of 'spam.free' failed: expected a match, got none\n  - match: { content: \"freedom\" }\n    ^"))
     }
 

@@ -47,5 +47,23 @@ import Testing
         // A literal that becomes several characters is grouped, so its quantifier still applies to all of it.
         #expect(PatternRewriter.mapLiterals("ß+", { TextNormalisation.nfkcCasefold(String($0)) }) == "(?:ss)+")
         #expect(PatternRewriter.mapLiterals("a.b", { $0 == "a" ? "." : String($0) }) == #"\..b"#)
+        // Escapes keep their digits: `\x20` is a space, not `\x2` and a literal "0" (whose skeleton is "o").
+        #expect(PatternRewriter.mapLiterals(#"\x20o\101\cI0"#, { $0 == "0" ? "o" : String($0) }) == #"\x20o\101\cIo"#)
+    }
+
+    /// The byte-level white-space folding agrees with the standard library's White_Space table, scalar by scalar.
+    @Test func whiteSpaceFoldingAgreesWithUnicodeForEveryScalar() {
+        var disagreements: [String] = []
+        for value in UInt32(0)..<0x11000 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            var text = "a"
+            text.unicodeScalars.append(scalar)
+            text += "b"
+            let expected = scalar.properties.isWhitespace ? "a b" : text
+            if TextNormalisation.foldWhiteSpace(text) != expected { disagreements.append(String(value, radix: 16)) }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(20))")
+        #expect(TextNormalisation.foldWhiteSpace(" \u{3000} a\u{2003}\u{2003}é\t\n ") == "a é")
+        #expect(TextNormalisation.foldWhiteSpace("") == "")
     }
 }

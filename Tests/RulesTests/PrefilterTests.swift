@@ -8,6 +8,9 @@ import Testing
 @Suite struct PrefilterTests {
     @Test(arguments: [
         (#"\bfree\b"#, ["free"]),
+        // Issue 17: the digits of `\x20` are part of the escape, not a literal "20" every match needs.
+        (#"\x20stuff"#, ["stuff"]),
+        (#"\x2c\x20spam\cI"#, ["spam"]),
         (#"\b(?:casino|jackpot|lottery)\b"#, ["casino", "jackpot", "lottery"]),
         (#"\bfree\b.{0,40}\b(btc|eth|usdt)\b"#, ["free"]),
         (#"https?://(?:www\.)?casinobonus\.(?:com|net)"#, ["casinobonus.com", "casinobonus.net"]),
@@ -29,11 +32,67 @@ import Testing
     }
 
     @Test func theVectorscanDatabaseFindsEachLiteralOnce() throws {
-        let prefilter = try #require(LiteralPrefilter(literals: ["free", "btc", "бесплатно", "a.b"]))
+        let prefilter = Prefilter(gates: ["free", "btc", "бесплатно", "a.b"].map(PrefilterGate.literal))
+        #expect(prefilter.refused.isEmpty)
         #expect(prefilter.scan("free btc, free btc").sorted() == [0, 1])
         #expect(prefilter.scan("бесплатно axb") == [2])
         #expect(prefilter.scan("a.b") == [3])
         #expect(prefilter.scan("") == [])
+    }
+
+    /// A second load of the same rules reads the compiled databases from the cache and evaluates alike; a damaged
+    /// file is compiled again and rewritten, never trusted.
+    @Test func theCacheServesAnUnchangedSetAndRecompilesADamagedFile() throws {
+        let directory = try TemporaryDirectory("prefilter-cache")
+        defer { directory.remove() }
+        let patterns = RulesProbe.patterns + (0..<60).map { #"\bp+r+[e3]+[s5$]+\#($0)\b"# }
+        let text = patterns.enumerated().map { index, pattern in
+            "- id: p.r\(index)\n  title: r\(index)\n  when: { content: '\(pattern.replacingOccurrences(of: "'", with: "''"))' }\n  action: { queue: q }\n"
+        }.joined()
+        _ = try directory.write("rules/all.yml", text)
+        let cache = PrefilterCache(directory: directory.path("cache"))
+        let first = try #require(RuleSetLoader.load(directory: directory.path("rules"), cache: cache).ruleSet)
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache.directory).filter { $0.hasSuffix(".hsdb") }.sorted()
+        #expect(files.count >= 3, "a literal database and expression shards: \(files)")
+        let written = try files.map { try FileManager.default.attributesOfItem(atPath: cache.directory + "/" + $0)[.size] as? Int }
+        // Damage one file: the next load must not trust it.
+        try Data("palisade-prefilter-1\n\u{0}\u{0}\u{0}\u{0}garbage".utf8).write(to: URL(fileURLWithPath: cache.directory + "/" + files[0]))
+        let second = try #require(RuleSetLoader.load(directory: directory.path("rules"), cache: cache).ruleSet)
+        #expect(second.version == first.version)
+        let rewritten = try files.map { try FileManager.default.attributesOfItem(atPath: cache.directory + "/" + $0)[.size] as? Int }
+        #expect(rewritten == written, "the damaged file was compiled again and rewritten")
+        let matcher = Matcher()
+        for post in RulesProbe.posts + ["pr3ss7 now", "preeesss12"] {
+            let subject = Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text(post)])
+            #expect(second.evaluate(subject, matcher: matcher) == first.evaluate(subject, matcher: matcher), "\(post)")
+            #expect(second.evaluate(subject, matcher: matcher).hits.map(\.rule) == first.evaluateNaively(subject, matcher: matcher).hits.map(\.rule))
+        }
+    }
+
+    /// Debian's Vectorscan 5.4.9 AVX-512 scanner finds no `w[ij]n` in 79 `a`s and " win", nor `w[iı]n` in a post
+    /// like this one: the prefilter scans with the AVX2 scanner where the CPU has one (CVectorscan's shim).
+    @Test func theAVX512ScannerIsNotTrusted() throws {
+        let long = String(repeating: "a", count: 79) + " win"
+        #expect(Prefilter(gates: [.expression("w[ij]n")]).scan(long) == [0])
+        #expect(Prefilter(gates: [.expression(#"w[i\x{131}]n"#)]).scan("s_c-a.m https://x.example/a/ 555 123 4567 ffrreeee १२३४५६७ spam win") == [0])
+    }
+
+    /// Vectorscan 5.4.9 with `HS_FLAG_SINGLEMATCH` finds no `x` in this 65-byte text (nor in about 0.8 % of texts
+    /// longer than 64 bytes): the prefilter must not use it, or a rule would silently miss posts.
+    @Test func singleMatchIsNotTrusted() throws {
+        let text = "атно, δωρεάν, σοφόσ, free, @bob, ssoocciiaall, eex"
+        #expect(Prefilter(gates: [.expression("x")]).scan(text) == [0])
+        #expect(Prefilter(gates: [.literal("x"), .literal("free")]).scan(text).sorted() == [0, 1])
+    }
+
+    /// A text that makes the gates fire at every byte costs a bounded number of callbacks: past the budget every
+    /// pattern runs (as with no prefilter), so nothing is missed and nothing is quadratic.
+    @Test func aTextOfMatchesEverywhereLetsEveryPatternRun() throws {
+        let gates = (0..<50).map { PrefilterGate.expression("a{1,\($0 + 1)}") } + [.literal("zzz")]
+        let prefilter = Prefilter(gates: gates)
+        #expect(prefilter.refused.isEmpty)
+        #expect(prefilter.scan(String(repeating: "a", count: 10_000)).count == gates.count)
+        #expect(prefilter.scan("a b").count == 50)
     }
 
     @Test func evaluationWithThePrefilterGivesTheNaiveLoopsHits() throws {

@@ -16,6 +16,7 @@ public final class ActiveRules: Sendable {
     private let reloadsStarted = Atomic<Int>(0)
     private let directory: String
     private let overlaysDirectory: String?
+    private let cache: PrefilterCache?
     private let logger: Logger
 
     /// What a reload did.
@@ -26,10 +27,12 @@ public final class ActiveRules: Sendable {
         case refused(RuleSetLoad)
     }
 
-    /// Rules from `directory` (and tenant overlays under `overlaysDirectory`), not yet loaded (empty until `reload`).
-    public init(directory: String, overlaysDirectory: String? = nil, logger: Logger) {
+    /// Rules from `directory` (and tenant overlays under `overlaysDirectory`), not yet loaded (empty until `reload`);
+    /// compiled prefilter databases are kept in `cache`, so restarts and reloads of unchanged rules skip compiling them.
+    public init(directory: String, overlaysDirectory: String? = nil, cache: PrefilterCache? = nil, logger: Logger) {
         self.directory = directory
         self.overlaysDirectory = overlaysDirectory
+        self.cache = cache
         self.logger = logger
     }
 
@@ -65,8 +68,12 @@ public final class ActiveRules: Sendable {
         let directory = self.directory
         let number = reloadsStarted.add(1, ordering: .relaxed).newValue
         let overlayDirectories = overlayDirectories()
+        let cache = self.cache
         let (load, overlayLoads) = await Task.detached {
-            (RuleSetLoader.load(directory: directory), overlayDirectories.map { ($0.slug, RuleSetLoader.load(directory: directory, overlay: $0.path)) })
+            (
+                RuleSetLoader.load(directory: directory, cache: cache),
+                overlayDirectories.map { ($0.slug, RuleSetLoader.load(directory: directory, overlay: $0.path, cache: cache)) }
+            )
         }.value
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {

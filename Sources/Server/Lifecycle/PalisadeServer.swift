@@ -5,6 +5,7 @@ import HTTPSignatures
 import Hummingbird
 import Logging
 import Prometheus
+import Rules
 import ServiceLifecycle
 import Store
 
@@ -58,7 +59,9 @@ public struct PalisadeServer: Service {
                 signer: MessageSigner(key: try SigningKey(key.key.keyPair), keyID: serviceActor.keyID),
                 settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)),
                 now: now)
-            let rules = ActiveRules(directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory, logger: logger)
+            let rules = ActiveRules(
+                directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory,
+                cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"), logger: logger)
             await rules.reload(reason: "start")
             let app = buildApplication(
                 ApplicationDependencies(

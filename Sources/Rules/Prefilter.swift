@@ -1,0 +1,240 @@
+import CVectorscan
+import Foundation
+import Synchronization
+
+/// The rule set's prefilter, one scan per text: which gates fire. A gate is either a literal (see `RequiredLiterals`)
+/// or a superset expression (see `SupersetPattern`); a pattern none of whose gates fire cannot match and is not run.
+/// Literals go in one Vectorscan literal database, expressions in databases of at most `shardSize` each (compile
+/// time grows faster than linearly with a database's size). Scratch space is pooled, so scans run on any thread.
+final class Prefilter: @unchecked Sendable {
+    /// Expressions per database.
+    static let shardSize = 40
+
+    private let databases: [OpaquePointer]
+    private let prototype: OpaquePointer?
+    private let pool = Mutex<[Scratch]>([])
+
+    /// One shard's database (nil: every expression in it refused) and the ids it refused.
+    private struct ShardResult: @unchecked Sendable {
+        let database: OpaquePointer?
+        let refused: [Int]
+    }
+
+    /// Vectorscan scratch space, big enough for every database: one scan at a time uses it.
+    private struct Scratch: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    /// How many gates (ids 0..<count).
+    let count: Int
+    /// Ids of gates Vectorscan would not compile (or expressions that match the empty text): they never fire, so a
+    /// pattern gated by one must always run.
+    let refused: Set<Int>
+
+    /// A prefilter of `gates` (id = index); compiled databases are read from and written to `cache` when given.
+    init(gates: [PrefilterGate], cache: PrefilterCache? = nil) {
+        var literals: [(id: Int, literal: String)] = []
+        var expressions: [(id: Int, expression: String)] = []
+        var refused: Set<Int> = []
+        for (id, gate) in gates.enumerated() {
+            switch gate {
+            case .literal(let literal): literals.append((id, literal))
+            case .expression(let expression):
+                if Self.matchesSomethingNonEmpty(expression) { expressions.append((id, expression)) } else { refused.insert(id) }
+            }
+        }
+        var databases: [OpaquePointer] = []
+        if !literals.isEmpty {
+            let key = PrefilterCache.key(kind: "literal", flags: 0, entries: literals.map { ($0.id, $0.literal) })
+            if let cached = cache?.load(key) {
+                databases.append(cached.database)
+            } else if let database = Self.literalDatabase(literals) {
+                databases.append(database)
+                cache?.store(key, database: database, refused: [])
+            } else {
+                refused.formUnion(literals.map(\.id))
+            }
+        }
+        // Shards compile on every core at once; each keeps its own result, in shard order.
+        let shards = stride(from: 0, to: expressions.count, by: Self.shardSize).map { Array(expressions[$0..<min(expressions.count, $0 + Self.shardSize)]) }
+        let results = Mutex<[Int: ShardResult]>([:])
+        DispatchQueue.concurrentPerform(iterations: shards.count) { index in
+            var shard = shards[index]
+            let key = PrefilterCache.key(kind: "expression", flags: Self.expressionFlags, entries: shard.map { ($0.id, $0.expression) })
+            if let cached = cache?.load(key) {
+                results.withLock { $0[index] = ShardResult(database: cached.database, refused: cached.refused) }
+                return
+            }
+            var dropped: [Int] = []
+            var compiled: OpaquePointer?
+            while !shard.isEmpty, compiled == nil {
+                switch Self.expressionDatabase(shard) {
+                case .success(let database):
+                    compiled = database
+                case .failure(let position):
+                    // One expression Vectorscan refuses (too large, say): it is left out, the rest compiled again.
+                    dropped.append(shard[position].id)
+                    shard.remove(at: position)
+                }
+            }
+            if let compiled { cache?.store(key, database: compiled, refused: dropped) }
+            let result = ShardResult(database: compiled, refused: dropped)
+            results.withLock { $0[index] = result }
+        }
+        for index in shards.indices {
+            guard let result = results.withLock({ $0[index] }) else { continue }
+            refused.formUnion(result.refused)
+            if let database = result.database { databases.append(database) }
+        }
+        var scratch: OpaquePointer?
+        for database in databases where hs_alloc_scratch(database, &scratch) != HS_SUCCESS {
+            refused.formUnion(0..<gates.count)
+        }
+        self.databases = databases
+        prototype = scratch
+        count = gates.count
+        self.refused = refused
+    }
+
+    deinit {
+        for scratch in pool.withLock({ $0 }) { hs_free_scratch(scratch.pointer) }
+        if let prototype { hs_free_scratch(prototype) }
+        for database in databases { hs_free_database(database) }
+    }
+
+    /// No `HS_FLAG_SINGLEMATCH`: Vectorscan 5.4.9 (Debian's) misses matches with it on texts over about 64 bytes
+    /// (single-byte patterns such as `x` most often; see `PrefilterTests.singleMatchIsNotTrusted`). Every match is
+    /// reported instead, de-duplicated in the callback, and a scan is cut short at `matchBudget`.
+    static let expressionFlags = UInt32(HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_PREFILTER)
+
+    /// The platform databases are compiled for (see `palisade_hs_platform` in the CVectorscan shim: no AVX-512).
+    static let platform: hs_platform_info_t = {
+        var platform = hs_platform_info_t()
+        _ = palisade_hs_platform(&platform)
+        return platform
+    }()
+
+    /// Whether Vectorscan reads `expression` and it cannot match the empty text (a gate that fires everywhere
+    /// filters nothing).
+    static func matchesSomethingNonEmpty(_ expression: String) -> Bool {
+        var info: UnsafeMutablePointer<hs_expr_info_t>?
+        var compileError: UnsafeMutablePointer<hs_compile_error_t>?
+        let result = hs_expression_info(expression, expressionFlags, &info, &compileError)
+        if let compileError { hs_free_compile_error(compileError) }
+        guard result == HS_SUCCESS, let info else { return false }
+        defer { free(info) }
+        return info.pointee.min_width > 0
+    }
+
+    private enum Compiled {
+        case success(OpaquePointer)
+        /// The position in the shard of the expression that failed.
+        case failure(Int)
+    }
+
+    private static func expressionDatabase(_ shard: [(id: Int, expression: String)]) -> Compiled {
+        var database: OpaquePointer?
+        var compileError: UnsafeMutablePointer<hs_compile_error_t>?
+        let flags = [UInt32](repeating: expressionFlags, count: shard.count)
+        let ids = shard.map { UInt32($0.id) }
+        let strings = shard.map { strdup($0.expression) }
+        defer { strings.forEach { free($0) } }
+        let constant = strings.map { $0.map { UnsafePointer<CChar>($0) } }
+        let result = constant.withUnsafeBufferPointer { expressions in
+            withUnsafePointer(to: Self.platform) { platform in
+                hs_compile_multi(expressions.baseAddress, flags, ids, UInt32(shard.count), UInt32(HS_MODE_BLOCK), platform, &database, &compileError)
+            }
+        }
+        let failed = compileError.map { Int($0.pointee.expression) } ?? 0
+        if let compileError { hs_free_compile_error(compileError) }
+        guard result == HS_SUCCESS, let database else { return .failure(max(0, min(shard.count - 1, failed))) }
+        return .success(database)
+    }
+
+    private static func literalDatabase(_ gates: [(id: Int, literal: String)]) -> OpaquePointer? {
+        guard !gates.isEmpty else { return nil }
+        let literals = gates.map(\.literal)
+        let bytes = literals.map { Array($0.utf8) }
+        var database: OpaquePointer?
+        var compileError: UnsafeMutablePointer<hs_compile_error_t>?
+        let flags = [UInt32](repeating: 0, count: literals.count)
+        let ids = gates.map { UInt32($0.id) }
+        let lengths = bytes.map(\.count)
+        let pointers = bytes.map { literal -> UnsafeMutablePointer<CChar> in
+            let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, literal.count))
+            literal.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { pointer.initialize(from: $0.baseAddress!, count: literal.count) }
+            }
+            return pointer
+        }
+        defer { pointers.forEach { $0.deallocate() } }
+        let constant = pointers.map { UnsafePointer<CChar>?($0) }
+        let result = constant.withUnsafeBufferPointer { expressions in
+            withUnsafePointer(to: Self.platform) { platform in
+                hs_compile_lit_multi(
+                    expressions.baseAddress, flags, ids, lengths, UInt32(literals.count), UInt32(HS_MODE_BLOCK), platform, &database, &compileError)
+            }
+        }
+        if let compileError { hs_free_compile_error(compileError) }
+        return result == HS_SUCCESS ? database : nil
+    }
+
+    /// The ids of the gates that fire on `text`, each once. Every id when scratch space cannot be had, or when the
+    /// text produces more than `matchBudget(bytes)` matches (a hostile text of one repeated letter, say): then every
+    /// pattern runs, as without a prefilter, and no scan costs more than a bounded multiple of the text's length.
+    func scan(_ text: String) -> [Int] {
+        guard !text.isEmpty, !databases.isEmpty else { return [] }
+        let pooled = pool.withLock { $0.popLast() }
+        var scratch = pooled?.pointer
+        if scratch == nil, let prototype { hs_clone_scratch(prototype, &scratch) }
+        guard let scratch else { return Array(0..<count) }
+        defer {
+            let returned = Scratch(pointer: scratch)
+            pool.withLock { $0.append(returned) }
+        }
+        var text = text
+        return text.withUTF8 { bytes in
+            var state = ScanState(count: count, budget: Self.matchBudget(bytes: bytes.count))
+            defer { state.seen.deallocate() }
+            withUnsafeMutablePointer(to: &state) { context in
+                bytes.withMemoryRebound(to: CChar.self) { data in
+                    for database in databases where !context.pointee.exhausted {
+                        _ = palisade_hs_scan(database, data.baseAddress, UInt32(data.count), 0, scratch, { id, _, _, _, context in
+                            let state = context!.assumingMemoryBound(to: ScanState.self)
+                            state.pointee.matches += 1
+                            if state.pointee.matches > state.pointee.budget {
+                                state.pointee.exhausted = true
+                                return 1
+                            }
+                            let id = Int(id)
+                            if !state.pointee.seen[id] {
+                                state.pointee.seen[id] = true
+                                state.pointee.found.append(id)
+                            }
+                            return 0
+                        }, context)
+                    }
+                }
+            }
+            return state.exhausted ? Array(0..<count) : state.found
+        }
+    }
+
+    /// Matches a scan of `bytes` may report before it gives up and lets every pattern run.
+    static func matchBudget(bytes: Int) -> Int { 4_096 + 16 * bytes }
+
+    /// One scan's progress, handed to Vectorscan's callback.
+    private struct ScanState {
+        var seen: UnsafeMutableBufferPointer<Bool>
+        var found: [Int] = []
+        var matches = 0
+        let budget: Int
+        var exhausted = false
+
+        init(count: Int, budget: Int) {
+            seen = .allocate(capacity: max(1, count))
+            seen.initialize(repeating: false)
+            self.budget = budget
+        }
+    }
+}

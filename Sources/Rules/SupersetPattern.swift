@@ -1,0 +1,540 @@
+/// Rewrites a PCRE2 pattern (as the rule set compiles it: UTF, UCP, on normalised text) into an expression Vectorscan
+/// compiles in UTF-8 mode without UCP, caseless, that matches every text the PCRE2 pattern matches, and maybe more
+/// (a superset; PCRE2 confirms every candidate). Assertions are dropped (`\b`, `^`, `$`, look-arounds); Unicode
+/// classes widen to "any non-ASCII character" outside classes and inside positive ones, and shrink to their ASCII part
+/// inside negated ones; back-references match anything; non-ASCII literals stand for their case variants. Anything
+/// not understood (conditionals, recursion, verbs, extended mode) gives nil: the pattern is not gated this way.
+enum SupersetPattern {
+    /// The superset expression for `pattern`, or nil.
+    static func rewrite(_ pattern: String) -> String? {
+        rewriteCountingLiterals(pattern)?.expression
+    }
+
+    /// The superset expression for `pattern` and how many literal characters it has outside classes (none: it is
+    /// made of classes only, and narrows little), or nil.
+    static func rewriteCountingLiterals(_ pattern: String) -> (expression: String, literals: Int)? {
+        var rewriter = Rewriter(scalars: Array(pattern.unicodeScalars))
+        guard let output = rewriter.rewrite(), rewriter.depth == 0 else { return nil }
+        return (output, rewriter.literals)
+    }
+
+    static let anyCharacter = #"[\x{0}-\x{10FFFF}]"#
+    static let nonASCII = #"\x{80}-\x{10FFFF}"#
+    /// The non-ASCII decimal digits (`\d` under UCP is `\p{Nd}`), as class ranges, from the standard library's
+    /// Unicode tables (as new as PCRE2's or newer: a superset).
+    static let nonASCIIDigits: String = {
+        var ranges: [(UInt32, UInt32)] = []
+        for value in UInt32(0x80)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), scalar.properties.numericType == .decimal else { continue }
+            if let last = ranges.last, last.1 + 1 == value { ranges[ranges.count - 1].1 = value } else { ranges.append((value, value)) }
+        }
+        return ranges.map { hex(Unicode.Scalar($0.0)!) + "-" + hex(Unicode.Scalar($0.1)!) }.joined()
+    }()
+
+    private struct Rewriter {
+        let scalars: [Unicode.Scalar]
+        var index = 0
+        var depth = 0
+        var output = ""
+        /// Literal letters, digits and non-ASCII characters written outside classes.
+        var literals = 0
+        /// Whether the last thing written can take a quantifier (false after a dropped assertion or at a branch start).
+        var quantifiable = false
+
+        init(scalars: [Unicode.Scalar]) {
+            self.scalars = scalars
+        }
+
+        var current: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
+        func peek(_ offset: Int) -> Unicode.Scalar? { index + offset < scalars.count ? scalars[index + offset] : nil }
+
+        mutating func rewrite() -> String? {
+            while let scalar = current {
+                switch scalar {
+                case "\\":
+                    guard escape() else { return nil }
+                case "[":
+                    guard let set = characterClass() else { return nil }
+                    emitAtom(set)
+                case "(":
+                    guard group() else { return nil }
+                case ")":
+                    guard depth > 0 else { return nil }
+                    depth -= 1
+                    index += 1
+                    output += ")"
+                    quantifiable = true
+                case "|":
+                    index += 1
+                    output += "|"
+                    quantifiable = false
+                case ".":
+                    index += 1
+                    emitAtom(SupersetPattern.anyCharacter)
+                case "^", "$":
+                    index += 1
+                    drop()
+                case "*", "+", "?", "{":
+                    if scalar == "{", !isQuantifier(at: index) {
+                        index += 1
+                        emitAtom(literal("{"))
+                        continue
+                    }
+                    guard quantifier() else { return nil }
+                default:
+                    index += 1
+                    emitAtom(literal(scalar))
+                }
+            }
+            return output
+        }
+
+        mutating func emitAtom(_ text: String) {
+            output += text
+            quantifiable = true
+        }
+
+        /// An assertion or option left out: a quantifier after it goes too.
+        mutating func drop() {
+            quantifiable = false
+            if let scalar = current, scalar == "*" || scalar == "+" || scalar == "?" || (scalar == "{" && isQuantifier(at: index)) {
+                _ = skipQuantifier()
+            }
+        }
+
+        /// A quantifier after an atom, copied (lazy and possessive marks dropped: they change which match, not whether).
+        mutating func quantifier() -> Bool {
+            let start = index
+            guard skipQuantifier() else { return false }
+            var end = index
+            if end - start > 1, scalars[end - 1] == "?" || scalars[end - 1] == "+" { end -= 1 }
+            if quantifiable { output += SupersetPattern.loosened(String(String.UnicodeScalarView(scalars[start..<end]))) }
+            quantifiable = false
+            return true
+        }
+
+        /// Moves past `?`, `*`, `+` or `{n}`, `{n,}`, `{n,m}` and a lazy/possessive mark.
+        mutating func skipQuantifier() -> Bool {
+            guard let scalar = current else { return false }
+            if scalar == "{" {
+                guard isQuantifier(at: index) else { return false }
+                while let next = current, next != "}" { index += 1 }
+                index += 1
+            } else {
+                index += 1
+            }
+            if let mark = current, mark == "?" || mark == "+" { index += 1 }
+            return true
+        }
+
+        /// Whether `{` at `position` starts a quantifier as PCRE2 10.42 reads one: `{n}`, `{n,}`, `{n,m}`.
+        func isQuantifier(at position: Int) -> Bool {
+            var end = position + 1
+            var digits = 0
+            var comma = false
+            while end < scalars.count {
+                let scalar = scalars[end]
+                if scalar == "}" { return digits > 0 }
+                if scalar == "," {
+                    if comma || digits == 0 { return false }
+                    comma = true
+                } else if scalar.isASCII, scalar.properties.numericType == .decimal {
+                    if !comma { digits += 1 }
+                } else {
+                    return false
+                }
+                end += 1
+            }
+            return false
+        }
+
+        /// A literal character: ASCII as an escape-safe form (case is the engine's: caseless), non-ASCII as the class
+        /// of its case variants.
+        mutating func literal(_ scalar: Unicode.Scalar) -> String {
+            // Spaces and punctuation are in most texts: only letters, digits and non-ASCII narrow a gate.
+            if !scalar.isASCII || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) { literals += 1 }
+            // ASCII case is the engine's (caseless); other variants are spelled out.
+            let variants = SupersetPattern.caseVariants(scalar).filter { !$0.isASCII || $0 == scalar }
+            if variants.count == 1 { return SupersetPattern.hex(scalar) }
+            return "[" + variants.map(SupersetPattern.hex).joined() + "]"
+        }
+
+        mutating func escape() -> Bool {
+            guard let next = peek(1) else { return false }
+            index += 2
+            switch next {
+            case "b", "B", "A", "Z", "z", "G", "K":
+                drop()
+            case "d": emitAtom("[0-9" + SupersetPattern.nonASCIIDigits + "]")
+            case "w": emitAtom("[0-9A-Za-z_" + SupersetPattern.nonASCII + "]")
+            case "s": emitAtom(#"[\x{9}-\x{D}\x{20}"# + SupersetPattern.nonASCII + "]")
+            case "h": emitAtom(#"[\x{9}\x{20}"# + SupersetPattern.nonASCII + "]")
+            case "v": emitAtom(#"[\x{A}-\x{D}"# + SupersetPattern.nonASCII + "]")
+            case "D": emitAtom(#"[^0-9]"#)
+            case "W": emitAtom(#"[^0-9A-Za-z_]"#)
+            case "S": emitAtom(#"[^\x{9}-\x{D}\x{20}]"#)
+            case "H": emitAtom(#"[^\x{9}\x{20}]"#)
+            case "V": emitAtom(#"[^\x{A}-\x{D}]"#)
+            case "N":
+                guard current != "{" else { return false }
+                emitAtom(#"[^\x{A}]"#)
+            case "R": emitAtom(#"(?:\x{D}\x{A}|[\x{A}-\x{D}"# + SupersetPattern.nonASCII + "])")
+            case "X": emitAtom("(?:" + SupersetPattern.anyCharacter + "+)")
+            case "p", "P":
+                if current == "{" {
+                    while let scalar = current, scalar != "}" { index += 1 }
+                    guard current == "}" else { return false }
+                    index += 1
+                } else {
+                    guard current != nil else { return false }
+                    index += 1
+                }
+                emitAtom(SupersetPattern.anyCharacter)
+            case "1", "2", "3", "4", "5", "6", "7", "8", "9":
+                // A back-reference (or an octal escape PCRE2 reads as one when there are fewer groups): anything.
+                while let scalar = current, scalar.isASCII, scalar.properties.numericType == .decimal { index += 1 }
+                emitAtom("(?:" + SupersetPattern.anyCharacter + "*)")
+            case "g", "k":
+                // \g1, \g{1}, \g{-1}, \g{name}, \k<name>, \k'name', \k{name}; \g<…> and \g'…' are subroutine calls.
+                guard let opening = current else { return false }
+                if next == "g", opening == "<" || opening == "'" { return false }
+                if opening == "{" || opening == "<" || opening == "'" {
+                    let closing: Unicode.Scalar = opening == "{" ? "}" : opening == "<" ? ">" : "'"
+                    while let scalar = current, scalar != closing { index += 1 }
+                    guard current == closing else { return false }
+                    index += 1
+                } else if next == "g" {
+                    if current == "-" || current == "+" { index += 1 }
+                    while let scalar = current, scalar.isASCII, scalar.properties.numericType == .decimal { index += 1 }
+                } else {
+                    return false
+                }
+                emitAtom("(?:" + SupersetPattern.anyCharacter + "*)")
+            case "Q":
+                while index < scalars.count, !(scalars[index] == "\\" && peek(1) == "E") {
+                    emitAtom(literal(scalars[index]))
+                    index += 1
+                }
+                index = min(scalars.count, index + 2)
+            case "E":
+                break
+            default:
+                index -= 2
+                guard let scalar = codePointEscape() else { return false }
+                emitAtom(literal(scalar))
+            }
+            return true
+        }
+
+        /// The code point in `{…}` at `index` (in `radix`), index after the `}`.
+        mutating func bracedCodePoint(radix: Int) -> Unicode.Scalar? {
+            index += 1
+            var digits = ""
+            while let scalar = current, scalar != "}" {
+                digits.unicodeScalars.append(scalar)
+                index += 1
+            }
+            guard current == "}" else { return nil }
+            index += 1
+            return UInt32(digits, radix: radix).flatMap(Unicode.Scalar.init)
+        }
+
+        /// `\x…`, `\o{…}`, `\0…`, `\n`-style and escaped punctuation at `index` (a backslash): the character, index after it.
+        mutating func codePointEscape() -> Unicode.Scalar? {
+            guard let next = peek(1) else { return nil }
+            index += 2
+            switch next {
+            case "x":
+                if current == "{" { return bracedCodePoint(radix: 16) }
+                var digits = ""
+                while digits.count < 2, let scalar = current, scalar.properties.isASCIIHexDigit {
+                    digits.unicodeScalars.append(scalar)
+                    index += 1
+                }
+                return Unicode.Scalar(UInt32(digits, radix: 16) ?? 0)
+            case "o":
+                guard current == "{" else { return nil }
+                return bracedCodePoint(radix: 8)
+            case "0":
+                var digits = ""
+                while digits.count < 2, let scalar = current, ("0"..."7").contains(scalar) {
+                    digits.unicodeScalars.append(scalar)
+                    index += 1
+                }
+                return Unicode.Scalar(UInt32(digits, radix: 8) ?? 0)
+            case "n": return "\n"
+            case "t": return "\t"
+            case "r": return "\r"
+            case "f": return "\u{0C}"
+            case "e": return "\u{1B}"
+            case "a": return "\u{07}"
+            case "c":
+                guard let control = current, control.isASCII else { return nil }
+                index += 1
+                return Unicode.Scalar(UInt8(ascii: Character(control).uppercased().unicodeScalars.first!) ^ 0x40)
+            default:
+                // Escaped punctuation (or any non-alphanumeric) is that character; other letters are unknown here.
+                if next.properties.isAlphabetic || next.properties.numericType != nil { return nil }
+                return next
+            }
+        }
+
+        mutating func group() -> Bool {
+            index += 1
+            if current == "*" { return false }
+            guard current == "?" else {
+                depth += 1
+                output += "(?:"
+                quantifiable = false
+                return true
+            }
+            index += 1
+            guard let first = current else { return false }
+            let second = peek(1)
+            switch first {
+            case ":", ">", "|":
+                index += 1
+            case "=", "!":
+                return skipGroup()
+            case "<" where second == "=" || second == "!":
+                return skipGroup()
+            case "<", "'", "P":
+                if first == "P", second != "<" { return false }
+                let closing: Unicode.Scalar = first == "'" ? "'" : ">"
+                while let scalar = current, scalar != closing { index += 1 }
+                guard current == closing else { return false }
+                index += 1
+            case "#":
+                while let scalar = current, scalar != ")" { index += 1 }
+                guard current == ")" else { return false }
+                index += 1
+                return true
+            default:
+                // Options `(?i)`, `(?s-i:…)`: case and dot-all do not narrow a superset; extended mode changes syntax.
+                var options = ""
+                while let scalar = current, scalar != ")", scalar != ":" {
+                    options.unicodeScalars.append(scalar)
+                    index += 1
+                }
+                guard let end = current, !options.isEmpty, options.unicodeScalars.allSatisfy({ "imsnUJ-^".unicodeScalars.contains($0) }) else {
+                    return false
+                }
+                index += 1
+                if end == ")" {
+                    drop()
+                    return true
+                }
+            }
+            depth += 1
+            output += "(?:"
+            quantifiable = false
+            return true
+        }
+
+        /// A look-around, from after its opening mark to after its `)`, left out with any quantifier after it.
+        mutating func skipGroup() -> Bool {
+            var nesting = 1
+            while let scalar = current {
+                switch scalar {
+                case "\\": index += 2
+                case "[": index = PatternRewriter.classEnd(scalars, from: index)
+                case "(":
+                    nesting += 1
+                    index += 1
+                case ")":
+                    nesting -= 1
+                    index += 1
+                    if nesting == 0 {
+                        drop()
+                        return true
+                    }
+                default: index += 1
+                }
+            }
+            return false
+        }
+
+        /// `[…]` at `index`: a positive class keeps every member and widens Unicode-dependent ones; a negated one
+        /// excludes only what PCRE2 surely excludes (ASCII members, the ASCII part of escapes).
+        mutating func characterClass() -> String? {
+            index += 1
+            let negated = current == "^"
+            if negated { index += 1 }
+            var members: [(Unicode.Scalar, Unicode.Scalar)] = []
+            var extra: [String] = []
+            var first = true
+            while let scalar = current, scalar != "]" || first {
+                first = false
+                if scalar == "[", peek(1) == ":" {
+                    // [:alpha:] and [:^alpha:]: Unicode under UCP.
+                    var end = index + 2
+                    while end + 1 < scalars.count, !(scalars[end] == ":" && scalars[end + 1] == "]") { end += 1 }
+                    guard end + 1 < scalars.count else { return nil }
+                    index = end + 2
+                    if !negated { extra.append(#"\x{0}-\x{10FFFF}"#) }
+                    continue
+                }
+                var low: Unicode.Scalar
+                if scalar == "\\" {
+                    guard let next = peek(1) else { return nil }
+                    if let widened = classEscape(next, negated: negated) {
+                        index += 2
+                        if next == "p" || next == "P" {
+                            if current == "{" {
+                                while let inner = current, inner != "}" { index += 1 }
+                                guard current == "}" else { return nil }
+                            }
+                            index += 1
+                        }
+                        extra.append(widened)
+                        continue
+                    }
+                    if next == "Q" || next == "E" || next == "N" || next == "R" || next == "X" { return nil }
+                    if next == "b" {
+                        index += 2
+                        low = "\u{08}"
+                    } else {
+                        guard let decoded = codePointEscape() else { return nil }
+                        low = decoded
+                    }
+                } else {
+                    index += 1
+                    low = scalar
+                }
+                var high = low
+                if current == "-", let after = peek(1), after != "]" {
+                    index += 1
+                    if after == "\\" {
+                        guard let next = peek(1), classEscape(next, negated: negated) == nil, let decoded = codePointEscape() else { return nil }
+                        high = decoded
+                    } else if after == "[" {
+                        return nil
+                    } else {
+                        index += 1
+                        high = after
+                    }
+                    guard low.value <= high.value else { return nil }
+                }
+                members.append((low, high))
+            }
+            guard current == "]" else { return nil }
+            index += 1
+            var parts: [String] = []
+            for (low, high) in members {
+                if negated {
+                    // Only ASCII is surely excluded (caseless: the engine excludes both cases of a letter, as PCRE2 does).
+                    guard low.isASCII else { continue }
+                    let top = min(high.value, 0x7F)
+                    parts.append(SupersetPattern.hex(low) + (top > low.value ? "-" + SupersetPattern.hex(Unicode.Scalar(top)!) : ""))
+                } else if low.isASCII && high.isASCII {
+                    parts.append(SupersetPattern.hex(low) + (high != low ? "-" + SupersetPattern.hex(high) : ""))
+                    for value in low.value...high.value {
+                        parts += SupersetPattern.caseVariants(Unicode.Scalar(value)!).filter { !$0.isASCII }.map(SupersetPattern.hex)
+                    }
+                } else if low == high {
+                    parts += SupersetPattern.caseVariants(low).filter { !$0.isASCII || $0 == low }.map(SupersetPattern.hex)
+                } else {
+                    if low.isASCII {
+                        parts.append(SupersetPattern.hex(low) + #"-\x{7F}"#)
+                        for value in low.value...0x7F {
+                            parts += SupersetPattern.caseVariants(Unicode.Scalar(value)!).filter { !$0.isASCII }.map(SupersetPattern.hex)
+                        }
+                    }
+                    let start = max(low.value, 0x80)
+                    if high.value - start < SupersetPattern.enumeratedRange {
+                        // A short range (Latin-1 accents, an alphabet): itself and its characters' case variants.
+                        parts.append(SupersetPattern.hex(Unicode.Scalar(start)!) + "-" + SupersetPattern.hex(high))
+                        for value in start...high.value {
+                            guard let scalar = Unicode.Scalar(value) else { continue }
+                            parts += SupersetPattern.caseVariants(scalar).filter { !$0.isASCII && !(start...high.value).contains($0.value) }
+                                .map(SupersetPattern.hex)
+                        }
+                    } else {
+                        parts.append(SupersetPattern.nonASCII)
+                    }
+                }
+            }
+            parts += extra
+            if negated {
+                return parts.isEmpty ? SupersetPattern.anyCharacter : "[^" + parts.joined() + "]"
+            }
+            return "[" + parts.joined() + "]"
+        }
+
+        /// The class text for a Unicode-dependent escape inside a class, or nil when `escape` is not one.
+        func classEscape(_ escape: Unicode.Scalar, negated: Bool) -> String? {
+            let nonASCII = SupersetPattern.nonASCII
+            switch escape {
+            case "d": return negated ? "0-9" : "0-9" + SupersetPattern.nonASCIIDigits
+            case "w": return negated ? "0-9A-Za-z_" : "0-9A-Za-z_" + nonASCII
+            case "s": return negated ? #"\x{9}-\x{D}\x{20}"# : #"\x{9}-\x{D}\x{20}"# + nonASCII
+            case "h": return negated ? #"\x{9}\x{20}"# : #"\x{9}\x{20}"# + nonASCII
+            case "v": return negated ? #"\x{A}-\x{D}"# : #"\x{A}-\x{D}"# + nonASCII
+            // Negated escapes: ASCII outside the escape's ASCII part, and every non-ASCII character.
+            case "D": return negated ? #"\x{0}-\x{2F}\x{3A}-\x{7F}"# : #"\x{0}-\x{2F}\x{3A}-\x{10FFFF}"#
+            case "W": return negated ? #"\x{0}-\x{2F}\x{3A}-\x{40}\x{5B}-\x{5E}\x{60}\x{7B}-\x{7F}"# : #"\x{0}-\x{2F}\x{3A}-\x{40}\x{5B}-\x{5E}\x{60}\x{7B}-\x{10FFFF}"#
+            case "S": return negated ? #"\x{0}-\x{8}\x{E}-\x{1F}\x{21}-\x{7F}"# : #"\x{0}-\x{8}\x{E}-\x{1F}\x{21}-\x{10FFFF}"#
+            case "H": return negated ? #"\x{0}-\x{8}\x{A}-\x{1F}\x{21}-\x{7F}"# : #"\x{0}-\x{8}\x{A}-\x{1F}\x{21}-\x{10FFFF}"#
+            case "V": return negated ? #"\x{0}-\x{9}\x{E}-\x{7F}"# : #"\x{0}-\x{9}\x{E}-\x{10FFFF}"#
+            case "p", "P": return negated ? "" : #"\x{0}-\x{10FFFF}"#
+            default: return nil
+            }
+        }
+    }
+
+    /// Non-ASCII ranges shorter than this are spelled out with their case variants; longer ones widen to every
+    /// non-ASCII character.
+    static let enumeratedRange: UInt32 = 512
+
+    /// Counted repeats above this are loosened.
+    static let largestCount = 3
+
+    /// A quantifier as the superset writes it: `{m,n}` with n above `largestCount` becomes `{min(m, 3),}` (every
+    /// repeat count it allowed is still allowed), since large counted repeats make Vectorscan's automata, and its
+    /// compile time, explode (`(?:,[^,]{1,80}){30}` alone takes two seconds).
+    static func loosened(_ quantifier: String) -> String {
+        guard quantifier.hasPrefix("{"), quantifier.hasSuffix("}") else { return quantifier }
+        let bounds = quantifier.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
+        guard let low = Int(bounds[0]) else { return quantifier }
+        let high = bounds.count == 1 ? low : Int(bounds[1])
+        if let high, high <= largestCount { return quantifier }
+        return "{\(min(low, largestCount)),}"
+    }
+
+    /// `\x{…}` for a scalar.
+    static func hex(_ scalar: Unicode.Scalar) -> String {
+        let isPlain = scalar.isASCII && (scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal)
+        return isPlain ? String(scalar) : #"\x{"# + String(scalar.value, radix: 16, uppercase: true) + "}"
+    }
+
+    /// The scalar and every character PCRE2's caseless matching may take for it: its case orbit (the characters
+    /// with the same lower-case form of their upper-case form: k, K and the Kelvin sign; σ, ς and Σ) and its folded
+    /// form.
+    static func caseVariants(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        var variants: [Unicode.Scalar] = [scalar]
+        for other in caseOrbits[orbitKey(scalar).value] ?? [] where !variants.contains(other) { variants.append(other) }
+        if let folded = single(TextNormalisation.nfkcCasefold(String(scalar))), !variants.contains(folded) { variants.append(folded) }
+        return variants
+    }
+
+    private static func single(_ text: String) -> Unicode.Scalar? {
+        var scalars = text.unicodeScalars.makeIterator()
+        guard let first = scalars.next(), scalars.next() == nil else { return nil }
+        return first
+    }
+
+    private static func orbitKey(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        let upper = single(scalar.properties.uppercaseMapping) ?? scalar
+        return single(upper.properties.lowercaseMapping) ?? single(scalar.properties.lowercaseMapping) ?? scalar
+    }
+
+    /// Every cased character below U+20000 (where all of them are), by orbit key; built once.
+    private static let caseOrbits: [UInt32: [Unicode.Scalar]] = {
+        var orbits: [UInt32: [Unicode.Scalar]] = [:]
+        for value in UInt32(0)..<0x20000 {
+            guard let scalar = Unicode.Scalar(value), scalar.properties.changesWhenCaseMapped else { continue }
+            orbits[orbitKey(scalar).value, default: []].append(scalar)
+        }
+        return orbits
+    }()
+}

@@ -1,0 +1,162 @@
+import Foundation
+import PCRE
+import PalisadeTesting
+import Testing
+@testable import Rules
+
+/// Issue 17: the prefilter is a filter, never a judge. For random rule sets drawn from every shape policy authors
+/// write, and random posts built to hit and nearly hit them, the engine's hits are the naive PCRE2 loop's.
+@Suite struct PrefilterPropertyTests {
+    typealias Random = SeededGenerator
+
+    static let words = [
+        "free", "crypto", "casino", "bonus", "spam", "kill", "idiot", "scam", "prize", "win", "pills", "doxx", "nazi", "ok",
+        "стерва", "бесплатно", "казино", "免费", "比特币", "공짜", "مجاني", "רווח", "δωρεάν", "straße", "kelvin", "σοφός",
+    ]
+
+    /// One pattern of a random shape: word lists, suffix alternations, leetspeak, proximity, handles, URLs, other
+    /// scripts, classes, anchors, look-arounds, back-references, Unicode properties, escapes, options.
+    static func pattern(_ random: inout Random) -> String {
+        let a = random.pick(words)
+        let b = random.pick(words)
+        let c = random.pick(words)
+        let leet: [Character: String] = ["a": "[a4@]", "e": "[e3]", "i": "[i1!]", "o": "[o0]", "s": "[s5$]", "t": "[t7]"]
+        switch random.below(28) {
+        case 0: return #"\b"# + a + #"\b"#
+        case 1: return #"\b(?:"# + a + "|" + b + "|" + c + ")" + random.pick(["(?:s|es|ed|ing)?", "s?", "(?:er|ers)*"]) + #"\b"#
+        case 2: return #"\b"# + a.map { (leet[$0] ?? String($0)) + random.pick(["+", "", "*", "{1,3}"]) }.joined() + #"\b"#
+        case 3: return #"\b"# + a + #"\W+(?:\w+\W+){0,"# + String(1 + random.below(3)) + "}" + b + #"\b"#
+        case 4: return "@" + random.pick([#"\w+"#, a]) + #"@example\.social\b"#
+        case 5: return #"https?://[^\s/]+/\S*"# + a
+        case 6: return a
+        case 7: return "^" + a + random.pick(["", "$", ".*$"])
+        case 8: return "(?<!not )" + a + "(?=" + random.pick([#"\s"#, b, "!"]) + ")"
+        case 9: return #"(\w)\1{2,}"# + random.pick(["", a])
+        case 10: return #"\p{Cyrillic}+"# + random.pick(["", #"\s"# + a])
+        case 11: return #"[^\x00-\x7F]{3,}"# + random.pick(["", a])
+        case 12: return #"\d{3}[-.\s]?\d{3}[-.\s]?\d{4}"#
+        case 13: return "(?i:" + a.uppercased() + ")" + random.pick(["", #"\s+"# + b])
+        case 14: return "[" + String(a.prefix(2)) + "]{2}" + String(b.suffix(2))
+        case 15: return #"\b"# + a + #"\s+"# + b + #"\b"#
+        case 16: return #"\b(?:"# + a + "|" + b + #")\W{0,3}(?:"# + c + "|" + a + #")\b"#
+        case 17: return a + "|" + random.pick([#"\w"#, "x", #"\d+"#])
+        case 18: return #"(?<name>"# + a + #")\s\k<name>"#
+        case 19: return #"\x{"# + String(a.unicodeScalars.first!.value, radix: 16) + "}" + String(String.UnicodeScalarView(a.unicodeScalars.dropFirst()))
+        case 20: return "[" + a.uppercased() + "]+" + b
+        case 21: return #"#\w+(?:\s+#\w+){"# + String(2 + random.below(3)) + ",}"
+        case 22: return a + #"(?:[.,!?]|\s)+"# + b.uppercased()
+        case 23: return #"(?:\b|\s)[_\W]{0,3}"# + a.map { (leet[$0] ?? String($0)) + #"[_\W]{0,3}"# }.joined() + #"\b"#
+        case 24: return random.pick([#"\d{7,}"#, #"[\d]{3}\D\d"#, #"[\S]{4}\s[\H]"#, #"\d+[\W_]+"# + a])
+        case 25: return "[" + a + "-" + b + "]"
+        case 26: return random.pick([#"\x20"#, #"\x2c\x20?"#, #"\0401?"#, #"\cI?"#]) + a + random.pick(["", #"\x21"#, #"\x{20}"#])
+        default: return #"\Q"# + a + ".*" + #"\E"# + random.pick(["", "+"])
+        }
+    }
+
+    /// A post: words, near-misses, look-alikes, full-width, leetspeak, digits, URLs, handles.
+    static func post(_ random: inout Random) -> String {
+        var parts: [String] = []
+        for _ in 0..<(1 + random.below(8)) {
+            var word = random.pick(words + ["the", "cat", "not", "example", "social", "https://x.example/a/", "@bob", "#tag", "555 123 4567",
+                "٣٤٥ ٦٧٨٩ ٠١٢", "१२३४५६७", "s_c-a.m", "f r e e", "c__a__s__i__n__o"])
+            switch random.below(9) {
+            case 0: word = word.uppercased()
+            case 1: word = word.replacingOccurrences(of: "e", with: "3").replacingOccurrences(of: "a", with: "4")
+            case 2: word = String(word.unicodeScalars.map { $0.isASCII && $0.properties.isAlphabetic ? Character(Unicode.Scalar($0.value + 0xFEE0)!) : Character($0) })
+            case 3: word = word.replacingOccurrences(of: "e", with: "е").replacingOccurrences(of: "o", with: "о")
+            case 4: word += random.pick(["s", "ing", "!!!", "zz"])
+            case 5: word = String(word.flatMap { [$0, $0] })
+            default: break
+            }
+            parts.append(word)
+        }
+        return parts.joined(separator: random.pick([" ", "  ", ", ", "\n", "-"]))
+    }
+
+    @Test(arguments: 0..<6)
+    func randomRuleSetsHitExactlyWhatTheNaiveLoopHits(seed: Int) throws {
+        var random = Random(seed: UInt64(seed) &* 7919 &+ 17)
+        var patterns: [String] = []
+        while patterns.count < 150 {
+            let pattern = Self.pattern(&random)
+            if (try? Pattern(pattern)) != nil { patterns.append(pattern) }
+        }
+        let directory = try TemporaryDirectory("prefilter-property")
+        defer { directory.remove() }
+        let text = patterns.enumerated().map { index, pattern in
+            "- id: p.r\(index)\n  title: r\(index)\n  when: { content: '\(pattern.replacingOccurrences(of: "'", with: "''"))' }\n  action: { queue: q }\n"
+        }.joined()
+        _ = try directory.write("rules/all.yml", text)
+        let load = RuleSetLoader.load(directory: directory.path("rules"))
+        let set = try #require(load.ruleSet, "\(load.renderedDiagnostics())")
+        let matcher = Matcher()
+        var hits = 0
+        for _ in 0..<300 {
+            let post = Self.post(&random)
+            let subject = Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text(post)])
+            let engine = set.evaluate(subject, matcher: matcher)
+            let naive = set.evaluateNaively(subject, matcher: matcher)
+            #expect(engine == naive, "\(post)")
+            hits += naive.hits.count
+        }
+        #expect(hits > 50, "the random posts do hit the random rules (\(hits))")
+    }
+
+    /// The superset expression matches wherever PCRE2 matches, text by text, Vectorscan against PCRE2.
+    @Test func supersetExpressionsMatchWhereverPCRE2Matches() throws {
+        var random = Random(seed: 99)
+        var checked = 0
+        for _ in 0..<400 {
+            let pattern = Self.pattern(&random)
+            guard let compiled = try? Pattern(pattern), let expression = SupersetPattern.rewrite(pattern),
+                Prefilter.matchesSomethingNonEmpty(expression)
+            else { continue }
+            let prefilter = Prefilter(gates: [.expression(expression)])
+            #expect(prefilter.refused.isEmpty, "Vectorscan refused \(expression) (from \(pattern))")
+            for _ in 0..<20 {
+                let text = TextNormalisation.normalise(Self.post(&random))
+                if try Matcher().firstMatch(of: compiled, in: text) != nil {
+                    checked += 1
+                    #expect(prefilter.scan(text) == [0], "\(pattern) matches \(text) but its superset \(expression) does not")
+                }
+            }
+        }
+        #expect(checked > 100)
+    }
+
+    @Test(arguments: [
+        (#"\bfree\b"#, "free"),
+        (#"\bp+r+[e3]+[s5$]+\b"#, #"p+r+[e3]+[s\x{17F}5\x{24}]+"#),
+        (#"^(?:foo|bar)$"#, "(?:foo|bar)"),
+        (#"(?<!not )scam(?=\s)"#, #"[s\x{17F}]cam"#),
+        (#"\w+@example\.social"#, #"[0-9A-Za-z_\x{80}-\x{10FFFF}]+\x{40}example\x{2E}[s\x{17F}]oc[i\x{131}]al"#),
+        (#"[^\s/]+"#, #"[^\x{2F}\x{9}-\x{D}\x{20}]+"#),
+        (#"и[а-в]"#, #"[\x{438}\x{418}][\x{430}-\x{432}\x{410}\x{411}\x{412}\x{1C80}]"#),
+        (#"[\x{4e00}-\x{9fff}]"#, #"[\x{80}-\x{10FFFF}]"#),
+        (#"(?:,[^,]{1,80}){30}"#, #"(?:\x{2C}[^\x{2C}]{1,}){3,}"#),
+        (#"x{0,3}y{1}z{2,5}"#, #"x{0,3}y{1}z{2,}"#),
+        (#"[_\W]x"#, #"[\x{5F}\x{0}-\x{2F}\x{3A}-\x{40}\x{5B}-\x{5E}\x{60}\x{7B}-\x{10FFFF}]x"#),
+        (#"a*?b++"#, "a*b+"),
+        (#"(?i)ok"#, #"o[k\x{212A}]"#),
+        (#"(a)\1"#, #"(?:a)(?:[\x{0}-\x{10FFFF}]*)"#),
+        (#"sk"#, #"[s\x{17F}][k\x{212A}]"#),
+    ])
+    func supersetRewrites(pattern: String, expected: String) {
+        #expect(SupersetPattern.rewrite(pattern) == expected)
+    }
+
+    /// `\d` under UCP is every decimal digit (Arabic-Indic, Devanagari, full-width…), not every non-ASCII character.
+    @Test func digitsWidenToUnicodeDigitsOnly() throws {
+        let expression = try #require(SupersetPattern.rewrite(#"\d{3}"#))
+        let prefilter = Prefilter(gates: [.expression(expression)])
+        #expect(prefilter.scan("call ٣٤٥ now") == [0])
+        #expect(prefilter.scan("call १२३ now") == [0])
+        #expect(prefilter.scan("call １２３ now") == [0])
+        #expect(prefilter.scan("звоните сейчас, 免费比特币") == [])
+    }
+
+    @Test(arguments: [#"(?x) a b"#, #"(a)?(?(1)b|c)"#, #"(?R)"#, #"(*SKIP)a"#, #"a(?1)"#, #"\g<1>"#])
+    func constructsTheRewriterDoesNotKnowGiveNoExpression(pattern: String) {
+        #expect(SupersetPattern.rewrite(pattern) == nil)
+    }
+}
