@@ -11,8 +11,10 @@ public enum RulesBenchmark {
     public struct Report: Sendable {
         /// Pattern rules in the set.
         public let rules: Int
-        /// Loading, validating and compiling the set (what a reload costs before the swap).
+        /// Loading, validating and compiling the set (what a reload costs before the swap), with an empty cache.
         public let compileSeconds: Double
+        /// Loading the same set again with the prefilter cache the first load wrote (a restart or an unchanged reload).
+        public let cachedLoadSeconds: Double
         /// Resident memory the compiled set added, in MiB.
         public let memoryMiB: Double
         /// Posts per second through `RuleSet.evaluate`.
@@ -27,6 +29,8 @@ public enum RulesBenchmark {
         public let postsWithHits: Int
         /// The first post whose hits differ, when any.
         public let firstDifference: String?
+        /// Rules the prefilter cannot rule out on any post.
+        public let alwaysEvaluated: Int
     }
 
     /// A deterministic corpus: `count` posts of about 410 bytes in 21 languages and scripts, 2 % of them spam
@@ -148,8 +152,30 @@ public enum RulesBenchmark {
         return interleaved
     }
 
+    /// Texts read from every `*.txt` file of `directory` (one per line), interleaved across the files and repeated
+    /// until there are `count`.
+    public static func posts(fromDirectory directory: String, count: Int) throws -> [String] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".txt") }.sorted()
+        guard !files.isEmpty else { throw BenchmarkError("no *.txt text files in \(directory)") }
+        let lists = try files.map { file in
+            try String(contentsOfFile: (directory as NSString).appendingPathComponent(file), encoding: .utf8)
+                .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        }
+        var interleaved: [String] = []
+        for index in 0..<(lists.map(\.count).max() ?? 0) {
+            for list in lists where index < list.count { interleaved.append(list[index]) }
+        }
+        guard !interleaved.isEmpty else { throw BenchmarkError("no texts in \(directory)") }
+        return (0..<count).map { interleaved[$0 % interleaved.count] }
+    }
+
     /// Runs a rule set of `all` (one rule per pattern, on `content`) over `posts`.
     public static func run(patterns all: [String], posts: [String], progress: (String) -> Void) throws -> Report {
+        try run(patterns: all, postCorpora: [posts], progress: progress)[0]
+    }
+
+    /// Runs a rule set of `all` (one rule per pattern, on `content`), loaded once, over each corpus of posts.
+    public static func run(patterns all: [String], postCorpora: [[String]], progress: (String) -> Void) throws -> [Report] {
         let count = all.count
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("palisade-bench-rules-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -164,28 +190,37 @@ public enum RulesBenchmark {
         let memoryBefore = residentMiB()
         let clock = ContinuousClock()
         let start = clock.now
-        let load = RuleSetLoader.load(directory: directory.path)
+        let cache = PrefilterCache(directory: directory.appendingPathComponent("cache").path)
+        let load = RuleSetLoader.load(directory: directory.path, cache: cache)
         let compileSeconds = (clock.now - start).seconds
-        guard let set = load.ruleSet else { throw BenchmarkError("the generated rules do not compile:\n" + load.renderedDiagnostics()) }
+        guard let set = load.ruleSet else { throw BenchmarkError("the rules do not compile:\n" + load.renderedDiagnostics()) }
         let memoryMiB = max(0, residentMiB() - memoryBefore)
-
-        let subjects = posts.map { Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text($0)]) }
-        let bytes = posts.reduce(0) { $0 + $1.utf8.count }
+        let cachedStart = clock.now
+        let cachedLoad = RuleSetLoader.load(directory: directory.path, cache: cache)
+        let cachedLoadSeconds = (clock.now - cachedStart).seconds
+        guard cachedLoad.ruleSet?.version == set.version else { throw BenchmarkError("the cached load gave another rule set") }
         let matcher = Matcher()
-        progress("  \(count) rules: compiled in \(String(format: "%.2f", compileSeconds)) s; evaluating \(posts.count) posts…")
-        let engineStart = clock.now
-        let engine = subjects.map { set.evaluate($0, matcher: matcher).hits.map(\.rule) }
-        let engineSeconds = (clock.now - engineStart).seconds
-        let naiveStart = clock.now
-        let naive = subjects.map { set.evaluateNaively($0, matcher: matcher).hits.map(\.rule) }
-        let naiveSeconds = (clock.now - naiveStart).seconds
-        let difference = zip(engine, naive).enumerated().first { $0.element.0 != $0.element.1 }
-        return Report(
-            rules: count, compileSeconds: compileSeconds, memoryMiB: memoryMiB,
-            enginePostsPerSecond: Double(posts.count) / engineSeconds, naivePostsPerSecond: Double(posts.count) / naiveSeconds,
-            engineMegabytesPerSecond: Double(bytes) / engineSeconds / 1_000_000, identicalHits: difference == nil,
-            postsWithHits: naive.filter { !$0.isEmpty }.count,
-            firstDifference: difference.map { "post \($0.offset): engine \($0.element.0), naive \($0.element.1)" })
+        progress(
+            "  \(count) rules: loaded in \(String(format: "%.2f", compileSeconds)) s, from the cache in \(String(format: "%.2f", cachedLoadSeconds)) s"
+                + " (\(set.alwaysEvaluatedCount) run on every post)")
+        return postCorpora.map { posts in
+            let subjects = posts.map { Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text($0)]) }
+            let bytes = posts.reduce(0) { $0 + $1.utf8.count }
+            let engineStart = clock.now
+            let engine = subjects.map { set.evaluate($0, matcher: matcher).hits.map(\.rule) }
+            let engineSeconds = (clock.now - engineStart).seconds
+            let naiveStart = clock.now
+            let naive = subjects.map { set.evaluateNaively($0, matcher: matcher).hits.map(\.rule) }
+            let naiveSeconds = (clock.now - naiveStart).seconds
+            let difference = zip(engine, naive).enumerated().first { $0.element.0 != $0.element.1 }
+            return Report(
+                rules: count, compileSeconds: compileSeconds, cachedLoadSeconds: cachedLoadSeconds, memoryMiB: memoryMiB,
+                enginePostsPerSecond: Double(posts.count) / engineSeconds, naivePostsPerSecond: Double(posts.count) / naiveSeconds,
+                engineMegabytesPerSecond: Double(bytes) / engineSeconds / 1_000_000, identicalHits: difference == nil,
+                postsWithHits: naive.filter { !$0.isEmpty }.count,
+                firstDifference: difference.map { "post \($0.offset): engine \($0.element.0), naive \($0.element.1)" },
+                alwaysEvaluated: set.alwaysEvaluatedCount)
+        }
     }
 
     /// Resident set size from /proc/self/statm, in MiB (0 where there is no /proc).
