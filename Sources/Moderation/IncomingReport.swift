@@ -82,6 +82,9 @@ public struct IncomingReport: Sendable, Equatable {
     public var forwarded: Bool
     /// When the source last changed it (a webhook's `updated_at`); an older update never overwrites a newer one.
     public var sourceUpdatedAt: Date?
+    /// The reported statuses as the content rules see them, by status id, where the source gave them whole (a
+    /// webhook's statuses, with their links and account); others are built from their text.
+    public var statusSubjects: [String: Subject] = [:]
 
     /// Makes a report.
     public init(

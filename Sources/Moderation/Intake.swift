@@ -71,16 +71,36 @@ public struct Intake: Sendable {
     /// A report (from a Flag or a webhook) for `tenant`, with the signal that routes it.
     public func receive(report: IncomingReport, tenant: Tenant, signal: Signal? = nil) async throws -> IntakeResult {
         let set = ruleSet(tenant)
-        let subjectID = report.sourceKey
-        var subject = Subject(report: report)
-        subject.fields["tenant"] = .text(tenant.slug)
-        // RULES-FORMAT.md: how it arrived — `inbox` (a Flag, solicited or not), `webhook`, `api`.
-        subject.fields["source"] = .text(report.source == .webhook ? "webhook" : "inbox")
-        let hits = Self.record(set.evaluate(subject), subjectID: subjectID, ruleSet: set, tenant: tenant)
+        var hits: [RecordedHit] = []
+        for (subjectID, subject) in Self.subjects(of: report, tenant: tenant.slug) {
+            hits += Self.record(set.evaluate(subject), subjectID: subjectID, ruleSet: set, tenant: tenant)
+        }
         let signals = [signal ?? .report(report, tenant: tenant)] + hits.map { Signal(queue: $0.queue, priority: $0.priority) }
         let item = IntakeItem(account: report.account, report: report, hits: hits, signals: signals)
         return try await record(item, tenant: tenant, ruleSet: set)
     }
+
+    /// What the rules evaluate for a report, each with the id its hits are recorded under: the report itself (under its
+    /// source key), then each reported status with text as a `Create` of it would be (RULES-FORMAT.md: reports), so a
+    /// scam reported by a member is caught by the rule that catches it when posted.
+    public static func subjects(of report: IncomingReport, tenant: String) -> [(id: String, subject: Subject)] {
+        var subject = Subject(report: report)
+        subject.fields["tenant"] = .text(tenant)
+        // RULES-FORMAT.md: how it arrived — `inbox` (a Flag, solicited or not), `webhook`, `api`.
+        subject.fields["source"] = .text(report.source == .webhook ? "webhook" : "inbox")
+        var subjects = [(report.sourceKey, subject)]
+        for status in report.statuses.prefix(screenedStatusesPerReport) where status.text != nil {
+            var screened = report.statusSubjects[status.id] ?? Subject(reportedStatus: status, of: report)
+            screened.fields["reported"] = .bool(true)
+            screened.fields["tenant"] = subject.fields["tenant"]
+            screened.fields["source"] = subject.fields["source"]
+            subjects.append((status.id, screened))
+        }
+        return subjects
+    }
+
+    /// How many of a report's statuses are screened by the content rules (the first ones; a report may name many).
+    public static let screenedStatusesPerReport = 20
 
     /// A status or account to screen (a webhook's `status.created`, `account.updated`, …): recorded only when a rule hits.
     public func screen(_ subject: Subject, subjectID: String, account: String, evidence: ReportedStatus?, tenant: Tenant) async throws
@@ -173,6 +193,31 @@ public struct Intake: Sendable {
 }
 
 extension Subject {
+    /// A reported status known only by its text (a `Flag`'s status fetched from its server) as the content rules see
+    /// a `Create` of it: `content`, `summary` (its content warning), `text`, `sensitive`, `attachments.count`, the
+    /// links written in it, the reported account, and `reported: true`.
+    public init(reportedStatus status: ReportedStatus, of report: IncomingReport) {
+        var fields: [String: FieldValue] = ["type": .text("Create"), "object.type": .text("Note"), "reported": .bool(true)]
+        let content = status.text ?? ""
+        fields["content"] = .text(content)
+        if let warning = status.contentWarning, !warning.isEmpty { fields["summary"] = .text(warning) }
+        fields["text"] = .text([status.contentWarning ?? "", content].filter { !$0.isEmpty }.joined(separator: "\n"))
+        fields["sensitive"] = .bool(status.sensitive)
+        fields["attachments.count"] = .number(Double(status.mediaCount))
+        let links = content.split(whereSeparator: \.isWhitespace).map(String.init)
+            .filter { $0.lowercased().hasPrefix("https://") || $0.lowercased().hasPrefix("http://") }
+        fields["links"] = .list(links)
+        fields["links.domains"] = .list(links.compactMap { URLComponents(string: $0)?.host?.lowercased() })
+        fields["links.count"] = .number(Double(links.count))
+        fields["account.id"] = .text(report.account)
+        let domain = report.accountDomain
+        if !domain.isEmpty {
+            fields["account.domain"] = .text(domain)
+            fields["instance.domain"] = .text(domain)
+        }
+        self.init(kind: .activity, fields: fields)
+    }
+
     /// A report as the rules see it (`applies_to: [Report]`): reporter, comment, category, forwarded, the reported
     /// objects and the account.
     public init(report: IncomingReport) {

@@ -69,12 +69,16 @@ public enum MastodonWebhook {
             guard let account = report.targetAccount.account.uri ?? report.targetAccount.account.url else {
                 throw .malformedPayload("report: the target account has neither uri nor url")
             }
-            return .report(IncomingReport(
+            var incoming = IncomingReport(
                 source: .webhook, sourceKey: "webhook:\(domain.value):\(report.id)",
                 reporter: report.account.account.uri ?? report.account.account.url, account: account,
                 statuses: report.statuses.map(ReportedStatus.init(status:)), comment: report.comment ?? "",
                 category: report.category, instanceRuleIDs: report.rules.map(\.id), forwarded: report.forwarded ?? false,
-                sourceUpdatedAt: report.updatedAt.flatMap(parseDate)))
+                sourceUpdatedAt: report.updatedAt.flatMap(parseDate))
+            for status in report.statuses {
+                incoming.statusSubjects[ReportedStatus(status: status).id] = Subject(status: status, type: "Create", now: now)
+            }
+            return .report(incoming)
         case "status.created", "status.updated":
             let status = try object(Status.self, "status")
             let account = status.account.uri ?? status.account.url ?? "webhook:\(domain.value):account:\(status.account.id)"

@@ -132,6 +132,51 @@ import Testing
         #expect(try await store.summary(of: quietID, tenant: acme.id, at: now).queue == "reports")
     }
 
+    /// Issue 17: the statuses inside a report go through the content rules as a `Create` of them would — a webhook's
+    /// statuses whole, a Flag's by their fetched text — and a hit on evidence not proven to be the account's never
+    /// decides on its own.
+    @Test func reportedStatusesAreScreenedByTheContentRules() async throws {
+        let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)
+        // Mastodon's documented report.created payload, its status's content replaced by a full-width scam.
+        var payload = try #require(
+            try JSONSerialization.jsonObject(with: Data(Fixtures.text("webhooks/mastodon-report.created.json").utf8)) as? [String: Any])
+        var object = try #require(payload["object"] as? [String: Any])
+        var statuses = try #require(object["statuses"] as? [[String: Any]])
+        statuses[0]["content"] = "<p>Ｆｒｅｅ ＢＴＣ for everyone who follows</p>"
+        object["statuses"] = statuses
+        payload["object"] = object
+        let body = try JSONSerialization.data(withJSONObject: payload)
+        guard case .report(let report) = try MastodonWebhook.parse(body, domain: InstanceDomain("mastodonwebsite")!, now: now) else {
+            Issue.record("not a report"); return
+        }
+        guard case .recorded(let caseID, true) = try await intake().receive(report: report, tenant: acme) else { Issue.record("not recorded"); return }
+        let detail = try await store.detail(of: caseID, tenant: acme.id, at: now)
+        #expect(detail.hits.map(\.ruleID) == ["spam.free-crypto"])
+        #expect(detail.hits.map(\.subjectID) == ["https://someothermastodonsite.com/users/cheeseperson/statuses/111301083360371621"])
+        #expect(detail.hits.first?.spans.map(\.text) == ["free btc"])
+        #expect(detail.summary.queue == "spam")
+        #expect(detail.decisions.map(\.decision.actions) == [[.silence]], "a webhook's statuses are the instance's own word")
+
+        // A member's Flag whose status was fetched but not proven to be the reported account's: recorded, not decided.
+        let flag = IncomingReport(
+            source: .member, sourceKey: "https://a.example/flags/9", reporter: "https://a.example/users/member",
+            account: "https://bad.example/users/innocent",
+            statuses: [ReportedStatus(id: "https://elsewhere.example/statuses/1", text: "get FREE  crypto now", verified: false)], comment: "")
+        guard case .recorded(let flagCase, true) = try await intake().receive(report: flag, tenant: acme) else { Issue.record("not recorded"); return }
+        let flagDetail = try await store.detail(of: flagCase, tenant: acme.id, at: now)
+        #expect(flagDetail.hits.map(\.ruleID) == ["spam.free-crypto"])
+        #expect(flagDetail.decisions.isEmpty)
+        #expect(flagDetail.history.map(\.kind).contains("rule_decision_skipped"))
+
+        // A status the content rules do not hit adds nothing; a status known only by its URI is not screened.
+        let quiet = IncomingReport(
+            source: .flag, sourceKey: "https://a.example/flags/10", reporter: "https://a.example/actor", account: "https://bad.example/users/q",
+            statuses: [ReportedStatus(id: "https://bad.example/statuses/2", text: "free lunch", verified: true),
+                       ReportedStatus(id: "https://bad.example/statuses/3", text: nil, verified: false)], comment: "")
+        guard case .recorded(let quietCase, true) = try await intake().receive(report: quiet, tenant: acme) else { Issue.record("not recorded"); return }
+        #expect(try await store.detail(of: quietCase, tenant: acme.id, at: now).hits.isEmpty)
+    }
+
     @Test func intakeTellsTheRulesTheTenantAndHowTheReportArrived() async throws {
         let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)
         func report(_ source: ReportSource, _ account: String) -> IncomingReport {
