@@ -1,6 +1,8 @@
 import ActivityStreams
 import ArgumentParser
+import Federation
 import Foundation
+import Moderation
 import PCRE
 import Rules
 import Server
@@ -99,12 +101,12 @@ struct RulesTestCommand: AsyncParsableCommand {
 struct RulesExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Evaluate one activity, actor or report document (or a {field: value} object) and show the fields, hits, spans and errors.")
+        abstract: "Evaluate one activity, actor or report document, a Mastodon admin webhook payload (a report: the report and each status), or a {field: value} object, and show the fields, hits, spans and errors.")
 
     @Option(help: "The rules directory (default: rules_dir from the configuration, ./rules).")
     var rules: String?
 
-    @Flag(help: "Print one JSON object: {subject, hits, errors}.")
+    @Flag(help: "Print one JSON object: {subject, hits, errors} (an array of them for a webhook report).")
     var json = false
 
     @Argument(help: "The JSON document ('-' for standard input).")
@@ -116,16 +118,53 @@ struct RulesExplainCommand: AsyncParsableCommand {
         let ruleSet = try source.loadOrExit(try source.directory(rules))
         let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
         guard let data else { throw ValidationError("cannot read \(file)") }
-        let read = RuleTestRunner.subject(fromJSON: data, now: Date())
-        guard let subject = read.subject else {
-            FileHandle.standardError.write(Data("error: \(file): \(read.problem ?? "unreadable")\n".utf8))
+        let subjects: [(id: String?, subject: Subject)]
+        do {
+            subjects = try Self.subjects(of: data)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(file): \(error.description)\n".utf8))
             throw ExitCode(1)
         }
-        let evaluation = ruleSet.evaluate(subject)
+        let evaluations = subjects.map { ruleSet.evaluate($0.subject) }
         if json {
-            print(String(decoding: RuleReport.json(subject: subject, evaluation: evaluation).serialized(), as: UTF8.self))
+            let reports = zip(subjects, evaluations).map { RuleReport.json(subject: $0.subject, evaluation: $1) }
+            // One object for one subject; a webhook's report is several (the report, then each status): an array.
+            let output = reports.count == 1 ? reports[0] : .array(reports)
+            print(String(decoding: output.serialized(), as: UTF8.self))
             return
         }
+        for ((id, subject), evaluation) in zip(subjects, evaluations) {
+            if subjects.count > 1 { print("== \(printable(id ?? "-"))") }
+            explain(subject, evaluation, ruleSet: ruleSet)
+        }
+    }
+
+    /// What the server would evaluate for `data`: a Mastodon admin webhook payload (`{"event", "object"}`: a report is
+    /// the report and each of its statuses, as intake screens them; a status or account event is one subject), else
+    /// one activity, actor, report document or `{field: value}` object.
+    static func subjects(of data: Data) throws(ExplainError) -> [(id: String?, subject: Subject)] {
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["event"] is String, object["object"] != nil {
+            let event: MastodonWebhook.Event
+            do {
+                event = try MastodonWebhook.parse(data, domain: InstanceDomain("webhook.invalid")!, now: Date())
+            } catch {
+                throw ExplainError("not a Mastodon webhook payload Palisade reads: \(error.description)")
+            }
+            switch event {
+            case .report(let report):
+                return Intake.subjects(of: report, tenant: "-").map { (Optional($0.id), $0.subject) }
+            case .screen(let subject, let subjectID, _):
+                return [(subjectID, subject)]
+            case .ignored(let name):
+                throw ExplainError("the webhook event \(name) is not evaluated by the rules")
+            }
+        }
+        let read = RuleTestRunner.subject(fromJSON: data, now: Date())
+        guard let subject = read.subject else { throw ExplainError(read.problem ?? "unreadable") }
+        return [(nil, subject)]
+    }
+
+    private func explain(_ subject: Subject, _ evaluation: Evaluation, ruleSet: RuleSet) {
         print("subject (\(subject.kind.rawValue), applies as \(subject.appliesToType)); rule set \(ruleSet.version)")
         for name in subject.fields.keys.sorted() {
             let shown = subject.fields[name]!.texts.joined(separator: " | ")
@@ -146,6 +185,12 @@ struct RulesExplainCommand: AsyncParsableCommand {
         }
         for error in evaluation.errors { print("ERROR \(error.rule): \(printable(error.message))") }
     }
+}
+
+/// Why `rules explain` cannot read its document.
+struct ExplainError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// `palisade rules eval [--rules DIR]`

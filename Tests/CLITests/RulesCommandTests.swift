@@ -36,6 +36,41 @@ import Testing
         #expect(try await version("rules") != plain, "a changed file is a new version")
     }
 
+    /// Issue 17: `rules explain` reads a Mastodon admin webhook payload and shows what intake evaluates: the report,
+    /// then each reported status as a `Create`.
+    @Test func explainShowsAWebhookReportAndEachOfItsStatuses() async throws {
+        let directory = try TemporaryDirectory("cli-rules-explain-webhook")
+        defer { directory.remove() }
+        _ = try directory.write("rules/a.yml", """
+            id: spam.free-crypto
+            title: Free crypto
+            applies_to: [Create]
+            when: { content: 'free\\s+(btc|crypto)' }
+            action: { queue: spam }
+            tests: [{ match: { content: free btc } }, { no_match: { content: free lunch } }]
+
+            """)
+        let payload = try Fixtures.text("webhooks/mastodon-report.created.json")
+            .replacingOccurrences(of: "<p>Here is some content</p>", with: "<p>Ｆｒｅｅ ＢＴＣ for everyone</p>")
+        #expect(payload.contains("ＢＴＣ"))
+        _ = try directory.write("report.json", payload)
+        let explain = try await PalisadeCLI.run(["rules", "explain", "--rules", "rules", "report.json"], in: directory.url)
+        #expect(explain.status == 0, "\(explain.stderr)")
+        let status = "https://someothermastodonsite.com/users/cheeseperson/statuses/111301083360371621"
+        #expect(explain.stdout.hasPrefix("== webhook:webhook.invalid:8437\nsubject (report, applies as Report)"), "\(explain.stdout)")
+        #expect(explain.stdout.contains("== \(status)\nsubject (activity, applies as Create)"), "\(explain.stdout)")
+        #expect(explain.stdout.contains("  reported: true\n"))
+        #expect(explain.stdout.contains("HIT spam.free-crypto"))
+        let json = try await PalisadeCLI.run(["rules", "explain", "--rules", "rules", "--json", "report.json"], in: directory.url)
+        let reports = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(reports.count == 2)
+        #expect((reports[1]["hits"] as? [[String: Any]])?.first?["rule"] as? String == "spam.free-crypto")
+        _ = try directory.write("odd.json", #"{"event": "report.created", "object": {"id": 1}}"#)
+        let odd = try await PalisadeCLI.run(["rules", "explain", "--rules", "rules", "odd.json"], in: directory.url)
+        #expect(odd.status == 1)
+        #expect(odd.stderr.hasPrefix("error: odd.json: not a Mastodon webhook payload Palisade reads: "), "\(odd.stderr)")
+    }
+
     @Test func aFailingExampleIsReportedWithItsRuleAndWhy() async throws {
         let directory = try TemporaryDirectory("cli-rules")
         defer { directory.remove() }
