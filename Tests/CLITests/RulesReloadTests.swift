@@ -33,4 +33,45 @@ import Testing
         #expect(await server.waitForExit(timeout: 30))
         #expect(server.process.terminationStatus == 0)
     }
+
+    /// Issue 17: `palisade rules reload` asks the running server with the admin token, prints the new version and what
+    /// changed, and exits 1 with every diagnostic when the server refuses the set (which stays).
+    @Test func theReloadCommandTalksToTheRunningServer() async throws {
+        let directory = try TemporaryDirectory("rules-reload-command")
+        defer { directory.remove() }
+        _ = try directory.write("rules/a.yml", rule("spam.a", "alpha"))
+        let token = "reload-token-0123456789abcdef"
+        _ = try directory.write("admin.token", token + "\n")
+        _ = try directory.write("wrong.token", "not-the-admin-token-at-all\n")
+        let server = try PalisadeCLI.launch(
+            ["serve"], in: directory.url, environment: ["PALISADE_LISTEN": "127.0.0.1:0", "PALISADE_ADMIN__TOKEN": token])
+        defer { server.send(SIGTERM) }
+        let line = try await server.waitForLogLine(containing: "notice palisade: listening")
+        let port = try #require(line.firstMatch(of: /address=127\.0\.0\.1:(\d+)/).map { Int($0.1)! })
+        let url = "http://127.0.0.1:\(port)"
+
+        _ = try directory.write("rules/b.yml", rule("spam.b", "beta"))
+        let reload = try await PalisadeCLI.run(["rules", "reload", "--server", url, "--token-file", "admin.token"], in: directory.url)
+        #expect(reload.status == 0, "\(reload.stderr)")
+        let check = try await PalisadeCLI.run(["rules", "check", "rules"], in: directory.url)
+        let version = try #require(check.stdout.split(separator: "\n").last { $0.hasPrefix("rule set version ") }).dropFirst("rule set version ".count)
+        #expect(reload.stdout == "rule set version \(version) (2 rules; added spam.b)\n", "the server's version is the one rules check prints")
+
+        _ = try directory.write("rules/b.yml", "id: spam.b\ntitle: b\nwhen: { content: '(beta' }\naction: { queue: spam }\n")
+        let refused = try await PalisadeCLI.run(["rules", "reload", "--server", url, "--token-file", "admin.token"], in: directory.url)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("rules/b.yml:3:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("error: the server refused the rules; version \(version) stays in use"), "\(refused.stderr)")
+
+        let wrong = try await PalisadeCLI.run(["rules", "reload", "--server", url, "--token-file", "wrong.token"], in: directory.url)
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("refused the admin token"), "\(wrong.stderr)")
+        let none = try await PalisadeCLI.run(["rules", "reload", "--server", url], in: directory.url)
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("no admin token"), "\(none.stderr)")
+        let unreachable = try await PalisadeCLI.run(
+            ["rules", "reload", "--server", "http://127.0.0.1:1", "--token-file", "admin.token"], in: directory.url)
+        #expect(unreachable.status != 0)
+        #expect(unreachable.stderr.contains("cannot reach http://127.0.0.1:1"), "\(unreachable.stderr)")
+    }
 }
