@@ -69,10 +69,18 @@ struct CompiledPattern: Sendable {
     var gates: (text: [PrefilterGate], skeleton: [PrefilterGate])?
     /// Their ids in the set's prefilter.
     var gateIDs: (text: [Int], skeleton: [Int])?
+    /// Whether its gates need a literal (not only character classes, which fire on most texts).
+    var narrow = false
 }
 
 /// A condition with its patterns compiled.
 indirect enum CompiledCondition: Sendable {
+    /// A pattern condition whose every pattern has literal gates.
+    var isNarrowPatterns: Bool {
+        guard case .patterns(_, let patterns, let raw) = self, !raw, !patterns.isEmpty else { return false }
+        return patterns.allSatisfy { $0.narrow && $0.gates != nil }
+    }
+
     /// The same condition with prefilter ids given to every pattern that has gates (new gates numbered in order).
     func assigningGateIDs(_ ids: inout [PrefilterGate: Int]) -> CompiledCondition {
         func id(_ gate: PrefilterGate) -> Int {
@@ -185,7 +193,9 @@ public struct RuleSet: Sendable {
             guard !raw, !patterns.isEmpty, patterns.allSatisfy({ $0.gateIDs != nil }) else { return nil }
             return (field, patterns.flatMap { $0.gateIDs!.text }, patterns.flatMap { $0.gateIDs!.skeleton })
         case .all(let children):
-            return children.lazy.compactMap { requiredGates($0) }.first
+            // Every child is required: the one with literal gates filters best.
+            let gated = children.compactMap { child in requiredGates(child).map { (child.isNarrowPatterns, $0) } }
+            return (gated.first { $0.0 } ?? gated.first)?.1
         default:
             return nil
         }

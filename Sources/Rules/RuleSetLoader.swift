@@ -81,7 +81,7 @@ public enum RuleSetLoader {
         for (_, rule) in definitions where !rule.disabled {
             var compiler = RuleCompiler(expensiveAcknowledged: rule.expensive)
             if let condition = compiler.compile(rule.condition) { compiled.append(CompiledRule(definition: rule, condition: condition)) }
-            diagnostics += compiler.diagnostics
+            diagnostics += compiler.allDiagnostics
             if rule.tests.isEmpty {
                 diagnostics.append(Diagnostic(.warning, at: rule.location, "rule '\(rule.id)' has no tests: add a match and a no_match example"))
             }
@@ -187,9 +187,20 @@ struct RuleCompiler {
     var expensiveAcknowledged = false
     var diagnostics: [Diagnostic] = []
 
+    /// "Runs on most posts" warnings not yet known to matter: dropped when an `all` has a child with literal gates.
+    var broad: [Diagnostic] = []
+
+    /// Diagnostics, with the class-only warnings that still matter.
+    var allDiagnostics: [Diagnostic] { diagnostics + broad }
+
     mutating func compile(_ condition: RuleCondition) -> CompiledCondition? {
         switch condition {
-        case .all(let children): return compileChildren(children).map(CompiledCondition.all)
+        case .all(let children):
+            let before = broad.count
+            let compiled = compileChildren(children)
+            // A class-only pattern whose rule also requires a pattern with literals only runs where those are found.
+            if let compiled, compiled.contains(where: \.isNarrowPatterns) { broad.removeSubrange(before...) }
+            return compiled.map(CompiledCondition.all)
         case .any(let children): return compileChildren(children).map(CompiledCondition.any)
         case .none(let children): return compileChildren(children).map(CompiledCondition.none)
         case .field(let field, let test, _):
@@ -253,8 +264,10 @@ struct RuleCompiler {
             let literals = !caseSensitive && !multiline
             if let text = Self.gates(bounded(folded), literals: literals), let skeletonGates = Self.gates(bounded(skeleton), literals: literals) {
                 compiled.gates = (text.gates, skeletonGates.gates)
+                compiled.narrow = text.narrow && skeletonGates.narrow
                 if !text.narrow, !expensiveAcknowledged {
-                    diagnostics.append(Diagnostic(
+                    // Kept aside: a required sibling with literal gates filters for it (see `compile`).
+                    broad.append(Diagnostic(
                         .warning, at: source.location,
                         "runs on most posts: no literal to index. The prefilter can only look for this pattern's character classes, so it runs on most subjects, which is costly in large rule sets (say `cost: expensive` on the rule if that is intended)"))
                 }

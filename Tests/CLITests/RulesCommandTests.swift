@@ -6,6 +6,8 @@ import Testing
 @Suite struct RulesCommandTests {
     @Test func theStarterPackChecksCleanAndItsOwnTestsPass() async throws {
         let check = try await PalisadeCLI.run(["rules", "check", "rules"], in: Fixtures.projectRoot)
+        let rules = check.stdout.split(separator: "\n").first { $0.hasSuffix(" rules, 0 errors, 0 warnings") }
+        #expect((rules.flatMap { Int($0.split(separator: " ")[0]) } ?? 0) >= 15, "issue 17: a pack of at least 15 rules\n\(check.stdout)")
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains(" rules, 0 errors, 0 warnings\nrule set version "), "\(check.stdout)")
         let test = try await PalisadeCLI.run(["rules", "test", "rules"], in: Fixtures.projectRoot)
@@ -13,6 +15,16 @@ import Testing
         let summary = try #require(test.stdout.split(separator: "\n").last.map(String.init))
         #expect(summary.hasSuffix(" passed, 0 failed"), "\(test.stdout)")
         #expect((Int(summary.split(separator: " ")[0]) ?? 0) >= 15)
+    }
+
+    /// Issue 17: the pack's tests carry their inputs, so it checks clean wherever it is copied.
+    @Test func theStarterPackChecksCleanWhenCopiedAnywhere() async throws {
+        let directory = try TemporaryDirectory("cli-rules-copied-pack")
+        defer { directory.remove() }
+        try FileManager.default.copyItem(at: Fixtures.projectRoot.appendingPathComponent("rules"), to: directory.url.appendingPathComponent("pack"))
+        let check = try await PalisadeCLI.run(["rules", "check", "pack"], in: directory.url)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains(" rules, 0 errors, 0 warnings\n"), "\(check.stdout)")
     }
 
     /// Issue 17: the version is a hash of the files' contents, not of how the directory was spelled.

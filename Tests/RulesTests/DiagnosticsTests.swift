@@ -85,6 +85,24 @@ import Testing
         #expect(load.diagnostics[1].message == "cost is normal or expensive (a rule whose patterns the prefilter cannot skip)")
     }
 
+    /// A class-only pattern costs nothing extra when its rule also requires a pattern with literals (`all`): the
+    /// prefilter gates the rule on those, and no warning is given; beside an `any`, it still warns.
+    @Test func aClassOnlyPatternBesideARequiredLiteralIsNotReported() throws {
+        let rule = { (id: String, combinator: String) in
+            "id: \(id)\ntitle: x\nwhen:\n  \(combinator):\n    - content: '\\d{3}[ -]?\\d{4}'\n    - content: 'call her'\n"
+                + "action: { queue: q }\ntests: [{ match: { content: call her 555 1234 } }, { no_match: { content: 555 1234 } }]\n"
+        }
+        let (load, directory) = try load(["a.yml": rule("a.all", "all"), "b.yml": rule("b.any", "any")])
+        defer { directory.remove() }
+        #expect(load.diagnostics.map(\.location.file).map { ($0 as NSString).lastPathComponent } == ["b.yml"], "\(load.renderedDiagnostics())")
+        #expect(load.diagnostics.first?.message.hasPrefix("runs on most posts: no literal to index") == true)
+        let set = try #require(load.ruleSet)
+        for text in ["call her on 555 1234", "555 1234", "call her", "CALL HER: 555-1234"] {
+            let subject = Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text(text)])
+            #expect(set.evaluate(subject).hits.map(\.rule) == set.evaluateNaively(subject).hits.map(\.rule), "\(text)")
+        }
+    }
+
     @Test func anOverlayAddsReplacesAndDisablesGlobalRules() throws {
         let rule = { (id: String, word: String) in
             "id: \(id)\ntitle: \(id)\nwhen: { content: \(word) }\naction: { queue: spam }\ntests: [{ match: { content: \(word) } }]\n"

@@ -77,6 +77,15 @@ import Testing
         #expect(Prefilter(gates: [.expression(#"w[i\x{131}]n"#)]).scan("s_c-a.m https://x.example/a/ 555 123 4567 ffrreeee १२३४५६७ spam win") == [0])
     }
 
+    /// An expression Vectorscan will not compile (one matching the empty text, a broken one) is refused alone: its
+    /// pattern always runs, and the other expressions of its shard still filter.
+    @Test func aRefusedExpressionLeavesItsShardWorking() throws {
+        let prefilter = Prefilter(gates: [.expression("a*"), .expression("free"), .expression("(unclosed"), .literal("crypto")])
+        #expect(prefilter.refused == [0, 2])
+        #expect(prefilter.scan("free crypto").sorted() == [1, 3])
+        #expect(prefilter.scan("nothing here") == [])
+    }
+
     /// Vectorscan 5.4.9 with `HS_FLAG_SINGLEMATCH` finds no `x` in this 65-byte text (nor in about 0.8 % of texts
     /// longer than 64 bytes): the prefilter must not use it, or a rule would silently miss posts.
     @Test func singleMatchIsNotTrusted() throws {
