@@ -16,7 +16,7 @@ struct BenchRulesCommand: AsyncParsableCommand {
             rule loader, then every post is evaluated on one core with the engine and with the naive loop (every \
             rule's PCRE2-JIT match, one after another), checking that both give exactly the same hits. Targets: at \
             1,000 rules at least 10× the naive loop, at 5,000 at least 15×, identical hits, a load of 1,000 rules \
-            under 2 s with an empty prefilter cache and under 1 s from the cache the first load wrote (a restart or \
+            under 2 s with an empty prefilter cache and under 0.3 s from the cache the first load wrote (a restart or \
             an unchanged reload), under 100 MB for 1,000 rules.
             """
     )
@@ -95,14 +95,14 @@ struct BenchRulesCommand: AsyncParsableCommand {
                     report.compileSeconds, report.cachedLoadSeconds, report.memoryMiB, report.alwaysEvaluated, report.identicalHits ? "identical" : "DIFFERENT", report.postsWithHits))
                 if let difference = report.firstDifference { emit("    first difference: \(difference)") }
                 if !report.identicalHits { met = false }
-                if size == 1_000, speedup < 10 || report.compileSeconds > 2 || report.cachedLoadSeconds > 1 || report.memoryMiB > 100 { met = false }
+                if size == 1_000, speedup < 10 || report.compileSeconds > 2 || report.cachedLoadSeconds > 0.3 || report.memoryMiB > 100 { met = false }
                 if size == 5_000, speedup < 15 { met = false }
             }
           }
         }
         // The targets name the 1,000- and 5,000-rule sets: without both, the run cannot say they are met.
         let measured = rules.contains(1_000) && rules.contains(5_000)
-        emit("targets (×10 at 1,000 rules, ×15 at 5,000, identical hits, load of 1,000 rules < 2 s, cached < 1 s, < 100 MB): "
+        emit("targets (×10 at 1,000 rules, ×15 at 5,000, identical hits, load of 1,000 rules < 2 s, cached < 0.3 s, < 100 MB): "
             + (!measured ? (met ? "not measured (run with the 1,000 and 5,000 sizes)" : "NOT met") : met ? "met" : "NOT met"))
     }
 
