@@ -11,8 +11,8 @@ import Server
 struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Policy authoring: check, test, explain and batch-evaluate rule files (RULES-FORMAT.md); reload them in the running server.",
-        subcommands: [RulesCheckCommand.self, RulesTestCommand.self, RulesExplainCommand.self, RulesEvalCommand.self, RulesReloadCommand.self]
+        abstract: "Policy authoring: check, test, explain and batch-evaluate rule files (RULES-FORMAT.md); reload them in the running server; backtest a candidate set on stored history.",
+        subcommands: [RulesCheckCommand.self, RulesTestCommand.self, RulesExplainCommand.self, RulesEvalCommand.self, RulesReloadCommand.self, RulesReplayCommand.self]
     )
 }
 

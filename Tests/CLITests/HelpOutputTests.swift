@@ -12,7 +12,7 @@ import Testing
         ["admin", "moderators", "revoke"], ["admin", "reporters", "mute"], ["admin", "reporters", "unmute"], ["admin", "audit", "verify"], ["accounts"], ["accounts", "create"], ["accounts", "list"], ["accounts", "delete"],
         ["accounts", "post"], ["accounts", "followers"], ["accounts", "approve"], ["accounts", "reject"],
         ["deliveries"], ["deliveries", "list"], ["deliveries", "retry"],
-        ["rules"], ["rules", "check"], ["rules", "test"], ["rules", "explain"], ["rules", "eval"], ["rules", "reload"],
+        ["rules"], ["rules", "check"], ["rules", "test"], ["rules", "explain"], ["rules", "eval"], ["rules", "reload"], ["rules", "replay"],
         ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
         ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["bench", "queue"], ["bench", "decisions"], ["bench", "tui"], ["bench", "soak"], ["version"],
     ]

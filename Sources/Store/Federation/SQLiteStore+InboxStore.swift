@@ -71,6 +71,21 @@ extension SQLiteStore: InboxStore {
     }
 
 
+    /// A page of the `Create` and `Update` activities the inbox holds, in arrival order after `sequence`, received at
+    /// or after `since`: what `palisade rules replay` evaluates.
+    public func inboxActivities(after sequence: Int64, since: Date?, limit: Int) async throws -> [(sequence: Int64, activityID: String, body: Data)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sequence, activity_id, body FROM inbox_activities
+                    WHERE sequence > ? AND type IN ('Create', 'Update') AND received_at >= ? ORDER BY sequence LIMIT ?
+                    """,
+                arguments: [sequence, since ?? Date(timeIntervalSince1970: 0), limit]
+            ).map { ($0["sequence"], $0["activity_id"], $0["body"]) }
+        }
+    }
+
     /// The ids of every activity the inbox holds, in arrival order.
     public func inboxActivityIDs() async throws -> [String] {
         try await pool.read { db in try String.fetchAll(db, sql: "SELECT activity_id FROM inbox_activities ORDER BY sequence") }

@@ -258,6 +258,19 @@ extension SQLiteStore: CaseStore {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT through_seq FROM audit_legacy WHERE tenant_id = ?"), arguments: [tenant]) ?? 0
     }
 
+    /// A page of stored reports in id order after `id`, received at or after `since`, of `tenant` (every tenant when
+    /// nil), each with its tenant: what `palisade rules replay` evaluates.
+    public func reports(after id: Int64, since: Date?, tenant: TenantID?, limit: Int) async throws -> [(tenant: TenantID, report: StoredReport)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT * FROM reports WHERE id > ? AND received_at >= ? AND (? IS NULL OR tenant_id = ?) ORDER BY id LIMIT ?
+                    """),
+                arguments: [id, ModerationRows.milliseconds(since ?? Date(timeIntervalSince1970: 0)), tenant, tenant, limit]
+            ).map { (tenant: $0["tenant_id"] as TenantID, report: try Self.storedReport($0)) }
+        }
+    }
+
     static func storedReport(_ row: Row) throws -> StoredReport {
         let sourceText: String = row["source"]
         let report = IncomingReport(
