@@ -8,6 +8,14 @@ import Testing
 /// `palisade rules replay` on a seeded store: the candidate's gains and losses against the active set, per rule,
 /// over stored reports (with their statuses) and inbox activities.
 @Suite struct RulesReplayTests {
+    static let money = """
+        id: tech.money
+        title: Money
+        when: { content: 'save money' }
+        action: { queue: q }
+        tests: [{ match: { content: save money } }, { no_match: { content: money } }]
+
+        """
     static let active = """
         id: spam.free
         title: Free crypto
@@ -22,12 +30,7 @@ import Testing
         action: { queue: urgent }
         tests: [{ match: { report.comment: kill } }, { no_match: { report.comment: skill } }]
         ---
-        id: tech.money
-        title: Money
-        when: { content: 'save money' }
-        action: { queue: q }
-        tests: [{ match: { content: save money } }, { no_match: { content: money } }]
-
+        \(money)
         """
     static let candidate = """
         id: spam.free
@@ -36,11 +39,7 @@ import Testing
         action: { queue: spam }
         tests: [{ match: { content: free eth } }, { no_match: { content: free time } }]
         ---
-        id: tech.money
-        title: Money
-        when: { content: 'save money' }
-        action: { queue: q }
-        tests: [{ match: { content: save money } }, { no_match: { content: money } }]
+        \(money)
         ---
         id: tech.thinkpad
         title: Thinkpads
