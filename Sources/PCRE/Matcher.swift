@@ -1,4 +1,7 @@
 import CPCRE2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Bounds on one match, so that a catastrophic pattern ends with an error instead of a stall.
 public struct MatchLimits: Sendable, Equatable {
@@ -33,6 +36,10 @@ public struct PatternMatch: Sendable, Equatable {
 public final class Matcher {
     private let context: OpaquePointer
     private let jitStack: OpaquePointer?
+    /// Match data kept between matches (re-made larger when a pattern has more groups): one allocation per matcher,
+    /// not per match.
+    private var matchData: OpaquePointer?
+    private var matchDataPairs = 0
     /// The limits every match runs under.
     public let limits: MatchLimits
 
@@ -48,6 +55,7 @@ public final class Matcher {
     }
 
     deinit {
+        if let matchData { pcre2_match_data_free_8(matchData) }
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
         pcre2_match_context_free_8(context)
     }
@@ -83,10 +91,13 @@ public final class Matcher {
             }
             return try result.get()
         }
-        guard let data = pcre2_match_data_create_from_pattern_8(pattern.code, nil) else {
-            throw PCREError.match(code: 0, message: "out of memory for match data")
+        let pairs = pattern.captureCount + 1
+        if matchData == nil || matchDataPairs < pairs {
+            if let matchData { pcre2_match_data_free_8(matchData) }
+            matchData = pcre2_match_data_create_8(UInt32(max(pairs, 16)), nil)
+            matchDataPairs = matchData == nil ? 0 : max(pairs, 16)
         }
-        defer { pcre2_match_data_free_8(data) }
+        guard let data = matchData else { throw PCREError.match(code: 0, message: "out of memory for match data") }
         let length = bytes.count
         let unset = palisade_pcre2_unset()
         var found: [PatternMatch] = []
@@ -125,4 +136,23 @@ public final class Matcher {
         while next < bytes.count, bytes[next] & 0xC0 == 0x80 { next += 1 }
         return next
     }
+}
+
+extension Matcher {
+    /// The calling thread's matcher of the default limits, made on its first use there. A matcher is not
+    /// thread-safe, so each thread has its own; a synchronous evaluation stays on one thread and may use it.
+    public static var forCurrentThread: Matcher {
+        if let existing = pthread_getspecific(threadKey) { return Unmanaged<Matcher>.fromOpaque(existing).takeUnretainedValue() }
+        let matcher = Matcher()
+        pthread_setspecific(threadKey, Unmanaged.passRetained(matcher).toOpaque())
+        return matcher
+    }
+
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in
+            if let pointer { Unmanaged<Matcher>.fromOpaque(pointer).release() }
+        }
+        return key
+    }()
 }

@@ -217,13 +217,13 @@ public struct RuleSet: Sendable {
 
     /// Every enabled rule that applies to the subject's type, evaluated in id order. A rule that fails (a match or
     /// depth limit) is reported in `errors` and does not stop the others.
-    public func evaluate(_ subject: Subject, matcher: Matcher = Matcher()) -> Evaluation {
+    public func evaluate(_ subject: Subject, matcher: Matcher = .forCurrentThread) -> Evaluation {
         evaluate(subject, matcher: matcher, prefilter: true)
     }
 
     /// The naive loop: every applicable rule's patterns run one after another, no prefilter. The same hits as
     /// `evaluate`, by construction and as `palisade bench rules` checks; kept as the benchmark's baseline.
-    public func evaluateNaively(_ subject: Subject, matcher: Matcher = Matcher()) -> Evaluation {
+    public func evaluateNaively(_ subject: Subject, matcher: Matcher = .forCurrentThread) -> Evaluation {
         evaluate(subject, matcher: matcher, prefilter: false)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PCRE
 import Testing
 
@@ -7,6 +8,28 @@ import Testing
 
     func texts(_ pattern: Pattern, _ text: String) throws -> [String] {
         try matcher.matches(of: pattern, in: text).map { String(decoding: Array(text.utf8)[$0.range], as: UTF8.self) }
+    }
+
+    /// One matcher keeps its match data between patterns: a pattern with more groups than any before still gets
+    /// every group, and one with fewer gets none of the last pattern's.
+    @Test func aMatcherReusedAcrossPatternsKeepsGroupsApart() throws {
+        let many = try Pattern(String(repeating: #"(\w)"#, count: 20))
+        let one = try Pattern(#"(b)(x)?"#)
+        let none = try Pattern("c")
+        let reused = Matcher()
+        #expect(try reused.firstMatch(of: none, in: "abc")?.groups == [])
+        let twenty = try #require(try reused.firstMatch(of: many, in: String(repeating: "z", count: 20)))
+        #expect(twenty.groups.count == 20 && twenty.groups.allSatisfy { $0 != nil })
+        #expect(try reused.firstMatch(of: one, in: "abc")?.groups == [1..<2, nil])
+        #expect(try reused.matches(of: none, in: "cc c").map(\.range) == [0..<1, 1..<2, 3..<4])
+    }
+
+    /// Each thread has its own matcher, the same on every call there.
+    @Test func eachThreadHasItsOwnMatcher() async throws {
+        let here = ObjectIdentifier(Matcher.forCurrentThread)
+        #expect(ObjectIdentifier(Matcher.forCurrentThread) == here)
+        let other = Thread.detachedIdentity { ObjectIdentifier(Matcher.forCurrentThread) }
+        #expect(other != here)
     }
 
     @Test func caselessByDefaultAndCaseSensitiveWhenAsked() throws {
@@ -90,4 +113,23 @@ import Testing
         }
         #expect(counts == 4_000)
     }
+}
+
+extension Thread {
+    /// What `body` returns on a new thread, waited for.
+    static func detachedIdentity(_ body: @escaping @Sendable () -> ObjectIdentifier) -> ObjectIdentifier {
+        let result = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            result.value = body()
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        return result.value!
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    var value: ObjectIdentifier?
 }
