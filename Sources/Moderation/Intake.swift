@@ -12,16 +12,19 @@ public struct Intake: Sendable {
     private let ruleSet: @Sendable (Tenant) -> RuleSet
     private let changes: CaseChanges
     private let statusLookup: (any StatusLookup)?
+    private let windows: (any WindowStore)?
     private let logger: Logger
     private let now: @Sendable () -> Date
 
-    /// A pipeline over the stores; `ruleSet` gives a tenant's rule set in force (global plus its overlay).
+    /// A pipeline over the stores; `ruleSet` gives a tenant's rule set in force (global plus its overlay); `windows`
+    /// keeps the sliding-window counts velocity rules compare (without it, `window.…` fields are absent).
     public init(
         tenants: any TenantDirectory, cases: any CaseStore, ruleSet: @escaping @Sendable (Tenant) -> RuleSet, changes: CaseChanges,
-        statusLookup: (any StatusLookup)? = nil, logger: Logger, now: @escaping @Sendable () -> Date
+        statusLookup: (any StatusLookup)? = nil, windows: (any WindowStore)? = nil, logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.changes = changes
         self.statusLookup = statusLookup
+        self.windows = windows
         self.tenants = tenants
         self.cases = cases
         self.ruleSet = ruleSet
@@ -73,7 +76,8 @@ public struct Intake: Sendable {
         let set = ruleSet(tenant)
         var hits: [RecordedHit] = []
         for (subjectID, subject) in Self.subjects(of: report, tenant: tenant.slug) {
-            hits += Self.record(set.evaluate(subject), subjectID: subjectID, ruleSet: set, tenant: tenant)
+            let counted = try await counting(subject, subjectID: subjectID, ruleSet: set, tenant: tenant)
+            hits += Self.record(set.evaluate(counted), subjectID: subjectID, ruleSet: set, tenant: tenant)
         }
         let signals = [signal ?? .report(report, tenant: tenant)] + hits.map { Signal(queue: $0.queue, priority: $0.priority) }
         let item = IntakeItem(account: report.account, report: report, hits: hits, signals: signals)
@@ -110,11 +114,25 @@ public struct Intake: Sendable {
         subject.fields["tenant"] = .text(tenant.slug)
         if subject.fields["source"] == nil { subject.fields["source"] = .text("webhook") }
         let set = ruleSet(tenant)
+        subject = try await counting(subject, subjectID: subjectID, ruleSet: set, tenant: tenant)
         let hits = Self.record(set.evaluate(subject), subjectID: subjectID, ruleSet: set, tenant: tenant)
         guard !hits.isEmpty else { return .nothing }
         let item = IntakeItem(
             account: account, report: nil, screened: evidence, hits: hits, signals: hits.map { Signal(queue: $0.queue, priority: $0.priority) })
         return try await record(item, tenant: tenant, ruleSet: set)
+    }
+
+    /// `subject` with the window counts its tenant's rules compare, after recording what it adds to them.
+    private func counting(_ subject: Subject, subjectID: String, ruleSet set: RuleSet, tenant: Tenant) async throws -> Subject {
+        let fields = set.windowFields
+        // A reported status is old news, not a new post: it neither adds to the windows nor is counted.
+        guard !fields.isEmpty, let windows, subject["reported"] == nil else { return subject }
+        let plan = WindowPlan(subject: subject, subjectID: subjectID, fields: fields)
+        guard !plan.observations.isEmpty || !plan.queries.isEmpty else { return subject }
+        let counts = try await windows.observe(plan.observations, counting: plan.queries, tenant: tenant.id, at: now())
+        var subject = subject
+        subject.fields.merge(plan.fields(counts, for: fields)) { _, counted in counted }
+        return subject
     }
 
     private func record(_ item: IntakeItem, tenant: Tenant, ruleSet set: RuleSet) async throws -> IntakeResult {

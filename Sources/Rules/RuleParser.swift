@@ -205,7 +205,8 @@ struct RuleParser {
                     }
                     parts.append(name == "all" ? .all(children) : name == "any" ? .any(children) : .none(children))
                 default:
-                    guard Self.fields.contains(name) else {
+                    // `window.DURATION.MEASURE` counts are checked by the compiler, which says what is wrong with one.
+                    guard Self.fields.contains(name) || name.hasPrefix("window.") else {
                         error(key, "unknown field '\(name)'\(Self.suggestion(name, among: Array(Self.fields)))")
                         continue
                     }
@@ -373,7 +374,11 @@ struct RuleParser {
             } else if case .mapping(let fields) = value {
                 var object: [String: JSONValue] = [:]
                 for (name, field) in fields {
-                    guard let fieldName = name.string, Self.fields.contains(fieldName) || fieldName == "type" else {
+                    if let fieldName = name.string, case .failure(let problem)? = WindowField.parse(fieldName) {
+                        error(name, problem.description)
+                        continue
+                    }
+                    guard let fieldName = name.string, Self.fields.contains(fieldName) || fieldName == "type" || fieldName.hasPrefix("window.") else {
                         error(name, "unknown field '\(name.string ?? "?")' in a test\(Self.suggestion(name.string ?? "", among: Array(Self.fields)))")
                         continue
                     }

@@ -180,6 +180,24 @@ public struct RuleSet: Sendable {
         }
         candidatesByGate = index
         alwaysEvaluated = always
+        windowFields = Self.windowFields(self.rules)
+    }
+
+    /// The window counts the rules compare (`window.DURATION.MEASURE` fields): what intake must count per subject.
+    public let windowFields: Set<WindowField>
+
+    private static func windowFields(_ rules: [CompiledRule]) -> Set<WindowField> {
+        var found: Set<WindowField> = []
+        func walk(_ condition: CompiledCondition) {
+            switch condition {
+            case .all(let children), .any(let children), .none(let children): children.forEach(walk)
+            case .compare(let field, _):
+                if case .success(let window)? = WindowField.parse(field) { found.insert(window) }
+            default: break
+            }
+        }
+        for rule in rules where !rule.definition.disabled { walk(rule.condition) }
+        return found
     }
 
     /// How many rules the prefilter cannot rule out on any subject.

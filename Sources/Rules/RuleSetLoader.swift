@@ -203,7 +203,19 @@ struct RuleCompiler {
             return compiled.map(CompiledCondition.all)
         case .any(let children): return compileChildren(children).map(CompiledCondition.any)
         case .none(let children): return compileChildren(children).map(CompiledCondition.none)
-        case .field(let field, let test, _):
+        case .field(let field, let test, let location):
+            switch WindowField.parse(field) {
+            case .failure(let error)?:
+                diagnostics.append(Diagnostic(.error, at: location, "\(error.description): a window field is window.DURATION.MEASURE, like window.10m.same_link.accounts"))
+                return nil
+            case .success?:
+                guard case .compare = test else {
+                    diagnostics.append(Diagnostic(.error, at: location, "\(field) is a count: compare it with lt, lte, gt or gte"))
+                    return nil
+                }
+            case nil:
+                break
+            }
             switch test {
             case .patterns(let sources, let raw, let caseSensitive, let multiline):
                 var compiled: [CompiledPattern] = []

@@ -126,7 +126,8 @@ func intake(_ dependencies: ApplicationDependencies) -> Intake {
     let rules = dependencies.rules
     return Intake(
         tenants: dependencies.store, cases: dependencies.store, ruleSet: { rules.ruleSet(tenant: $0.slug) }, changes: dependencies.changes,
-        statusLookup: RemoteStatusLookup(directory: dependencies.remoteKeys), logger: dependencies.logger, now: dependencies.now)
+        statusLookup: RemoteStatusLookup(directory: dependencies.remoteKeys), windows: dependencies.store, logger: dependencies.logger,
+        now: dependencies.now)
 }
 
 /// The admin operations over the application's store, checking and checkpointing the audit chains with its key.

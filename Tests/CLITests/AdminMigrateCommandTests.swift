@@ -16,18 +16,18 @@ import Testing
         let result = try await PalisadeCLI.run(["admin", "migrate", "--dry-run"], in: directory.url)
         #expect(result.status == 0)
         #expect(result.stdout.contains("the database does not exist yet"))
-        #expect(result.stdout.contains("would apply (12):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n"))
+        #expect(result.stdout.contains("would apply (13):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n  0013-moderation-window-observations\n"))
         #expect(!FileManager.default.fileExists(atPath: directory.path("data")))
     }
 
     @Test func migrateAppliesThenReportsNothingPending() async throws {
         let first = try await PalisadeCLI.run(["admin", "migrate"], in: directory.url)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("applied now (12):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n"))
+        #expect(first.stdout.contains("applied now (13):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n  0013-moderation-window-observations\n"))
         #expect(FileManager.default.fileExists(atPath: directory.path("data/palisade.sqlite")))
 
         let second = try await PalisadeCLI.run(["admin", "migrate"], in: directory.url)
-        #expect(second.stdout.contains("already applied (12):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n"))
+        #expect(second.stdout.contains("already applied (13):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n  0013-moderation-window-observations\n"))
         #expect(second.stdout.contains("applied now (0): none\n"))
 
         let dryRun = try await PalisadeCLI.run(["admin", "migrate", "--dry-run"], in: directory.url)

@@ -103,6 +103,27 @@ import Testing
         }
     }
 
+    /// Velocity rules: a window field that does not parse, or is not compared as a number, is an error that says why.
+    @Test func windowFieldsAreCheckedWithTheirProblemNamed() throws {
+        let rule = { (id: String, condition: String, example: String) in
+            "id: \(id)\ntitle: x\nwhen:\n  - \(condition)\naction: { queue: q }\ntests: [{ match: { \(example) } }]\n"
+        }
+        let (load, directory) = try load([
+            "a.yml": rule("a.unit", "window.10s.account.posts: { gte: 3 }", "window.10m.account.posts: 3"),
+            "b.yml": rule("b.measure", "window.10m.account.likes: { gte: 3 }", "window.10m.account.posts: 3"),
+            "c.yml": rule("c.pattern", "window.10m.account.posts: '3'", "window.10m.account.posts: 3"),
+            "d.yml": rule("d.example", "window.10m.account.posts: { gte: 3 }", "window.99h.account.posts: 3"),
+            "e.yml": rule("e.good", "window.10m.account.posts: { gte: 3 }", "window.10m.account.posts: 3"),
+        ])
+        defer { directory.remove() }
+        let errors = load.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map { ($0.location.file as NSString).lastPathComponent } == ["a.yml", "b.yml", "c.yml", "d.yml"], "\(load.renderedDiagnostics())")
+        #expect(errors[0].message.hasPrefix("window.10s.account.posts: the duration is minutes or hours, like 10m or 2h"))
+        #expect(errors[1].message.hasPrefix("window.10m.account.likes: unknown measure 'account.likes'"))
+        #expect(errors[2].message == "window.10m.account.posts is a count: compare it with lt, lte, gt or gte")
+        #expect(errors[3].message == "window.99h.account.posts: windows are at most 24h")
+    }
+
     @Test func anOverlayAddsReplacesAndDisablesGlobalRules() throws {
         let rule = { (id: String, word: String) in
             "id: \(id)\ntitle: \(id)\nwhen: { content: \(word) }\naction: { queue: spam }\ntests: [{ match: { content: \(word) } }]\n"

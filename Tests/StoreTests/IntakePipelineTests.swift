@@ -177,6 +177,87 @@ import Testing
         #expect(try await store.detail(of: quietCase, tenant: acme.id, at: now).hits.isEmpty)
     }
 
+    /// Issue 17: velocity rules. The same link from three accounts within 10 minutes, and reports against one account
+    /// from three reporters within an hour, hit; counts live in the store, so a new pipeline (a restart) remembers
+    /// them; an account or reporter counts once; the window slides. The clock is injected.
+    @Test func velocityRulesCountAcrossItemsAndRestarts() async throws {
+        let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)
+        let load = RuleSetLoader.load(file: "velocity.yml", text: """
+            id: spam.link-burst
+            title: One link from many accounts
+            applies_to: [Create]
+            when:
+              - window.10m.same_link.accounts: { gte: 3 }
+            action: { queue: spam, priority: 60 }
+            tests: [{ match: { window.10m.same_link.accounts: 3 } }, { no_match: { window.10m.same_link.accounts: 2 } }]
+            ---
+            id: reports.pile-on
+            title: Many reporters at once
+            applies_to: [Report]
+            when:
+              - window.60m.account.reporters: { gte: 3 }
+            action: { queue: urgent, priority: 97 }
+            tests: [{ match: { window.60m.account.reporters: 3 } }, { no_match: { window.60m.account.reporters: 1 } }]
+            """)
+        let set = try #require(load.ruleSet, "\(load.renderedDiagnostics())")
+        let clock = ManualClock(now)
+        func pipeline() -> Intake {
+            Intake(
+                tenants: store, cases: store, ruleSet: { _ in set }, changes: CaseChanges(), windows: store, logger: Logger(label: "test"),
+                now: { clock.now })
+        }
+        func post(_ account: String, _ id: String) async throws -> IntakeResult {
+            let subject = Subject(kind: .activity, fields: [
+                "type": .text("Create"), "account.id": .text("https://bad.example/users/\(account)"), "content": .text("look https://spam.example/x"),
+                "links": .list(["https://spam.example/x"]),
+            ])
+            return try await pipeline().screen(subject, subjectID: id, account: "https://bad.example/users/\(account)", evidence: nil, tenant: acme)
+        }
+        #expect(try await post("a", "s1") == .nothing)
+        clock.advance(60)
+        #expect(try await post("b", "s2") == .nothing)
+        clock.advance(60)
+        #expect(try await post("b", "s3") == .nothing, "the same account counts once")
+        clock.advance(60)
+        guard case .recorded(let burst, _) = try await post("c", "s4") else { Issue.record("the third account within 10 minutes must hit"); return }
+        #expect(try await store.detail(of: burst, tenant: acme.id, at: clock.now).hits.map(\.ruleID) == ["spam.link-burst"])
+        clock.advance(11 * 60)
+        #expect(try await post("d", "s5") == .nothing, "a and b have left the window: c and d are two")
+
+        func report(_ key: String, by reporter: String) -> IncomingReport {
+            IncomingReport(
+                source: .flag, sourceKey: key, reporter: "https://r.example/users/\(reporter)", account: "https://bad.example/users/target",
+                statuses: [], comment: "")
+        }
+        guard case .recorded(let pileOn, _) = try await pipeline().receive(report: report("f1", by: "r1"), tenant: acme) else {
+            Issue.record("not recorded"); return
+        }
+        _ = try await pipeline().receive(report: report("f2", by: "r1"), tenant: acme)
+        _ = try await pipeline().receive(report: report("f3", by: "r2"), tenant: acme)
+        #expect(try await store.detail(of: pileOn, tenant: acme.id, at: clock.now).hits.isEmpty, "two distinct reporters so far")
+        clock.advance(30 * 60)
+        _ = try await pipeline().receive(report: report("f4", by: "r3"), tenant: acme)
+        let detail = try await store.detail(of: pileOn, tenant: acme.id, at: clock.now)
+        #expect(detail.hits.map(\.ruleID) == ["reports.pile-on"])
+        #expect(detail.summary.queue == "urgent")
+    }
+
+    /// The window store counts distinct actors per tenant, key and window, and forgets what is older than 24 hours.
+    @Test func windowObservationsAreCountedPerTenantAndForgottenAfterADay() async throws {
+        let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)
+        let other = try await store.createTenant(Tenant(id: 0, slug: "other", name: "Other"), by: "operator", at: now)
+        let link = { (actor: String) in WindowObservation(kind: "link", key: "https://x.example/", actor: actor) }
+        let hour = WindowQuery(kind: "link", key: "https://x.example/", seconds: 3600)
+        let day = WindowQuery(kind: "link", key: "https://x.example/", seconds: 86400)
+        #expect(try await store.observe([link("a")], counting: [hour], tenant: acme.id, at: now) == [1])
+        #expect(try await store.observe([link("a"), link("b")], counting: [hour], tenant: acme.id, at: now + 60) == [2])
+        #expect(try await store.observe([link("z")], counting: [hour], tenant: other.id, at: now + 60) == [1], "tenants apart")
+        #expect(try await store.observe([], counting: [hour, day], tenant: acme.id, at: now + 7200) == [0, 2])
+        #expect(try await store.observe([link("c")], counting: [day], tenant: acme.id, at: now + 90000) == [1])
+        let rows = try await SQLiteShell.query(directory.path("palisade.sqlite"), "SELECT COUNT(*) FROM window_observations")
+        #expect(rows == ["1"], "everything older than a day is gone")
+    }
+
     @Test func intakeTellsTheRulesTheTenantAndHowTheReportArrived() async throws {
         let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)
         func report(_ source: ReportSource, _ account: String) -> IncomingReport {
@@ -210,4 +291,16 @@ import Testing
         let reports = try await store.detail(of: cases[0].id, tenant: triage.id, at: now).reports
         #expect(reports.map(\.report.source) == [.unsolicited])
     }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date) { current = start }
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
 }

@@ -6,6 +6,7 @@ enum StoreMigrations {
     static let all: [Migration] = FederationMigrations.all + InboxMigrations.all + HostedAccountMigrations.all
         + ReceivedFlagMigrations.all + FederationGraphMigrations.all + DeliveryBodyMigrations.all
         + ModerationMigrations.all + DecisionOutMigrations.all + TwoPersonMigrations.all + KeyedAuditMigrations.all + FlagSenderMigrations.all
+        + WindowMigrations.all
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -1,0 +1,20 @@
+/// Sliding-window observations for velocity and cluster rules (issue 17): what intake saw, per tenant, kept as long
+/// as the longest window (24 hours) so a restart does not forget a burst in progress.
+enum WindowMigrations {
+    static let all: [Migration] = [
+        Migration(
+            id: "0013-moderation-window-observations",
+            sql: """
+                CREATE TABLE window_observations (
+                    tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                    kind TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX window_observations_by_key ON window_observations (tenant_id, kind, key, at);
+                CREATE INDEX window_observations_by_age ON window_observations (at);
+                """
+        )
+    ]
+}
