@@ -222,7 +222,7 @@ extension Subject {
         fields["text"] = .text([status.contentWarning ?? "", content].filter { !$0.isEmpty }.joined(separator: "\n"))
         fields["sensitive"] = .bool(status.sensitive)
         fields["attachments.count"] = .number(Double(status.mediaCount))
-        let links = content.split(whereSeparator: \.isWhitespace).map(String.init)
+        let links = content.range(of: "http", options: .caseInsensitive) == nil ? [] : content.split(whereSeparator: \.isWhitespace).map(String.init)
             .filter { $0.lowercased().hasPrefix("https://") || $0.lowercased().hasPrefix("http://") }
         fields["links"] = .list(links)
         fields["links.domains"] = .list(links.compactMap { URLComponents(string: $0)?.host?.lowercased() })
