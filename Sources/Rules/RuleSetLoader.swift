@@ -308,7 +308,9 @@ struct RuleCompiler {
         if let factor, RequiredLiterals.Parser.score(factor).0 >= selectiveLiteralBytes {
             return (factor.sorted().map(PrefilterGate.literal), true)
         }
-        if let rewrite = SupersetPattern.rewriteCountingLiterals(pattern), Prefilter.matchesSomethingNonEmpty(rewrite.expression) {
+        // The rewriter's own measure of the shortest match, not Vectorscan's (`hs_expression_info` was half of a cached
+        // load); an expression it gets wrong is refused at compile and its pattern runs on every subject.
+        if let rewrite = SupersetPattern.rewriteMeasuring(pattern), rewrite.minimumLength > 0 {
             return ([.expression(rewrite.expression)], rewrite.literals > 0 || factor != nil)
         }
         return factor.map { ($0.sorted().map(PrefilterGate.literal), true) }

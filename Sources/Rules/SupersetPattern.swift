@@ -13,9 +13,15 @@ enum SupersetPattern {
     /// The superset expression for `pattern` and how many literal characters it has outside classes (none: it is
     /// made of classes only, and narrows little), or nil.
     static func rewriteCountingLiterals(_ pattern: String) -> (expression: String, literals: Int)? {
+        rewriteMeasuring(pattern).map { ($0.expression, $0.literals) }
+    }
+
+    /// The superset expression, its literal count (as above) and the fewest characters any match of it has (0: it can
+    /// match the empty text, and is no gate), or nil.
+    static func rewriteMeasuring(_ pattern: String) -> (expression: String, literals: Int, minimumLength: Int)? {
         var rewriter = Rewriter(scalars: Array(pattern.unicodeScalars))
-        guard let output = rewriter.rewrite(), rewriter.depth == 0 else { return nil }
-        return (output, rewriter.literals)
+        guard let output = rewriter.rewrite(), rewriter.depth == 0, rewriter.frames.count == 1 else { return nil }
+        return (output, rewriter.literals, rewriter.frames[0].shortest)
     }
 
     static let anyCharacter = #"[\x{0}-\x{10FFFF}]"#
@@ -31,6 +37,13 @@ enum SupersetPattern {
         return ranges.map { hex(Unicode.Scalar($0.0)!) + "-" + hex(Unicode.Scalar($0.1)!) }.joined()
     }()
 
+    /// The shortest match of an open group: of the branch being written, and of its finished branches.
+    private struct Frame {
+        var branch = 0
+        var alternatives: Int?
+        var shortest: Int { min(alternatives ?? .max, branch) }
+    }
+
     private struct Rewriter {
         let scalars: [Unicode.Scalar]
         var index = 0
@@ -40,6 +53,11 @@ enum SupersetPattern {
         var literals = 0
         /// Whether the last thing written can take a quantifier (false after a dropped assertion or at a branch start).
         var quantifiable = false
+        /// The shortest match so far, per open group (the outermost first): of the branch being written and of the
+        /// group's finished branches.
+        var frames = [Frame()]
+        /// The shortest match of the last atom written (what a quantifier after it multiplies).
+        var lastAtom = 0
 
         init(scalars: [Unicode.Scalar]) {
             self.scalars = scalars
@@ -59,15 +77,21 @@ enum SupersetPattern {
                 case "(":
                     guard group() else { return nil }
                 case ")":
-                    guard depth > 0 else { return nil }
+                    guard depth > 0, frames.count > 1 else { return nil }
                     depth -= 1
                     index += 1
                     output += ")"
                     quantifiable = true
+                    let group = frames.removeLast().shortest
+                    frames[frames.count - 1].branch += group
+                    lastAtom = group
                 case "|":
                     index += 1
                     output += "|"
                     quantifiable = false
+                    let finished = frames[frames.count - 1]
+                    frames[frames.count - 1] = Frame(branch: 0, alternatives: finished.shortest)
+                    lastAtom = 0
                 case ".":
                     index += 1
                     emitAtom(SupersetPattern.anyCharacter)
@@ -89,14 +113,27 @@ enum SupersetPattern {
             return output
         }
 
-        mutating func emitAtom(_ text: String) {
+        /// Writes an atom whose matches are at least `length` characters.
+        mutating func emitAtom(_ text: String, length: Int = 1) {
             output += text
             quantifiable = true
+            frames[frames.count - 1].branch += length
+            lastAtom = length
+        }
+
+        /// Opens a group in the output.
+        mutating func openGroup() {
+            depth += 1
+            output += "(?:"
+            quantifiable = false
+            frames.append(Frame())
+            lastAtom = 0
         }
 
         /// An assertion or option left out: a quantifier after it goes too.
         mutating func drop() {
             quantifiable = false
+            lastAtom = 0
             if let scalar = current, scalar == "*" || scalar == "+" || scalar == "?" || (scalar == "{" && isQuantifier(at: index)) {
                 _ = skipQuantifier()
             }
@@ -108,7 +145,13 @@ enum SupersetPattern {
             guard skipQuantifier() else { return false }
             var end = index
             if end - start > 1, scalars[end - 1] == "?" || scalars[end - 1] == "+" { end -= 1 }
-            if quantifiable { output += SupersetPattern.loosened(String(String.UnicodeScalarView(scalars[start..<end]))) }
+            if quantifiable {
+                let loosened = SupersetPattern.loosened(String(String.UnicodeScalarView(scalars[start..<end])))
+                output += loosened
+                let least = loosened.hasPrefix("{") ? Int(loosened.dropFirst().prefix { $0.isNumber }) ?? 0 : loosened == "+" ? 1 : 0
+                frames[frames.count - 1].branch += lastAtom * (least - 1)
+                lastAtom *= least
+            }
             quantifiable = false
             return true
         }
@@ -193,7 +236,7 @@ enum SupersetPattern {
             case "1", "2", "3", "4", "5", "6", "7", "8", "9":
                 // A back-reference (or an octal escape PCRE2 reads as one when there are fewer groups): anything.
                 while let scalar = current, scalar.isASCII, scalar.properties.numericType == .decimal { index += 1 }
-                emitAtom("(?:" + SupersetPattern.anyCharacter + "*)")
+                emitAtom("(?:" + SupersetPattern.anyCharacter + "*)", length: 0)
             case "g", "k":
                 // \g1, \g{1}, \g{-1}, \g{name}, \k<name>, \k'name', \k{name}; \g<…> and \g'…' are subroutine calls.
                 guard let opening = current else { return false }
@@ -209,7 +252,7 @@ enum SupersetPattern {
                 } else {
                     return false
                 }
-                emitAtom("(?:" + SupersetPattern.anyCharacter + "*)")
+                emitAtom("(?:" + SupersetPattern.anyCharacter + "*)", length: 0)
             case "Q":
                 while index < scalars.count, !(scalars[index] == "\\" && peek(1) == "E") {
                     emitAtom(literal(scalars[index]))
@@ -283,9 +326,7 @@ enum SupersetPattern {
             index += 1
             if current == "*" { return false }
             guard current == "?" else {
-                depth += 1
-                output += "(?:"
-                quantifiable = false
+                openGroup()
                 return true
             }
             index += 1
@@ -325,9 +366,7 @@ enum SupersetPattern {
                     return true
                 }
             }
-            depth += 1
-            output += "(?:"
-            quantifiable = false
+            openGroup()
             return true
         }
 

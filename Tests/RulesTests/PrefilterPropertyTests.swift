@@ -145,6 +145,23 @@ import Testing
         #expect(SupersetPattern.rewrite(pattern) == expected)
     }
 
+    /// The rewriter's shortest-match measure (which replaced asking Vectorscan for every pattern at load) never calls
+    /// an expression non-empty that Vectorscan would refuse as matching the empty text, on every random shape.
+    @Test func theShortestMatchMeasureAgreesWithVectorscan() throws {
+        for (pattern, shortest) in [("a*", 0), ("(?:ab|c)+", 1), (#"(a)\1"#, 1), ("x{0,3}", 0), ("(?:a|)b", 1), ("(?=x)", 0), (#"\bfree\b"#, 4), ("a{2,5}b?", 2)] {
+            #expect(SupersetPattern.rewriteMeasuring(pattern)?.minimumLength == shortest, "\(pattern)")
+        }
+        var random = Random(seed: 5)
+        var agreed = 0
+        for _ in 0..<600 {
+            guard let rewrite = SupersetPattern.rewriteMeasuring(Self.pattern(&random)) else { continue }
+            let vectorscan = Prefilter.matchesSomethingNonEmpty(rewrite.expression)
+            if rewrite.minimumLength > 0 { #expect(vectorscan, "\(rewrite.expression) measured \(rewrite.minimumLength)") }
+            if (rewrite.minimumLength > 0) == vectorscan { agreed += 1 }
+        }
+        #expect(agreed > 500)
+    }
+
     /// `\d` under UCP is every decimal digit (Arabic-Indic, Devanagari, full-width…), not every non-ASCII character.
     @Test func digitsWidenToUnicodeDigitsOnly() throws {
         let expression = try #require(SupersetPattern.rewrite(#"\d{3}"#))
