@@ -20,9 +20,12 @@ import Testing
             "/users/bob": ("activitystreams/gotosocial/mastodon-social-gargron-person.json", "https://mastodon.social/users/Gargron", "/users/bob", bobPEM)
         ]
         for index in 0..<12 {
-            documents["/slow/users/u\(index)"] = (
-                "activitystreams/gotosocial/mastodon-social-gargron-person.json", "https://mastodon.social/users/Gargron", "/slow/users/u\(index)", bobPEM
-            )
+            for folder in ["slow", "slower"] {
+                documents["/\(folder)/users/u\(index)"] = (
+                    "activitystreams/gotosocial/mastodon-social-gargron-person.json", "https://mastodon.social/users/Gargron",
+                    "/\(folder)/users/u\(index)", bobPEM
+                )
+            }
         }
         try await peer.start(documents: documents)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
@@ -66,7 +69,8 @@ import Testing
     @Test func fetchesBeyondTheWaitingRoomFailAtOnce() async throws {
         try await withPeer(configure: { $0.perHostConcurrency = 1; $0.globalConcurrency = 1; $0.maximumWaiting = 2 }) { peer, directory in
             let results = await withTaskGroup(of: Bool.self) { group in
-                for index in 0..<8 { group.addTask { (try? await directory.resolve(peer.origin + "/slow/users/u\(index)#main-key")) != nil } }
+                // Each fetch takes 2 s, so all eight lookups arrive while the first is in flight, even under load.
+                for index in 0..<8 { group.addTask { (try? await directory.resolve(peer.origin + "/slower/users/u\(index)#main-key")) != nil } }
                 return await group.reduce(into: [Bool]()) { $0.append($1) }
             }
             #expect(results.filter { $0 }.count == 3, "one running and two waiting are served; the rest are refused at once")

@@ -70,7 +70,7 @@ public final class FixturePeer: @unchecked Sendable {
 
     /// Starts serving `documents` (path → fixture file, a URL prefix it names and the local path that replaces it, and an
     /// optional PEM for its key) plus `/redirect-to-bob`, `/huge`, `/missing`, `/loop/N` (endless redirects), with
-    /// GETs under `/slow/` answered after 0.5 s; POSTs to any path are recorded and
+    /// GETs under `/slow/` answered after 0.5 s (under `/slower/`, 2 s); POSTs to any path are recorded and
     /// answered 202 (or as `answerNextPosts` says), after 3 seconds under `/slow/`.
     public func start(documents: [String: (fixture: String, prefix: String, localPath: String, replacingKeyWith: String?)]) async throws {
         let router = Router()
@@ -84,6 +84,9 @@ public final class FixturePeer: @unchecked Sendable {
             defer { self.lock.withLock { self.getsInFlight -= 1 } }
             // Documents under /slow/ are answered after half a second (to see fetches overlap, coalesce and queue).
             if path.hasPrefix("/slow/") { try await Task.sleep(for: .milliseconds(500)) }
+            // Under /slower/, after two seconds: long enough that requests started together are all in flight at once,
+            // even on a loaded machine.
+            if path.hasPrefix("/slower/") { try await Task.sleep(for: .seconds(2)) }
             // /loop/N redirects to /loop/N+1 for ever.
             if path.hasPrefix("/loop/"), let step = Int(path.dropFirst(6)) {
                 return Response(status: .found, headers: [.location: "/loop/\(step + 1)"])
