@@ -14,9 +14,14 @@ extern hs_error_t avx2_hs_scan(const hs_database_t *db, const char *data, unsign
                                hs_scratch_t *scratch, match_event_handler onEvent, void *context);
 
 static inline int palisade_hs_uses_avx2(void) {
+    // Scans run on many threads: the decision is read and written atomically (deciding twice gives the same answer).
     static int decided = -1;
-    if (decided < 0) decided = (avx2_hs_scan != NULL) && __builtin_cpu_supports("avx2");
-    return decided;
+    int known = __atomic_load_n(&decided, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = (avx2_hs_scan != NULL) && __builtin_cpu_supports("avx2");
+        __atomic_store_n(&decided, known, __ATOMIC_RELAXED);
+    }
+    return known;
 }
 
 /// The platform databases are compiled for: the host's, without AVX-512 when the AVX2 scanner is used.

@@ -46,12 +46,12 @@ final class Prefilter: @unchecked Sendable {
         }
         var databases: [OpaquePointer] = []
         if !literals.isEmpty {
-            let key = PrefilterCache.key(kind: "literal", flags: 0, entries: literals.map { ($0.id, $0.literal) })
-            if let cached = cache?.load(key) {
+            let key = cache.map { _ in PrefilterCache.key(kind: "literal", flags: 0, entries: literals.map { ($0.id, $0.literal) }) }
+            if let key, let cached = cache?.load(key) {
                 databases.append(cached.database)
             } else if let database = Self.literalDatabase(literals) {
                 databases.append(database)
-                cache?.store(key, database: database, refused: [])
+                if let key { cache?.store(key, database: database, refused: []) }
             } else {
                 refused.formUnion(literals.map(\.id))
             }
@@ -61,8 +61,8 @@ final class Prefilter: @unchecked Sendable {
         let results = Mutex<[Int: ShardResult]>([:])
         DispatchQueue.concurrentPerform(iterations: shards.count) { index in
             var shard = shards[index]
-            let key = PrefilterCache.key(kind: "expression", flags: Self.expressionFlags, entries: shard.map { ($0.id, $0.expression) })
-            if let cached = cache?.load(key) {
+            let key = cache.map { _ in PrefilterCache.key(kind: "expression", flags: Self.expressionFlags, entries: shard.map { ($0.id, $0.expression) }) }
+            if let key, let cached = cache?.load(key) {
                 results.withLock { $0[index] = ShardResult(database: cached.database, refused: cached.refused) }
                 return
             }
@@ -78,7 +78,7 @@ final class Prefilter: @unchecked Sendable {
                     shard.remove(at: position)
                 }
             }
-            if let compiled { cache?.store(key, database: compiled, refused: dropped) }
+            if let compiled, let key { cache?.store(key, database: compiled, refused: dropped) }
             let result = ShardResult(database: compiled, refused: dropped)
             results.withLock { $0[index] = result }
         }
@@ -87,6 +87,8 @@ final class Prefilter: @unchecked Sendable {
             refused.formUnion(result.refused)
             if let database = result.database { databases.append(database) }
         }
+        // Once per load, not per file written: files no load has used for the retention period go.
+        cache?.prune()
         var scratch: OpaquePointer?
         for database in databases where hs_alloc_scratch(database, &scratch) != HS_SUCCESS {
             refused.formUnion(0..<gates.count)

@@ -5,7 +5,7 @@ import Foundation
 /// Compiled prefilter databases kept on disk by the SHA-256 of what they were compiled from (Vectorscan's version,
 /// the flags, the gates' ids and text), so a restart or a reload of an unchanged rule set skips Vectorscan's
 /// compiler. A file that does not read back (truncated, another Vectorscan, another CPU) is compiled again and
-/// rewritten; files not used for `retention` are removed when a new one is written.
+/// rewritten; files not used for `retention` are removed once per load.
 public struct PrefilterCache: Sendable {
     /// The directory holding the files (created on first write).
     public let directory: String
@@ -76,11 +76,10 @@ public struct PrefilterCache: Sendable {
         } catch {
             return
         }
-        prune()
     }
 
-    /// Removes files not used within `retention`.
-    private func prune() {
+    /// Removes files not used within `retention` (a load marks each file it reads as used).
+    func prune() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         let cutoff = Date().addingTimeInterval(-retention)
         for name in names where name.hasSuffix(".hsdb") {

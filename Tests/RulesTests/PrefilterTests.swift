@@ -55,12 +55,17 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: cache.directory).filter { $0.hasSuffix(".hsdb") }.sorted()
         #expect(files.count >= 3, "a literal database and expression shards: \(files)")
         let written = try files.map { try FileManager.default.attributesOfItem(atPath: cache.directory + "/" + $0)[.size] as? Int }
+        // A file no load has used for the retention period (a set long gone) is removed by the next load.
+        let stale = cache.directory + "/" + String(repeating: "0", count: 64) + ".hsdb"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: stale))
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-31 * 24 * 3600)], ofItemAtPath: stale)
         // Damage one file: the next load must not trust it.
         try Data("palisade-prefilter-1\n\u{0}\u{0}\u{0}\u{0}garbage".utf8).write(to: URL(fileURLWithPath: cache.directory + "/" + files[0]))
         let second = try #require(RuleSetLoader.load(directory: directory.path("rules"), cache: cache).ruleSet)
         #expect(second.version == first.version)
         let rewritten = try files.map { try FileManager.default.attributesOfItem(atPath: cache.directory + "/" + $0)[.size] as? Int }
         #expect(rewritten == written, "the damaged file was compiled again and rewritten")
+        #expect(!FileManager.default.fileExists(atPath: stale), "unused for 31 days: pruned")
         let matcher = Matcher()
         for post in RulesProbe.posts + ["pr3ss7 now", "preeesss12"] {
             let subject = Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text(post)])
