@@ -60,6 +60,20 @@ public struct WindowPlan: Sendable, Equatable {
     /// Texts shorter than this (normalised) are not counted as "the same text": "ok", "thanks" are everyone's.
     public static let shortestText = 20
 
+    /// Links per post recorded and counted (the first in sorted order).
+    public static let linksCounted = 16
+
+    /// Keys longer than this are kept as their SHA-256.
+    public static let longestKey = 512
+
+    private static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func key(_ link: String) -> String {
+        link.utf8.count > longestKey ? "sha256:" + digest(link) : link
+    }
+
     /// The plan for `subject` (recorded as `subjectID`) and `fields`. Posts (`Create`) observe their links, their
     /// text and themselves under their account; reports observe their reporter under the reported account.
     public init(subject: Subject, subjectID: String, fields: Set<WindowField>) {
@@ -76,12 +90,14 @@ public struct WindowPlan: Sendable, Equatable {
             if let reporter = subject["report.reporter"]?.texts.first { observations.append(WindowObservation(kind: "report", key: account, actor: reporter)) }
             keys["report"] = [account]
         } else {
-            let links = Array(Set((subject["links"]?.texts ?? []).map { $0.lowercased() })).sorted()
+            // A sender chooses a post's links: at most `linksCounted` are recorded, and a long one by its digest, so one
+            // post costs a bounded number of small rows however many links it carries.
+            let links = Array(Array(Set((subject["links"]?.texts ?? []).map { Self.key($0.lowercased()) })).sorted().prefix(Self.linksCounted))
             observations += links.map { WindowObservation(kind: "link", key: $0, actor: account) }
             keys["link"] = links
             let text = TextNormalisation.normalise(subject["content"]?.texts.joined(separator: "\n") ?? "")
             if text.count >= Self.shortestText {
-                let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+                let digest = Self.digest(text)
                 observations.append(WindowObservation(kind: "text", key: digest, actor: account))
                 keys["text"] = [digest]
             }

@@ -50,6 +50,21 @@ import Testing
         #expect(values["window.1h.account.posts"] == .number(3))
     }
 
+    /// A hostile post with thousands of links, or a link of megabytes, costs a bounded number of small rows.
+    @Test func aPostsLinksAreBoundedInNumberAndLength() throws {
+        let fields: Set<WindowField> = [try field("window.10m.same_link.accounts")]
+        let huge = "https://x.example/" + String(repeating: "a", count: 1_000_000)
+        let links = (0..<5_000).map { "https://spam.example/\($0)" } + [huge]
+        let plan = WindowPlan(
+            subject: Subject(kind: .activity, fields: ["account.id": .text("a"), "links": .list(links)]), subjectID: "s", fields: fields)
+        let linkRows = plan.observations.filter { $0.kind == "link" }
+        #expect(linkRows.count == WindowPlan.linksCounted)
+        #expect(plan.queries.count == WindowPlan.linksCounted)
+        #expect(linkRows.allSatisfy { $0.key.utf8.count <= WindowPlan.longestKey })
+        let alone = WindowPlan(subject: Subject(kind: .activity, fields: ["account.id": .text("a"), "links": .list([huge])]), subjectID: "s", fields: fields)
+        #expect(alone.observations.first?.key.hasPrefix("sha256:") == true, "a long link is kept by its digest")
+    }
+
     @Test func shortTextsAndPostsWithoutLinksCountNothingThere() throws {
         let fields: Set<WindowField> = [try field("window.10m.same_link.accounts"), try field("window.10m.same_text.accounts")]
         let plan = WindowPlan(subject: Subject(kind: .activity, fields: ["account.id": .text("a"), "content": .text("thanks!")]), subjectID: "s", fields: fields)
