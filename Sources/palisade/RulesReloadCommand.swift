@@ -64,18 +64,20 @@ struct RulesReloadCommand: AsyncParsableCommand {
             for (label, ids) in [("added", list("added")), ("removed", list("removed")), ("changed", list("changed"))] where !ids.isEmpty {
                 line += "; \(label) \(ids.joined(separator: ", "))"
             }
-            print(line + ")")
-            for warning in list("warnings") { print(warning) }
+            // What the server says is shown, never obeyed by the terminal.
+            print(printable(line + ")"))
+            for warning in list("warnings") { print(printable(warning)) }
         case 422:
-            for diagnostic in list("diagnostics") { FileHandle.standardError.write(Data((diagnostic + "\n").utf8)) }
-            FileHandle.standardError.write(Data("error: the server refused the rules; version \(json["version"] as? String ?? "?") stays in use\n".utf8))
+            for diagnostic in list("diagnostics") { FileHandle.standardError.write(Data((printable(diagnostic) + "\n").utf8)) }
+            let version = printable(json["version"] as? String ?? "?")
+            FileHandle.standardError.write(Data("error: the server refused the rules; version \(version) stays in use\n".utf8))
             throw ExitCode(1)
         case 401, 403:
             throw RulesReloadError("\(base) refused the admin token (\(status))")
         case 404:
             throw RulesReloadError("\(base) has no admin API (404): set admin.token in its configuration, or check --server")
         default:
-            throw RulesReloadError("\(base) answered \(status): \(json["error"] as? String ?? String(decoding: body.prefix(200), as: UTF8.self))")
+            throw RulesReloadError("\(base) answered \(status): \(printable(json["error"] as? String ?? String(decoding: body.prefix(200), as: UTF8.self)))")
         }
     }
 
