@@ -236,6 +236,7 @@ func mastodonEnforcer(_ dependencies: ApplicationDependencies) -> MastodonEnforc
     return MastodonEnforcer(
         outbox: dependencies.store, instances: dependencies.store, client: dependencies.httpClient,
         addressPolicy: AddressPolicy(allowPrivateAddresses: dependencies.configuration.federation.allowPrivateAddresses),
+        pinned: PinnedClients(eventLoopGroup: dependencies.httpClient.eventLoopGroup),
         username: { uri in try? await directory.actor(uri).username }, logger: dependencies.logger, now: dependencies.now,
         doorbell: dependencies.doorbells.enforcement)
 }

@@ -46,14 +46,15 @@ public enum PalisadeCLI {
 
     /// Starts `palisade ARGS` in `directory` and returns at once; output goes to files the caller can read while it runs.
     /// With `softFileLimit`, the process starts with that soft open-file limit (through `sh -c 'ulimit -Sn N; exec …'`,
-    /// so the process id is palisade's own).
+    /// so the process id is palisade's own); with `fileLimit`, both its soft and hard limits are that.
     public static func launch(
-        _ arguments: [String], in directory: URL, environment: [String: String] = [:], softFileLimit: Int? = nil
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], softFileLimit: Int? = nil, fileLimit: Int? = nil
     ) throws -> Child {
         let process = Process()
-        if let softFileLimit {
+        if let limit = fileLimit ?? softFileLimit {
+            let option = fileLimit == nil ? "-Sn" : "-n"
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -Sn \(softFileLimit) && exec \"$0\" \"$@\"", try executable.path] + arguments
+            process.arguments = ["-c", "ulimit \(option) \(limit) && exec \"$0\" \"$@\"", try executable.path] + arguments
         } else {
             process.executableURL = try executable
             process.arguments = arguments

@@ -138,4 +138,21 @@ import Glibc
         child.send(SIGTERM)
         _ = await child.waitForExit(timeout: 20)
     }
+
+    /// Issue 16, item 2: started with too few descriptors, NIO trapped (SIGILL) when an event loop could not get its
+    /// epoll descriptor (limits 16 and 20), or the server ran with a database it could not open. It now refuses to
+    /// start, saying why.
+    @Test func serveRefusesToStartWithTooFewDescriptorsInsteadOfTrapping() async throws {
+        let directory = try TemporaryDirectory("file-limit-low")
+        defer { directory.remove() }
+        for limit in [16, 20, 64] {
+            let child = try PalisadeCLI.launch(
+                ["serve"], in: directory.url,
+                environment: ["PALISADE_LISTEN": "127.0.0.1:0", "PALISADE_DATA_DIR": directory.path("data-\(limit)")], fileLimit: limit)
+            #expect(await child.waitForExit(timeout: 30), "serve exited under a limit of \(limit)")
+            #expect(child.process.terminationReason == .exit, "not killed by a signal under a limit of \(limit)")
+            #expect(child.process.terminationStatus == 1)
+            #expect(child.stderr.contains("the open-file limit is \(limit) descriptors and serve needs at least 128"), "\(child.stderr)")
+        }
+    }
 }

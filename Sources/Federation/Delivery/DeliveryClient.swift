@@ -34,9 +34,10 @@ public struct DeliveryClient: Sendable {
         guard let components = URLComponents(string: delivery.inbox), let scheme = components.scheme?.lowercased(),
             scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
         else { return .refused("the inbox URL \(delivery.inbox.prefix(200)) is not an http(s) URL") }
-        let checked: [String]
+        let sender: HTTPClient
         do {
-            checked = try await addressPolicy.checkedAddresses(host: host)
+            // Sent to the address just checked, never to whatever a second resolution would answer.
+            sender = try await pinned.client(for: host, policy: addressPolicy, shared: client)
         } catch {
             return .refused(error.description)
         }
@@ -57,9 +58,6 @@ public struct DeliveryClient: Sendable {
         request.headers.add(name: "User-Agent", value: userAgent)
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
         do {
-            let bare = AddressPolicy.bareHost(host)
-            // Sent to the address just checked, never to whatever a second resolution would answer.
-            let sender = checked.first.flatMap { AddressPolicy.isAddressLiteral(bare) ? nil : pinned.client(host: bare, address: $0) } ?? client
             let response = try await sender.execute(request, timeout: timeout)
             // Read (and drop) a bounded body so the connection can be reused.
             _ = try? await response.body.collect(upTo: 65_536)

@@ -7,7 +7,7 @@ import NIOCore
 /// host once, checks every address, and is sent to the checked one, so a second DNS answer (rebinding to an internal
 /// address) is never used. One client per host and address keeps its connection pool; clients unused for a while are
 /// shut down when there are more than `capacity`.
-final class PinnedClients: Sendable {
+public final class PinnedClients: Sendable {
     private struct Entry {
         let client: HTTPClient
         var lastUsed: Date
@@ -19,10 +19,20 @@ final class PinnedClients: Sendable {
     private let entries = NIOLockedValueBox([String: Entry]())
 
     /// Clients on `eventLoopGroup`, about `capacity` of them at once; one idle for `idle` seconds may be shut down.
-    init(eventLoopGroup: any EventLoopGroup, capacity: Int = 64, idle: TimeInterval = 120) {
+    public init(eventLoopGroup: any EventLoopGroup, capacity: Int = 64, idle: TimeInterval = 120) {
         self.eventLoopGroup = eventLoopGroup
         self.capacity = capacity
         self.idle = idle
+    }
+
+    /// The client for a request to `host` (brackets allowed): checks every address `host` resolves to against `policy`
+    /// and answers a client pinned to a checked one, or `shared` when nothing was resolved (private addresses allowed,
+    /// or `host` is an address literal). The request must be sent through the answer, never resolved again.
+    public func client(for host: String, policy: AddressPolicy, shared: HTTPClient) async throws(RemoteFetchError) -> HTTPClient {
+        let checked = try await policy.checkedAddresses(host: host)
+        let bare = AddressPolicy.bareHost(host)
+        guard let address = checked.first, !AddressPolicy.isAddressLiteral(bare) else { return shared }
+        return client(host: bare, address: address)
     }
 
     /// The client that sends requests for `host` to `address`.
@@ -60,7 +70,7 @@ final class PinnedClients: Sendable {
     }
 
     /// Shuts every client down (at the end of the service).
-    func shutdown() async {
+    public func shutdown() async {
         let all = entries.withLockedValue { entries -> [HTTPClient] in
             defer { entries = [:] }
             return entries.values.map(\.client)

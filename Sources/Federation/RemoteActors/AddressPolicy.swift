@@ -11,10 +11,26 @@ import Darwin
 public struct AddressPolicy: Sendable, Equatable {
     /// Whether private, loopback, link-local and other non-public addresses are allowed.
     public var allowPrivateAddresses: Bool
+    /// Where names are resolved and which addresses count as public: DNS and the IANA registries, unless a test
+    /// stands in for the network (a name that resolves to loopback, counted as public, to prove a connection is pinned).
+    var lookup = Lookup.system
+
+    /// Name resolution and the public-address test, replaceable together in tests.
+    struct Lookup: Sendable {
+        let resolve: @Sendable (String) -> [String]
+        let isPublic: @Sendable (String) -> Bool
+
+        static let system = Lookup(resolve: AddressPolicy.resolve, isPublic: AddressPolicy.isPublic)
+    }
 
     /// Makes a policy.
     public init(allowPrivateAddresses: Bool) {
         self.allowPrivateAddresses = allowPrivateAddresses
+    }
+
+    /// Policies are equal when they allow the same addresses.
+    public static func == (lhs: AddressPolicy, rhs: AddressPolicy) -> Bool {
+        lhs.allowPrivateAddresses == rhs.allowPrivateAddresses
     }
 
     /// Resolves `host` and fails when it has no address, or any address that is not public (unless allowed). The
@@ -31,14 +47,15 @@ public struct AddressPolicy: Sendable, Equatable {
         if allowPrivateAddresses { return [] }
         let bare = Self.bareHost(host)
         if Self.isAddressLiteral(bare) {
-            guard Self.isPublic(bare) else { throw RemoteFetchError.privateAddress(host: host, address: bare) }
+            guard lookup.isPublic(bare) else { throw RemoteFetchError.privateAddress(host: host, address: bare) }
             return [bare]
         }
+        let resolve = lookup.resolve
         let addresses = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: Self.resolve(bare)) }
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: resolve(bare)) }
         }
         guard !addresses.isEmpty else { throw RemoteFetchError.unresolvable(host: host) }
-        if let blocked = addresses.first(where: { !Self.isPublic($0) }) {
+        if let blocked = addresses.first(where: { !lookup.isPublic($0) }) {
             throw RemoteFetchError.privateAddress(host: host, address: blocked)
         }
         return addresses

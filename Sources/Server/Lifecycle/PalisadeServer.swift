@@ -40,7 +40,7 @@ public struct PalisadeServer: Service {
     /// finish, then the database closes.
     public func run() async throws {
         AllocatorTuning.apply()
-        let files = FileLimit.raise()
+        let files = try FileLimit.raiseOrRefuse()
         logger.debug("open-file limit", metadata: ["limit": .stringConvertible(files)])
         let store = try Self.openStore(configuration, logger: logger)
         do {
@@ -54,28 +54,29 @@ public struct PalisadeServer: Service {
             let serviceActor = ServiceActor(baseURL: configuration.effectiveBaseURL, publicKeyPEM: key.key.keyPair.publicKeyPEM)
             // Redirects are followed by the directory itself, so each hop passes the address check.
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-            let remoteKeys = RemoteKeyDirectory(
-                client: client,
-                signer: MessageSigner(key: try SigningKey(key.key.keyPair), keyID: serviceActor.keyID),
-                settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)),
-                now: now)
-            let rules = ActiveRules(
-                directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory,
-                cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"), logger: logger)
-            await rules.reload(reason: "start")
-            let app = buildApplication(
-                ApplicationDependencies(
-                    configuration: configuration, store: store, registry: registry, logger: logger,
-                    serviceActor: serviceActor, remoteKeys: remoteKeys,
-                    deliveryClient: DeliveryClient(
-                        client: client, addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses),
-                        userAgent: "Palisade/\(PalisadeVersion.current) (+\(configuration.effectiveBaseURL.absoluteString))"),
-                    httpClient: client, now: now, rules: rules,
-                    secret: try ServiceSecret.loadOrCreate(dataDirectory: configuration.dataDirectory)),
-                extraRoutes: extraRoutes,
-                onListening: onListening
-            )
+            // A client dropped without shutdown traps: every path after this point shuts it down.
             do {
+                let remoteKeys = RemoteKeyDirectory(
+                    client: client,
+                    signer: MessageSigner(key: try SigningKey(key.key.keyPair), keyID: serviceActor.keyID),
+                    settings: .init(addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)),
+                    now: now)
+                let rules = ActiveRules(
+                    directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory,
+                    cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"), logger: logger)
+                await rules.reload(reason: "start")
+                let app = buildApplication(
+                    ApplicationDependencies(
+                        configuration: configuration, store: store, registry: registry, logger: logger,
+                        serviceActor: serviceActor, remoteKeys: remoteKeys,
+                        deliveryClient: DeliveryClient(
+                            client: client, addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses),
+                            userAgent: "Palisade/\(PalisadeVersion.current) (+\(configuration.effectiveBaseURL.absoluteString))"),
+                        httpClient: client, now: now, rules: rules,
+                        secret: try ServiceSecret.loadOrCreate(dataDirectory: configuration.dataDirectory)),
+                    extraRoutes: extraRoutes,
+                    onListening: onListening
+                )
                 try await app.run()
             } catch {
                 try? await client.shutdown()

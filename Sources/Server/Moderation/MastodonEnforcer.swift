@@ -20,6 +20,8 @@ struct MastodonEnforcer: Service {
     let instances: any TenantDirectory
     let client: HTTPClient
     let addressPolicy: AddressPolicy
+    /// Clients pinned to the address each instance's host was checked at (a second DNS answer is never used).
+    var pinned: PinnedClients
     /// The `preferredUsername` of an account URI (its last path segment when the actor cannot be fetched).
     let username: @Sendable (String) async -> String?
     let logger: Logger
@@ -36,6 +38,7 @@ struct MastodonEnforcer: Service {
             if done > 0 { continue }
             await cancelWhenGracefulShutdown { await doorbell.wait(upTo: interval) }
         }
+        await pinned.shutdown()
     }
 
     /// Runs the due jobs (one per instance, concurrently) and records their results; returns how many ran.
@@ -86,7 +89,7 @@ struct MastodonEnforcer: Service {
         guard let instance = found, let token = instance.mastodonAPIToken else {
             return (.dead(error: "\(job.instance) is no longer attached, or withdrew its admin-API token"), progress)
         }
-        guard let api = MastodonAdminAPI(instance: instance, token: token, client: client, addressPolicy: addressPolicy) else {
+        guard let api = MastodonAdminAPI(instance: instance, token: token, client: client, pinned: pinned, addressPolicy: addressPolicy) else {
             return (.dead(error: "the instance actor \(instance.actorID) gives no API origin"), progress)
         }
         do {
@@ -243,14 +246,16 @@ struct MastodonAdminAPI: Sendable {
     let host: String
     let token: String
     let client: HTTPClient
+    let pinned: PinnedClients
     let addressPolicy: AddressPolicy
 
-    init?(instance: AttachedInstance, token: String, client: HTTPClient, addressPolicy: AddressPolicy) {
+    init?(instance: AttachedInstance, token: String, client: HTTPClient, pinned: PinnedClients, addressPolicy: AddressPolicy) {
         guard let components = URLComponents(string: instance.actorID), let scheme = components.scheme, let host = components.host else { return nil }
         self.origin = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
         self.host = host
         self.token = token
         self.client = client
+        self.pinned = pinned
         self.addressPolicy = addressPolicy
     }
 
@@ -259,8 +264,10 @@ struct MastodonAdminAPI: Sendable {
         -> (Int, Data)
     {
         let name = "\(method.rawValue) \(path)"
+        let sender: HTTPClient
         do {
-            try await addressPolicy.check(host: host)
+            // Sent to the address just checked, never to whatever a second resolution would answer.
+            sender = try await pinned.client(for: host, policy: addressPolicy, shared: client)
         } catch {
             throw Failure(call: name, answer: .refused(error.description), detail: "")
         }
@@ -282,7 +289,7 @@ struct MastodonAdminAPI: Sendable {
         let data: Data
         let retryAfter: String?
         do {
-            let response = try await client.execute(request, timeout: .seconds(15))
+            let response = try await sender.execute(request, timeout: .seconds(15))
             status = Int(response.status.code)
             // Mastodon's throttle says when it resets (X-RateLimit-Reset, ISO 8601); Retry-After wins when both are sent.
             retryAfter = response.headers.first(name: "retry-after")
