@@ -15,6 +15,7 @@ public final class FixturePeer: @unchecked Sendable {
     private var mostGetsInFlight = 0
     private var posts: [Post] = []
     private var answers: [Int] = []
+    private var failingGets: [String: (times: Int, status: Int)] = [:]
 
     /// A request posted to the peer (an inbox delivery).
     public struct Post: Sendable {
@@ -53,6 +54,11 @@ public final class FixturePeer: @unchecked Sendable {
     /// POSTs received so far, in order.
     public var inboxPosts: [Post] { lock.withLock { posts } }
 
+    /// Answers the next `times` GETs of `path` with `status` (then as usual).
+    public func failNextGets(of path: String, times: Int, status: Int = 503) {
+        lock.withLock { failingGets[path] = (times, status) }
+    }
+
     /// Answers the next POSTs with these statuses, in order (then 202 again).
     public func answerNextPosts(with statuses: [Int]) {
         lock.withLock { answers = statuses }
@@ -82,6 +88,12 @@ public final class FixturePeer: @unchecked Sendable {
                 self.mostGetsInFlight = max(self.mostGetsInFlight, self.getsInFlight)
             }
             defer { self.lock.withLock { self.getsInFlight -= 1 } }
+            let failure = self.lock.withLock { () -> Int? in
+                guard let failing = self.failingGets[path], failing.times > 0 else { return nil }
+                self.failingGets[path] = (failing.times - 1, failing.status)
+                return failing.status
+            }
+            if let failure { return Response(status: .init(code: failure)) }
             // Documents under /slow/ are answered after half a second (to see fetches overlap, coalesce and queue).
             if path.hasPrefix("/slow/") { try await Task.sleep(for: .milliseconds(500)) }
             // Under /slower/, after two seconds: long enough that requests started together are all in flight at once,

@@ -25,6 +25,18 @@ public enum RemoteFetchError: Error, Equatable, CustomStringConvertible {
     /// The fetch took more requests (redirects, key document and owner) than one lookup may.
     case budgetExhausted(url: String)
 
+    /// Whether trying again later may succeed: the server was unreachable, slow, busy or failing (a timeout, a
+    /// refused connection, 408, 429, 5xx, our own fetch queue full), not an answer that will stay the same.
+    public var isTransient: Bool {
+        switch self {
+        case .transport, .busy: return true
+        case .status(let status, _): return status == 408 || status == 429 || (500...599).contains(status)
+        case .invalidURL, .unresolvable, .privateAddress, .tooManyRedirects, .tooLarge, .unreadable, .keyNotPublished, .recentlyFailed,
+            .budgetExhausted:
+            return false
+        }
+    }
+
     /// A sentence an operator can act on.
     public var description: String {
         switch self {
