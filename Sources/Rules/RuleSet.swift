@@ -71,6 +71,9 @@ struct CompiledPattern: Sendable {
     var gateIDs: (text: [Int], skeleton: [Int])?
     /// Whether its gates need a literal (not only character classes, which fire on most texts).
     var narrow = false
+    /// Whether `skeleton` is the same expression as `pattern` (no look-alike in it): on a text that is its own
+    /// skeleton, it finds exactly what `pattern` found.
+    var skeletonIsPattern = false
 }
 
 /// A condition with its patterns compiled.
@@ -145,7 +148,7 @@ public struct RuleSet: Sendable {
     /// The prefilter over every pattern's gates (nil: no pattern has any).
     let prefilter: Prefilter?
     /// For each field, which rules a firing gate makes candidates (text gates, skeleton gates).
-    private let candidatesByGate: [String: (text: [Int: [Int]], skeleton: [Int: [Int]])]
+    private let candidatesByGate: [String: (text: [[Int]], skeleton: [[Int]])]
     /// Rules the prefilter cannot rule out (no required pattern with gates): always evaluated.
     private let alwaysEvaluated: [Int]
 
@@ -166,16 +169,17 @@ public struct RuleSet: Sendable {
         }
         self.rules = sorted
         self.prefilter = prefilter
-        var index: [String: (text: [Int: [Int]], skeleton: [Int: [Int]])] = [:]
+        // By field, then by gate id: the rules that gate makes candidates.
+        var index: [String: (text: [[Int]], skeleton: [[Int]])] = [:]
         var always: [Int] = []
         for (position, rule) in self.rules.enumerated() {
             guard let required = Self.requiredGates(rule.condition) else {
                 always.append(position)
                 continue
             }
-            var entry = index[required.field] ?? ([:], [:])
-            for id in required.text { entry.text[id, default: []].append(position) }
-            for id in required.skeleton { entry.skeleton[id, default: []].append(position) }
+            var entry = index[required.field] ?? (Array(repeating: [], count: ids.count), Array(repeating: [], count: ids.count))
+            for id in required.text { entry.text[id].append(position) }
+            for id in required.skeleton { entry.skeleton[id].append(position) }
             index[required.field] = entry
         }
         candidatesByGate = index
@@ -226,8 +230,8 @@ public struct RuleSet: Sendable {
         for (field, index) in candidatesByGate {
             for value in texts.values(of: field, raw: false) {
                 guard let found = value.gatesFound() else { return [Bool](repeating: true, count: rules.count) }
-                for id in found.textIDs { for position in index.text[id] ?? [] { marked[position] = true } }
-                for id in found.skeletonIDs { for position in index.skeleton[id] ?? [] { marked[position] = true } }
+                for id in found.textIDs { for position in index.text[id] { marked[position] = true } }
+                for id in found.skeletonIDs { for position in index.skeleton[id] { marked[position] = true } }
             }
         }
         return marked
@@ -252,18 +256,19 @@ public struct RuleSet: Sendable {
         let appliesTo = subject.appliesToType
         let candidates = usePrefilter && prefilter != nil ? candidates(texts) : nil
         for position in rules.indices where candidates?[position] ?? true {
-            let rule = rules[position]
-            guard !rule.definition.disabled, rule.definition.appliesTo.contains(appliesTo) else { continue }
+            // Read in place (a copy of the rule would retain every string and pattern in it).
+            guard !rules[position].definition.disabled, rules[position].definition.appliesTo.contains(appliesTo) else { continue }
             do {
                 var spans: [MatchSpan] = []
-                if try Self.holds(rule.condition, texts, matcher, &spans) {
+                if try Self.holds(rules[position].condition, texts, matcher, &spans) {
+                    let rule = rules[position]
                     let action = rule.definition.action
                     hits.append(RuleHit(
                         rule: rule.definition.id, version: rule.definition.version, score: action.score, queue: action.queue,
                         priority: action.priority, tags: action.tags, decision: action.decide, confirm: action.confirm, spans: spans))
                 }
             } catch {
-                errors.append(RuleFailure(rule: rule.definition.id, message: error.description))
+                errors.append(RuleFailure(rule: rules[position].definition.id, message: error.description))
             }
         }
         return Evaluation(hits: hits, errors: errors)
@@ -295,7 +300,9 @@ public struct RuleSet: Sendable {
                     }
                     // The text as normalised, then its skeleton (look-alikes); the moderator sees both kinds of evidence.
                     var ranges = runText ? try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16).map(\.range) : []
-                    if runSkeleton, let skeleton = compiled.skeleton, let skeletonText = value.skeleton {
+                    if runSkeleton, let skeleton = compiled.skeleton, let skeletonText = value.skeleton,
+                        !(runText && compiled.skeletonIsPattern && value.isOwnSkeleton)
+                    {
                         for found in try matcher.matches(of: skeleton, in: skeletonText.text, maximum: 16) {
                             let range = skeletonText.originalRange(of: found.range)
                             if !ranges.contains(where: { $0.overlaps(range) || $0 == range }) { ranges.append(range) }
@@ -338,8 +345,12 @@ final class SubjectTexts {
             if let known = skeletonText { return known }
             let made = makeSkeleton ? SkeletonText(text) : nil
             skeletonText = .some(made)
+            isOwnSkeleton = made?.text == text
             return made
         }
+
+        /// Whether the skeleton is the text itself (no look-alike in it): scanning or matching it again finds nothing new.
+        private(set) var isOwnSkeleton = false
 
         /// Which prefilter gates fire on the text and on its skeleton, as flags by id and as lists (nil without a
         /// prefilter).
@@ -347,7 +358,7 @@ final class SubjectTexts {
             guard let prefilter else { return nil }
             if let gates { return gates }
             let inText = prefilter.scan(text)
-            let inSkeleton = skeleton.map { prefilter.scan($0.text) } ?? []
+            let inSkeleton = skeleton.map { isOwnSkeleton ? inText : prefilter.scan($0.text) } ?? []
             var textFlags = [Bool](repeating: false, count: prefilter.count)
             var skeletonFlags = textFlags
             for id in inText { textFlags[id] = true }

@@ -273,6 +273,7 @@ struct RuleCompiler {
             var compiled = CompiledPattern(
                 source: source, pattern: try Pattern(bounded(folded), options: options),
                 skeleton: try Pattern(bounded(skeleton), options: options))
+            compiled.skeletonIsPattern = skeleton == folded
             let literals = !caseSensitive && !multiline
             if let text = Self.gates(bounded(folded), literals: literals), let skeletonGates = Self.gates(bounded(skeleton), literals: literals) {
                 compiled.gates = (text.gates, skeletonGates.gates)
@@ -310,7 +311,9 @@ struct RuleCompiler {
         }
         // The rewriter's own measure of the shortest match, not Vectorscan's (`hs_expression_info` was half of a cached
         // load); an expression it gets wrong is refused at compile and its pattern runs on every subject.
-        if let rewrite = SupersetPattern.rewriteMeasuring(pattern), rewrite.minimumLength > 0 {
+        // One character class (`[^0-9]+`, `.{3,}`, `\s`) fires on nearly every text, at every character: scanning for
+        // it costs more than running the pattern.
+        if let rewrite = SupersetPattern.rewriteTrimmed(pattern), rewrite.minimumLength > 0, !rewrite.singleClass {
             return ([.expression(rewrite.expression)], rewrite.literals > 0 || factor != nil)
         }
         return factor.map { ($0.sorted().map(PrefilterGate.literal), true) }

@@ -19,9 +19,18 @@ enum SupersetPattern {
     /// The superset expression, its literal count (as above) and the fewest characters any match of it has (0: it can
     /// match the empty text, and is no gate), or nil.
     static func rewriteMeasuring(_ pattern: String) -> (expression: String, literals: Int, minimumLength: Int)? {
+        guard let measured = rewriteTrimmed(pattern) else { return nil }
+        return (measured.expression, measured.literals, measured.minimumLength)
+    }
+
+    /// As `rewriteMeasuring`, with the expression's ends trimmed (see `Rewriter.trimmed`), and whether what is left is
+    /// a single character class (one item, no literal): it fires wherever one of its characters appears, at every
+    /// occurrence, and filters nothing worth a scan.
+    static func rewriteTrimmed(_ pattern: String) -> (expression: String, literals: Int, minimumLength: Int, singleClass: Bool)? {
         var rewriter = Rewriter(scalars: Array(pattern.unicodeScalars))
         guard let output = rewriter.rewrite(), rewriter.depth == 0, rewriter.frames.count == 1 else { return nil }
-        return (output, rewriter.literals, rewriter.frames[0].shortest)
+        let trimmed = rewriter.trimmed(output)
+        return (trimmed.expression, rewriter.literals, rewriter.frames[0].shortest, trimmed.singleClass)
     }
 
     static let anyCharacter = #"[\x{0}-\x{10FFFF}]"#
@@ -58,6 +67,62 @@ enum SupersetPattern {
         var frames = [Frame()]
         /// The shortest match of the last atom written (what a quantifier after it multiplies).
         var lastAtom = 0
+        /// The top-level items written (atoms and groups outside any group, with their quantifiers), in order.
+        var items: [Item] = []
+        /// Whether the top level has alternatives (`a|b`): its ends are not trimmed.
+        var topAlternatives = false
+
+        /// One top-level item: where it starts in the output (UTF-8 offset), where its quantifier starts, the fewest
+        /// times it must repeat (1 without a quantifier), and the literal count before it.
+        struct Item {
+            let start: Int
+            var quantifier: Int?
+            var least = 1
+            let literalsBefore: Int
+            /// The shortest match of everything before it.
+            let shortestBefore: Int
+        }
+
+        /// The literal count when the last atom was written (an atom's own literal is counted just before it is).
+        var literalsWritten = 0
+
+        /// An item starts here when nothing encloses it.
+        mutating func startItem() {
+            if frames.count == 1 {
+                items.append(Item(start: output.utf8.count, literalsBefore: literalsWritten, shortestBefore: frames[0].branch))
+            }
+        }
+
+        /// `output` with its ends trimmed, still a superset: items that may match the empty text at either end are left
+        /// out (a match of `a x*` or `x? a` contains a match of `a`), and the quantifier of each end item becomes its
+        /// least count (`a x+` → `a x`, `x{2,} a` → `x{2}a`: a match of the longer contains one of the shorter). Fewer,
+        /// shorter matches are reported (`@\s*` fired at every space after an at sign), and the scan does less work.
+        func trimmed(_ output: String) -> (expression: String, singleClass: Bool) {
+            guard !topAlternatives, !items.isEmpty else { return (output, false) }
+            let bytes = Array(output.utf8)
+            func shortest(_ position: Int) -> Int {
+                (position + 1 < items.count ? items[position + 1].shortestBefore : frames[0].branch) - items[position].shortestBefore
+            }
+            var kept = items.indices.filter { items[$0].least > 0 && shortest($0) > 0 }
+            guard let first = kept.first, let last = kept.last else { return (output, false) }
+            kept = Array(first...last)
+            func end(of position: Int) -> Int { position + 1 < items.count ? items[position + 1].start : bytes.count }
+            func quantifierEnd(of position: Int) -> Int { items[position].quantifier ?? end(of: position) }
+            var result: [UInt8] = []
+            for position in kept {
+                let item = items[position]
+                let isEdge = position == first || position == last
+                if isEdge, item.quantifier != nil {
+                    result += bytes[item.start..<quantifierEnd(of: position)]
+                    if item.least > 1 { result += Array("{\(item.least)}".utf8) }
+                } else {
+                    result += bytes[item.start..<end(of: position)]
+                }
+            }
+            let literalsAfter = last + 1 < items.count ? items[last + 1].literalsBefore : literals
+            let single = first == last && literalsAfter - items[first].literalsBefore == 0
+            return (String(decoding: result, as: UTF8.self), single)
+        }
 
         init(scalars: [Unicode.Scalar]) {
             self.scalars = scalars
@@ -87,6 +152,7 @@ enum SupersetPattern {
                     lastAtom = group
                 case "|":
                     index += 1
+                    if frames.count == 1 { topAlternatives = true }
                     output += "|"
                     quantifiable = false
                     let finished = frames[frames.count - 1]
@@ -115,6 +181,8 @@ enum SupersetPattern {
 
         /// Writes an atom whose matches are at least `length` characters.
         mutating func emitAtom(_ text: String, length: Int = 1) {
+            startItem()
+            literalsWritten = literals
             output += text
             quantifiable = true
             frames[frames.count - 1].branch += length
@@ -123,6 +191,7 @@ enum SupersetPattern {
 
         /// Opens a group in the output.
         mutating func openGroup() {
+            startItem()
             depth += 1
             output += "(?:"
             quantifiable = false
@@ -147,8 +216,12 @@ enum SupersetPattern {
             if end - start > 1, scalars[end - 1] == "?" || scalars[end - 1] == "+" { end -= 1 }
             if quantifiable {
                 let loosened = SupersetPattern.loosened(String(String.UnicodeScalarView(scalars[start..<end])))
-                output += loosened
                 let least = loosened.hasPrefix("{") ? Int(loosened.dropFirst().prefix { $0.isNumber }) ?? 0 : loosened == "+" ? 1 : 0
+                if frames.count == 1, !items.isEmpty {
+                    items[items.count - 1].quantifier = output.utf8.count
+                    items[items.count - 1].least *= least
+                }
+                output += loosened
                 frames[frames.count - 1].branch += lastAtom * (least - 1)
                 lastAtom *= least
             }

@@ -96,18 +96,32 @@ public struct SkeletonText: Sendable {
     private let anchors: [(skeleton: Int, original: Int)]
     private let originalLength: Int
 
-    /// The skeleton of `original`, one scalar at a time (TS #39 maps characters independently).
+    /// The skeleton of `original`, one scalar at a time (TS #39 maps characters independently), built in one byte
+    /// buffer: ASCII from a table, other scalars from the shared cache under one lock for the whole text.
     public init(_ original: String) {
-        var text = ""
-        var anchors: [(Int, Int)] = []
-        anchors.reserveCapacity(original.unicodeScalars.count)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(original.utf8.count + 16)
+        var anchors: [(skeleton: Int, original: Int)] = []
+        anchors.reserveCapacity(original.utf8.count)
         var offset = 0
-        for scalar in original.unicodeScalars {
-            anchors.append((text.utf8.count, offset))
-            text += ScalarSkeletons.shared.skeleton(of: scalar)
-            offset += String(scalar).utf8.count
+        let skeletons = ScalarSkeletons.shared
+        let isASCII = original.utf8.allSatisfy { $0 < 0x80 }
+        if isASCII {
+            for byte in original.utf8 {
+                anchors.append((bytes.count, offset))
+                bytes += skeletons.ascii[Int(byte)]
+                offset += 1
+            }
+        } else {
+            skeletons.withCache { skeleton in
+                for scalar in original.unicodeScalars {
+                    anchors.append((bytes.count, offset))
+                    if scalar.value < 0x80 { bytes += skeletons.ascii[Int(scalar.value)] } else { bytes += skeleton(scalar) }
+                    offset += UTF8.width(scalar)
+                }
+            }
         }
-        self.text = text
+        self.text = String(decoding: bytes, as: UTF8.self)
         self.anchors = anchors
         originalLength = offset
     }
@@ -155,25 +169,40 @@ final class ScalarSkeletons: Sendable {
     }
 
     static let shared = ScalarSkeletons()
-    private let ascii: [String]
-    private let others = Mutex<[Unicode.Scalar: String]>([:])
+    /// The UTF-8 of each ASCII scalar's skeleton.
+    let ascii: [[UInt8]]
+    private let others = Mutex<[Unicode.Scalar: [UInt8]]>([:])
 
     private init() {
-        ascii = (0..<128).map { Self.folded(TextNormalisation.skeleton(String(Unicode.Scalar(UInt8($0))))) }
+        ascii = (0..<128).map { Array(Self.folded(TextNormalisation.skeleton(String(Unicode.Scalar(UInt8($0))))).utf8) }
+    }
+
+    /// Runs `body` with the cache locked once: `body` gets the skeleton (UTF-8) of any scalar, computed on first use.
+    func withCache<Result>(_ body: (_ skeleton: (Unicode.Scalar) -> [UInt8]) -> Result) -> Result {
+        others.withLock { known in
+            body { scalar in
+                if scalar.value < 128 { return ascii[Int(scalar.value)] }
+                if let found = known[scalar] { return found }
+                let computed = Array(Self.computed(scalar).utf8)
+                known[scalar] = computed
+                return computed
+            }
+        }
     }
 
     /// The skeleton of a (case-folded) scalar, case-folded again. Text is folded before its skeleton is taken, and
     /// some lower-case letters have no Latin look-alike where their capitals do (Cyrillic т, Greek β): those take
     /// their capital's skeleton when it is ASCII.
     func skeleton(of scalar: Unicode.Scalar) -> String {
-        if scalar.value < 128 { return ascii[Int(scalar.value)] }
-        if let known = others.withLock({ $0[scalar] }) { return known }
+        withCache { skeleton in String(decoding: skeleton(scalar), as: UTF8.self) }
+    }
+
+    private static func computed(_ scalar: Unicode.Scalar) -> String {
         var computed = Self.folded(TextNormalisation.skeleton(String(scalar)))
         if !computed.unicodeScalars.allSatisfy(\.isASCII) {
             let capital = Self.folded(TextNormalisation.skeleton(String(scalar).uppercased()))
             if !capital.isEmpty, capital.unicodeScalars.allSatisfy(\.isASCII) { computed = capital }
         }
-        others.withLock { $0[scalar] = computed }
         return computed
     }
 }

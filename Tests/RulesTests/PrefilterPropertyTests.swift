@@ -126,23 +126,56 @@ import Testing
 
     @Test(arguments: [
         (#"\bfree\b"#, "free"),
-        (#"\bp+r+[e3]+[s5$]+\b"#, #"p+r+[e3]+[s\x{17F}5\x{24}]+"#),
+        (#"\bp+r+[e3]+[s5$]+\b"#, #"pr+[e3]+[s\x{17F}5\x{24}]"#),
         (#"^(?:foo|bar)$"#, "(?:foo|bar)"),
         (#"(?<!not )scam(?=\s)"#, #"[s\x{17F}]cam"#),
-        (#"\w+@example\.social"#, #"[0-9A-Za-z_\x{80}-\x{10FFFF}]+\x{40}example\x{2E}[s\x{17F}]oc[i\x{131}]al"#),
-        (#"[^\s/]+"#, #"[^\x{2F}\x{9}-\x{D}\x{20}]+"#),
+        (#"\w+@example\.social"#, #"[0-9A-Za-z_\x{80}-\x{10FFFF}]\x{40}example\x{2E}[s\x{17F}]oc[i\x{131}]al"#),
+        (#"[^\s/]+"#, #"[^\x{2F}\x{9}-\x{D}\x{20}]"#),
         (#"и[а-в]"#, #"[\x{438}\x{418}][\x{430}-\x{432}\x{410}\x{411}\x{412}\x{1C80}]"#),
         (#"[\x{4e00}-\x{9fff}]"#, #"[\x{80}-\x{10FFFF}]"#),
-        (#"(?:,[^,]{1,80}){30}"#, #"(?:\x{2C}[^\x{2C}]{1,}){3,}"#),
-        (#"x{0,3}y{1}z{2,5}"#, #"x{0,3}y{1}z{2,}"#),
+        (#"(?:,[^,]{1,80}){30}"#, #"(?:\x{2C}[^\x{2C}]{1,}){3}"#),
+        (#"x{0,3}y{1}z{2,5}"#, #"yz{2}"#),
+        (#"x{0,3}y{1}z{2,5}w"#, #"yz{2,}w"#),
+        (#"@\s*"#, #"\x{40}"#),
+        (#"(?:|x)ab\W?"#, "ab"),
+        (#"a|b*"#, "a|b*"),
         (#"[_\W]x"#, #"[\x{5F}\x{0}-\x{2F}\x{3A}-\x{40}\x{5B}-\x{5E}\x{60}\x{7B}-\x{10FFFF}]x"#),
-        (#"a*?b++"#, "a*b+"),
+        (#"a*?b++"#, "b"),
+        (#"a*?b++c"#, "bc"),
         (#"(?i)ok"#, #"o[k\x{212A}]"#),
-        (#"(a)\1"#, #"(?:a)(?:[\x{0}-\x{10FFFF}]*)"#),
+        (#"(a)\1"#, #"(?:a)"#),
         (#"sk"#, #"[s\x{17F}][k\x{212A}]"#),
     ])
     func supersetRewrites(pattern: String, expected: String) {
         #expect(SupersetPattern.rewrite(pattern) == expected)
+    }
+
+    /// A superset that is one character class (`[^0-9]+`, `.{3,}`, `\s`, `@\s*` once trimmed) fires at nearly every
+    /// character of nearly every post: it is no gate, and its rule runs on every post, with the warning that says so.
+    @Test func aSingleClassIsNoGate() throws {
+        for pattern in [#"[^0-9]+"#, #".{3,}"#, #"\s"#, #"@\s*"#, #"[_\W]{2,}"#] {
+            #expect(SupersetPattern.rewriteTrimmed(pattern)?.singleClass == true, "\(pattern)")
+        }
+        for pattern in [#"\bfree\b"#, #"[a-z]+@example\.social"#, #"и[а-в]"#, #"x\d+"#, #"(?:a|b)c"#] {
+            #expect(SupersetPattern.rewriteTrimmed(pattern)?.singleClass == false, "\(pattern)")
+        }
+        let load = RuleSetLoader.load(
+            file: "broad.yml",
+            text: """
+                - id: broad.nondigits
+                  title: anything but digits
+                  when: { content: '[^0-9]+' }
+                  action: { queue: q }
+                - id: broad.word
+                  title: a word
+                  when: { content: '\\bfree\\b' }
+                  action: { queue: q }
+                """)
+        let set = try #require(load.ruleSet, "\(load.renderedDiagnostics())")
+        #expect(set.alwaysEvaluatedCount == 1)
+        #expect(load.renderedDiagnostics().contains("runs on every post"), "\(load.renderedDiagnostics())")
+        let subject = Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text("free things")])
+        #expect(set.evaluate(subject).hits.map(\.rule) == ["broad.nondigits", "broad.word"])
     }
 
     /// The rewriter's shortest-match measure (which replaced asking Vectorscan for every pattern at load) never calls
