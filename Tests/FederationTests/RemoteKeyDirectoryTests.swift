@@ -177,11 +177,11 @@ import Testing
     }
 
     @Test func aHostResolvingToLoopbackIsRefused() async {
-        let error = await #expect(throws: RemoteFetchError.self) { try await AddressPolicy(allowPrivateAddresses: false).check(host: "localhost") }
+        let error = await #expect(throws: RemoteFetchError.self) { try await AddressPolicy(allowPrivateAddresses: false).checkedAddresses(host: "localhost") }
         guard case .privateAddress(host: "localhost", _)? = error else {
             Issue.record("expected privateAddress, got \(String(describing: error))")
             return
         }
-        await #expect(throws: Never.self) { try await AddressPolicy(allowPrivateAddresses: true).check(host: "localhost") }
+        await #expect(throws: Never.self) { try await AddressPolicy(allowPrivateAddresses: true).checkedAddresses(host: "localhost") }
     }
 }

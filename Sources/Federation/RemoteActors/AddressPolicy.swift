@@ -33,16 +33,11 @@ public struct AddressPolicy: Sendable, Equatable {
         lhs.allowPrivateAddresses == rhs.allowPrivateAddresses
     }
 
-    /// Resolves `host` and fails when it has no address, or any address that is not public (unless allowed). The
-    /// lookup (`getaddrinfo`, which blocks for as long as DNS takes) runs on a thread of its own, never on one of the
-    /// few threads every task of the server shares.
-    public func check(host: String) async throws(RemoteFetchError) {
-        _ = try await checkedAddresses(host: host)
-    }
-
     /// The addresses `host` resolves to (itself for an address literal, brackets allowed), all of them public unless
     /// private ones are allowed; empty when private addresses are allowed (nothing was resolved: connect by name). A
-    /// caller that connects must connect to one of these, never resolve again (a second answer may differ).
+    /// caller that connects must connect to one of these, never resolve again (a second answer may differ). Fails when
+    /// `host` has no address, or any that is not public. The lookup (`getaddrinfo`, which blocks for as long as DNS
+    /// takes) runs on a thread of its own, never on one of the few threads every task of the server shares.
     public func checkedAddresses(host: String) async throws(RemoteFetchError) -> [String] {
         if allowPrivateAddresses { return [] }
         let bare = Self.bareHost(host)

@@ -21,7 +21,7 @@ struct MastodonEnforcer: Service {
     let client: HTTPClient
     let addressPolicy: AddressPolicy
     /// Clients pinned to the address each instance's host was checked at (a second DNS answer is never used).
-    var pinned: PinnedClients
+    let pinned: PinnedClients
     /// The `preferredUsername` of an account URI (its last path segment when the actor cannot be fetched).
     let username: @Sendable (String) async -> String?
     let logger: Logger
