@@ -155,4 +155,47 @@ import Glibc
             #expect(child.stderr.contains("the open-file limit is \(limit) descriptors and serve needs at least 128"), "\(child.stderr)")
         }
     }
+
+    /// Issue 16, item 2: a flood of silent connections against a server with 300 descriptors. Each refused connection was
+    /// kept a second to be told why, so a flood faster than that held every descriptor the process had (300 of 300):
+    /// the database, the audit checkpoint and outgoing fetches failed with EMFILE. Refused connections waiting for
+    /// their answer are now capped, and beyond the cap closed at once.
+    @Test func aFloodOfConnectionsNeverTakesTheLastDescriptors() async throws {
+        let directory = try TemporaryDirectory("file-limit-flood")
+        defer { directory.remove() }
+        let limit = 300
+        let child = try PalisadeCLI.launch(
+            ["serve"], in: directory.url,
+            environment: ["PALISADE_LISTEN": "127.0.0.1:0", "PALISADE_DATA_DIR": directory.path("data")], fileLimit: limit)
+        let line = try await child.waitForLogLine(containing: "listening address=")
+        let port = try #require(line.split(separator: " ").first { $0.hasPrefix("address=") }.flatMap { Int($0.split(separator: ":").last ?? "") })
+        let pid = child.process.processIdentifier
+        func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0 }
+
+        // Connections are opened as fast as one thread can, and held; the server's descriptors are counted every 10.
+        let (opened, peak) = await Task.detached { () -> (Int, Int) in
+            var held: [Int32] = []
+            var peak = 0
+            for index in 0..<1500 {
+                if let descriptor = try? RawSocket.connect(port: port) { held.append(descriptor) }
+                if index % 10 == 0 { peak = max(peak, descriptors()) }
+            }
+            for _ in 0..<20 {
+                peak = max(peak, descriptors())
+                usleep(25_000)
+            }
+            for descriptor in held { close(descriptor) }
+            return (held.count, peak)
+        }.value
+        #expect(opened > 600, "the flood opened \(opened) connections")
+        #expect(child.process.isRunning, "serve survived the flood")
+        #expect(peak <= limit - 64, "at most \(limit - 64) of \(limit) descriptors in use during the flood, saw \(peak)")
+        try await Task.sleep(for: .milliseconds(1500))
+        let after = try RawConnection(port: port)
+        after.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(after.receive()?.hasPrefix("HTTP/1.1 200") == true, "serves again once the flood ends")
+        #expect(!child.stderr.contains("Too many open files"), "\(child.stderr.suffix(2000))")
+        child.send(SIGTERM)
+        _ = await child.waitForExit(timeout: 20)
+    }
 }

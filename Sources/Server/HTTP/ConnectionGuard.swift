@@ -9,12 +9,16 @@ final class ConnectionCount: Sendable {
     let total: Int
     /// Connections allowed at once from one address.
     let perAddress: Int
-    private let state = NIOLockedValueBox((open: 0, byAddress: [String: Int]()))
+    /// Refused connections allowed at once to wait (a second at most) for the request they are refused for; beyond
+    /// it a refused connection is closed at once, so a flood of connections never holds more descriptors than this.
+    let refusing: Int
+    private let state = NIOLockedValueBox((open: 0, byAddress: [String: Int](), refusing: 0))
 
     /// A count with the given caps.
-    init(total: Int, perAddress: Int) {
+    init(total: Int, perAddress: Int, refusing: Int = 64) {
         self.total = total
         self.perAddress = perAddress
+        self.refusing = refusing
     }
 
     /// Counts a new connection from `address`; false (and nothing counted) when a cap is reached.
@@ -25,6 +29,20 @@ final class ConnectionCount: Sendable {
             state.byAddress[address, default: 0] += 1
             return true
         }
+    }
+
+    /// Counts a refused connection that waits to be told why; false (and nothing counted) when as many already wait.
+    func admitRefusal() -> Bool {
+        state.withLockedValue { state in
+            guard state.refusing < refusing else { return false }
+            state.refusing += 1
+            return true
+        }
+    }
+
+    /// Forgets a refused connection `admitRefusal` counted.
+    func releaseRefusal() {
+        state.withLockedValue { $0.refusing -= 1 }
     }
 
     /// Forgets a connection `admit` counted.
@@ -41,7 +59,8 @@ final class ConnectionCount: Sendable {
 }
 
 /// Guards one connection: refuses it politely (503, `Connection: close`) when the server or its client address already
-/// holds as many connections as allowed, and closes it when a request's head and body take longer than
+/// holds as many connections as allowed (or at once, without an answer, when `ConnectionCount.refusing` refused ones
+/// already wait for theirs), and closes it when a request's head and body take longer than
 /// `requestTime` plus the body's declared length at `minimumBytesPerSecond` (a slow-loris sender). The clock runs from
 /// the connection's start or the previous response until the request has fully arrived; not while it is answered.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
@@ -55,6 +74,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let minimumBytesPerSecond: Int
     private var address: String?
     private var refused = false
+    private var waitsForRefusal = false
     private var refusalSent = false
     private var deadline: Scheduled<Void>?
     /// How long a refused connection may stay silent before it is closed.
@@ -72,11 +92,17 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         if count.admit(address) {
             self.address = address
             startClock(context: context, allowance: requestTime)
-        } else {
+        } else if count.admitRefusal() {
             // A refused connection already holds a descriptor: it gets a second to send the request it is refused
             // for, so connections opened and left silent cannot hold descriptors for the whole request time.
             refused = true
+            waitsForRefusal = true
             startClock(context: context, allowance: refusedGrace)
+        } else {
+            // A flood: answering each connection politely would let it hold the descriptors the database, the logs
+            // and outgoing fetches need (they failed with EMFILE before this), so it is closed unanswered.
+            refused = true
+            context.close(promise: nil)
         }
     }
 
@@ -86,6 +112,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         if let address {
             count.release(address)
             self.address = nil
+        }
+        if waitsForRefusal {
+            count.releaseRefusal()
+            waitsForRefusal = false
         }
     }
 
