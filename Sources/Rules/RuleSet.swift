@@ -74,6 +74,9 @@ struct CompiledPattern: Sendable {
     /// Whether `skeleton` is the same expression as `pattern` (no look-alike in it): on a text that is its own
     /// skeleton, it finds exactly what `pattern` found.
     var skeletonIsPattern = false
+    /// Shorter patterns that match wherever `pattern` and `skeleton` match (see `Precheck`): the prefiltered
+    /// evaluation runs them first, and the pattern itself only where they match.
+    var precheck: (text: Pattern?, skeleton: Pattern?) = (nil, nil)
 }
 
 /// A condition with its patterns compiled.
@@ -299,10 +302,18 @@ public struct RuleSet: Sendable {
                         if !runText, !runSkeleton { continue }
                     }
                     // The text as normalised, then its skeleton (look-alikes); the moderator sees both kinds of evidence.
-                    var ranges = runText ? try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16).map(\.range) : []
-                    if runSkeleton, let skeleton = compiled.skeleton, let skeletonText = value.skeleton,
-                        !(runText && compiled.skeletonIsPattern && value.isOwnSkeleton)
-                    {
+                    // With the prefilter, a precheck that finds nothing rules a twin out before it runs.
+                    var ranges: [Range<Int>] = []
+                    var textMayMatch = runText
+                    if textMayMatch, texts.prefilterOn, let precheck = compiled.precheck.text {
+                        textMayMatch = try matcher.contains(precheck, in: value.text)
+                    }
+                    if textMayMatch { ranges = try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16).map(\.range) }
+                    var skeletonMayMatch = runSkeleton && !(runText && compiled.skeletonIsPattern && value.isOwnSkeleton)
+                    if skeletonMayMatch, texts.prefilterOn, let precheck = compiled.precheck.skeleton, let skeletonText = value.skeleton {
+                        skeletonMayMatch = try matcher.contains(precheck, in: skeletonText.text)
+                    }
+                    if skeletonMayMatch, let skeleton = compiled.skeleton, let skeletonText = value.skeleton {
                         for found in try matcher.matches(of: skeleton, in: skeletonText.text, maximum: 16) {
                             let range = skeletonText.originalRange(of: found.range)
                             if !ranges.contains(where: { $0.overlaps(range) || $0 == range }) { ranges.append(range) }
@@ -387,6 +398,8 @@ final class SubjectTexts {
     }
 
     let subject: Subject
+    /// Whether the subject is evaluated with the prefilter (else naively: every pattern as written).
+    var prefilterOn: Bool { prefilter != nil }
     private let prefilter: Prefilter?
     private var normalised: [String: [Value]] = [:]
     private var raw: [String: [Value]] = [:]

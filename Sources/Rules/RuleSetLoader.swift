@@ -274,6 +274,10 @@ struct RuleCompiler {
                 source: source, pattern: try Pattern(bounded(folded), options: options),
                 skeleton: try Pattern(bounded(skeleton), options: options))
             compiled.skeletonIsPattern = skeleton == folded
+            // A precheck that does not compile is no precheck: the pattern runs as written.
+            compiled.precheck = (
+                Precheck.of(bounded(folded)).flatMap { try? Pattern($0, options: options) },
+                Precheck.of(bounded(skeleton)).flatMap { try? Pattern($0, options: options) })
             let literals = !caseSensitive && !multiline
             if let text = Self.gates(bounded(folded), literals: literals), let skeletonGates = Self.gates(bounded(skeleton), literals: literals) {
                 compiled.gates = (text.gates, skeletonGates.gates)

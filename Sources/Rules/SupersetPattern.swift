@@ -120,7 +120,8 @@ enum SupersetPattern {
                 }
             }
             let literalsAfter = last + 1 < items.count ? items[last + 1].literalsBefore : literals
-            let single = first == last && literalsAfter - items[first].literalsBefore == 0
+            // A group of several classes (`([б6]+[^а-я]*[л]+)`) is a sequence, not one class.
+            let single = first == last && literalsAfter - items[first].literalsBefore == 0 && !bytes[items[first].start...].starts(with: Array("(?:".utf8))
             return (String(decoding: result, as: UTF8.self), single)
         }
 

@@ -118,7 +118,8 @@ import Testing
 
     @Test func aCatastrophicPatternErrorsForItsRuleAndTheOthersStillRun() throws {
         let set = try ruleSet([
-            rule("c.catastrophic", when: "content: '(a+)+$'"),
+            // Anchored at the start, so no precheck stands in for it (see the test below).
+            rule("c.catastrophic", when: "content: '^(a+)+$'"),
             rule("c.fine", when: "content: needle"),
         ])
         let subject = Subject(plain: ["content": .string(String(repeating: "a", count: 100_000) + "! needle")])
@@ -129,6 +130,18 @@ import Testing
         #expect(evaluation.hits.map(\.rule) == ["c.fine"])
         #expect(evaluation.errors.map(\.rule) == ["c.catastrophic"])
         #expect(evaluation.errors.first?.message.contains("limit") == true)
+    }
+
+    /// `(a+)+$` on 100,000 `a`s and a `!` backtracks past PCRE2's limit; its precheck `(a+)$` matches wherever it
+    /// does, answers in one pass that it matches nowhere, and the pattern itself never runs. The naive loop still
+    /// runs into the limit.
+    @Test func aPrecheckAnswersWhereTheLeadingRepeatWouldBacktrackPastTheLimit() throws {
+        let set = try ruleSet([rule("c.catastrophic", when: "content: '(a+)+$'"), rule("c.fine", when: "content: needle")])
+        let subject = Subject(plain: ["content": .string(String(repeating: "a", count: 100_000) + "! needle")])
+        let evaluation = set.evaluate(subject)
+        #expect(evaluation.hits.map(\.rule) == ["c.fine"])
+        #expect(evaluation.errors.isEmpty)
+        #expect(set.evaluateNaively(subject).errors.map(\.rule) == ["c.catastrophic"])
     }
 
     /// The evasions RULES-FORMAT.md names, each against one plain rule: full-width, Cyrillic and Greek look-alikes,

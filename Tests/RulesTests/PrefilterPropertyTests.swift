@@ -21,7 +21,7 @@ import Testing
         let b = random.pick(words)
         let c = random.pick(words)
         let leet: [Character: String] = ["a": "[a4@]", "e": "[e3]", "i": "[i1!]", "o": "[o0]", "s": "[s5$]", "t": "[t7]"]
-        switch random.below(28) {
+        switch random.below(30) {
         case 0: return #"\b"# + a + #"\b"#
         case 1: return #"\b(?:"# + a + "|" + b + "|" + c + ")" + random.pick(["(?:s|es|ed|ing)?", "s?", "(?:er|ers)*"]) + #"\b"#
         case 2: return #"\b"# + a.map { (leet[$0] ?? String($0)) + random.pick(["+", "", "*", "{1,3}"]) }.joined() + #"\b"#
@@ -49,6 +49,8 @@ import Testing
         case 24: return random.pick([#"\d{7,}"#, #"[\d]{3}\D\d"#, #"[\S]{4}\s[\H]"#, #"\d+[\W_]+"# + a])
         case 25: return "[" + a + "-" + b + "]"
         case 26: return random.pick([#"\x20"#, #"\x2c\x20?"#, #"\0401?"#, #"\cI?"#]) + a + random.pick(["", #"\x21"#, #"\x{20}"#])
+        case 27: return random.pick([#"[а-я]*"#, #"\w*"#, #"\s*"#, "(?:x|yy)?"]) + "(" + a.map { "[" + String($0) + "]+" }.joined(separator: #"(?:[^а-я])*"#) + ")" + random.pick(["", #"[а-я]*"#, #"\w*"#])
+        case 28: return random.pick([#"\w+"#, #"[a-zа-я]{2,}"#, #"\S+?"#]) + random.pick(["@", " ", ""]) + a
         default: return #"\Q"# + a + ".*" + #"\E"# + random.pick(["", "+"])
         }
     }
@@ -208,5 +210,47 @@ import Testing
     @Test(arguments: [#"(?x) a b"#, #"(a)?(?(1)b|c)"#, #"(?R)"#, #"(*SKIP)a"#, #"a(?1)"#, #"\g<1>"#])
     func constructsTheRewriterDoesNotKnowGiveNoExpression(pattern: String) {
         #expect(SupersetPattern.rewrite(pattern) == nil)
+    }
+
+    /// A precheck matches wherever its pattern matches (it only ever rules a pattern out), PCRE2 against PCRE2.
+    @Test func prechecksMatchWhereverTheirPatternMatches() throws {
+        var random = Random(seed: 4242)
+        var checked = 0
+        var withPrecheck = 0
+        for _ in 0..<600 {
+            let pattern = Self.pattern(&random)
+            guard let compiled = try? Pattern(pattern, options: .caseless), let precheck = Precheck.of(pattern) else { continue }
+            withPrecheck += 1
+            let cut = try #require(try? Pattern(precheck, options: .caseless), "the precheck \(precheck) of \(pattern) compiles")
+            for _ in 0..<100 {
+                let text = TextNormalisation.normalise(Self.post(&random))
+                if try Matcher().firstMatch(of: compiled, in: text) != nil {
+                    checked += 1
+                    #expect(try Matcher().firstMatch(of: cut, in: text) != nil, "\(pattern) matches \(text) but its precheck \(precheck) does not")
+                }
+            }
+        }
+        #expect(withPrecheck > 30 && checked > 200, "\(withPrecheck) patterns with a precheck, \(checked) matches checked")
+    }
+
+    @Test(arguments: [
+        (#"[а-я]*([б6]+(?:[^а-я])*[л]+)[а-я]*"#, #"([б6]+(?:[^а-я])*[л]+)"#),
+        (#"\s*(?:x|y)?free"#, "free"),
+        (#"\w+@example"#, #"\w@example"#),
+        (#"[a-z]{3,}\d"#, #"[a-z]{3}\d"#),
+        (#"\w*+x"#, "x"),
+        (#"\x{41}*\p{L}+?z\d*"#, #"\p{L}z"#),
+    ])
+    func precheckCutsTheStart(pattern: String, expected: String) {
+        #expect(Precheck.of(pattern) == expected)
+    }
+
+    /// Nothing to gain (no leading repeat) or a construct whose meaning could change when an item goes.
+    @Test(arguments: [
+        "free", #"\bfree\w*"#, ".{100,}", #"^\s*free"#, #"\b\w*free"#, "a*|b", #"(\w)*x\1"#, #"(?i)x*abc"#, #"x*\Qa.b\E"#,
+        #"(*UCP)x*abc"#, #"x*(?#c)abc"#, "x*", #"\w++x"#, #"x*\Kabc"#, #"(?<n>a)*\k<n>b"#, #"x*(?(1)a|b)"#, #"\w*(?1)"#,
+    ])
+    func noPrecheckWhereCuttingGainsNothingOrCouldChangeMeaning(pattern: String) {
+        #expect(Precheck.of(pattern) == nil, "\(Precheck.of(pattern) ?? "")")
     }
 }
