@@ -9,6 +9,10 @@ import Synchronization
 final class Prefilter: @unchecked Sendable {
     /// Expressions per database.
     static let shardSize = 40
+    /// Expressions with at most this many literal characters outside classes are suspected of being noisy.
+    static let suspectLiterals = 2
+    /// Suspect expressions per database.
+    static let suspectShardSize = 20
 
     private let databases: [OpaquePointer]
     private let prototype: OpaquePointer?
@@ -31,17 +35,19 @@ final class Prefilter: @unchecked Sendable {
     /// pattern gated by one must always run.
     let refused: Set<Int>
 
-    /// A prefilter of `gates` (id = index); compiled databases are read from and written to `cache` when given.
-    init(gates: [PrefilterGate], cache: PrefilterCache? = nil) {
+    /// A prefilter of `gates` (id = index); compiled databases are read from and written to `cache` when given. Noisy
+    /// expressions (see `noisy`) are refused unless `keepingNoisyGates`.
+    init(gates: [PrefilterGate], cache: PrefilterCache? = nil, keepingNoisyGates: Bool = false) {
         var literals: [(id: Int, literal: String)] = []
         var expressions: [(id: Int, expression: String)] = []
+        var suspects: [(id: Int, expression: String)] = []
         var refused: Set<Int> = []
         for (id, gate) in gates.enumerated() {
             switch gate {
             case .literal(let literal): literals.append((id, literal))
-            case .expression(let expression):
+            case .expression(let expression, let letters):
                 // One Vectorscan refuses (it matches the empty text, say) is dropped from its shard below.
-                expressions.append((id, expression))
+                if letters <= Self.suspectLiterals { suspects.append((id, expression)) } else { expressions.append((id, expression)) }
             }
         }
         var databases: [OpaquePointer] = []
@@ -57,11 +63,16 @@ final class Prefilter: @unchecked Sendable {
             }
         }
         // Shards compile on every core at once; each keeps its own result, in shard order.
-        let shards = stride(from: 0, to: expressions.count, by: Self.shardSize).map { Array(expressions[$0..<min(expressions.count, $0 + Self.shardSize)]) }
+        // Expressions with few literals are the likely noisy ones: in small shards of their own, a shard that must be
+        // compiled again without its noisy gates costs little.
+        func sharded(_ expressions: [(id: Int, expression: String)], size: Int) -> [[(id: Int, expression: String)]] {
+            stride(from: 0, to: expressions.count, by: size).map { Array(expressions[$0..<min(expressions.count, $0 + size)]) }
+        }
+        let shards = sharded(suspects, size: Self.suspectShardSize) + sharded(expressions, size: Self.shardSize)
         let results = Mutex<[Int: ShardResult]>([:])
         DispatchQueue.concurrentPerform(iterations: shards.count) { index in
             var shard = shards[index]
-            let key = cache.map { _ in PrefilterCache.key(kind: "expression", flags: Self.expressionFlags, entries: shard.map { ($0.id, $0.expression) }) }
+            let key = cache.map { _ in PrefilterCache.key(kind: "expression-ordinary-1", flags: Self.expressionFlags, entries: shard.map { ($0.id, $0.expression) }) }
             if let key, let cached = cache?.load(key) {
                 results.withLock { $0[index] = ShardResult(database: cached.database, refused: cached.refused) }
                 return
@@ -71,7 +82,15 @@ final class Prefilter: @unchecked Sendable {
             while !shard.isEmpty, compiled == nil {
                 switch Self.expressionDatabase(shard) {
                 case .success(let database):
-                    compiled = database
+                    // Gates that fire all over ordinary text are left out, the rest compiled again.
+                    let noisy = keepingNoisyGates ? [] : Self.noisy(database)
+                    if noisy.isEmpty {
+                        compiled = database
+                    } else {
+                        hs_free_database(database)
+                        dropped += noisy
+                        shard.removeAll { noisy.contains($0.id) }
+                    }
                 case .failure(let position):
                     // One expression Vectorscan refuses (too large, say): it is left out, the rest compiled again.
                     dropped.append(shard[position].id)
@@ -221,6 +240,37 @@ final class Prefilter: @unchecked Sendable {
             }
             return state.exhausted ? Array(0..<count) : state.found
         }
+    }
+
+    /// The ordinary sample, normalised as subjects are, one post per entry.
+    private static let ordinaryPosts: [[UInt8]] = OrdinaryText.sample.split(separator: "\n").map { Array(TextNormalisation.normalise(String($0)).utf8) }
+
+    /// A gate reporting more matches than this on `OrdinaryText.sample`, per byte of it, is noisy.
+    static let noisyMatchesPerByte = 1.0 / 128
+
+    /// The ids of `database`'s gates that report more than `noisyMatchesPerByte` matches on the ordinary sample: they
+    /// fire on nearly any post and cost a callback at each match (a gate such as `[a-z]+[\s]*[a-z]`), so scanning for
+    /// them costs more than running their patterns.
+    static func noisy(_ database: OpaquePointer) -> Set<Int> {
+        var scratch: OpaquePointer?
+        guard hs_alloc_scratch(database, &scratch) == HS_SUCCESS, let scratch else { return [] }
+        defer { hs_free_scratch(scratch) }
+        var counts: [Int: Int] = [:]
+        withUnsafeMutablePointer(to: &counts) { context in
+            for post in ordinaryPosts {
+                post.withUnsafeBufferPointer { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { data in
+                        _ = palisade_hs_scan(database, data.baseAddress, UInt32(data.count), 0, scratch, { id, _, _, _, context in
+                            context!.assumingMemoryBound(to: [Int: Int].self).pointee[Int(id), default: 0] += 1
+                            return 0
+                        }, context)
+                    }
+                }
+            }
+        }
+        let bytes = ordinaryPosts.reduce(0) { $0 + $1.count }
+        let limit = Int(Double(bytes) * noisyMatchesPerByte)
+        return Set(counts.filter { $0.value > limit }.keys)
     }
 
     /// Matches a scan of `bytes` may report before it gives up and lets every pattern run.

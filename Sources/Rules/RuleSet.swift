@@ -56,7 +56,9 @@ public struct Evaluation: Sendable, Equatable {
 /// superset expression (see `SupersetPattern`).
 enum PrefilterGate: Hashable, Sendable {
     case literal(String)
-    case expression(String)
+    /// A superset expression and how many literal characters it has outside classes (see `SupersetPattern`): with few,
+    /// it is more likely to fire all over ordinary text (see `Prefilter.noisy`).
+    case expression(String, literals: Int)
 }
 
 /// A compiled pattern condition: the pattern for the normalised (or raw) text, and its skeleton twin, with the

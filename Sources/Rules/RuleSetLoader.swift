@@ -318,7 +318,7 @@ struct RuleCompiler {
         // One character class (`[^0-9]+`, `.{3,}`, `\s`) fires on nearly every text, at every character: scanning for
         // it costs more than running the pattern.
         if let rewrite = SupersetPattern.rewriteTrimmed(pattern), rewrite.minimumLength > 0, !rewrite.singleClass {
-            return ([.expression(rewrite.expression)], rewrite.literals > 0 || factor != nil)
+            return ([.expression(rewrite.expression, literals: rewrite.literals)], rewrite.literals > 0 || factor != nil)
         }
         return factor.map { ($0.sorted().map(PrefilterGate.literal), true) }
     }

@@ -78,14 +78,14 @@ import Testing
     /// like this one: the prefilter scans with the AVX2 scanner where the CPU has one (CVectorscan's shim).
     @Test func theAVX512ScannerIsNotTrusted() throws {
         let long = String(repeating: "a", count: 79) + " win"
-        #expect(Prefilter(gates: [.expression("w[ij]n")]).scan(long) == [0])
-        #expect(Prefilter(gates: [.expression(#"w[i\x{131}]n"#)]).scan("s_c-a.m https://x.example/a/ 555 123 4567 ffrreeee १२३४५६७ spam win") == [0])
+        #expect(Prefilter(gates: [.expression("w[ij]n", literals: 2)], keepingNoisyGates: true).scan(long) == [0])
+        #expect(Prefilter(gates: [.expression(#"w[i\x{131}]n"#, literals: 2)], keepingNoisyGates: true).scan("s_c-a.m https://x.example/a/ 555 123 4567 ffrreeee १२३४५६७ spam win") == [0])
     }
 
     /// An expression Vectorscan will not compile (one matching the empty text, a broken one) is refused alone: its
     /// pattern always runs, and the other expressions of its shard still filter.
     @Test func aRefusedExpressionLeavesItsShardWorking() throws {
-        let prefilter = Prefilter(gates: [.expression("a*"), .expression("free"), .expression("(unclosed"), .literal("crypto")])
+        let prefilter = Prefilter(gates: [.expression("a*", literals: 0), .expression("free", literals: 4), .expression("(unclosed", literals: 8), .literal("crypto")])
         #expect(prefilter.refused == [0, 2])
         #expect(prefilter.scan("free crypto").sorted() == [1, 3])
         #expect(prefilter.scan("nothing here") == [])
@@ -95,18 +95,60 @@ import Testing
     /// longer than 64 bytes): the prefilter must not use it, or a rule would silently miss posts.
     @Test func singleMatchIsNotTrusted() throws {
         let text = "атно, δωρεάν, σοφόσ, free, @bob, ssoocciiaall, eex"
-        #expect(Prefilter(gates: [.expression("x")]).scan(text) == [0])
+        #expect(Prefilter(gates: [.expression("x", literals: 1)], keepingNoisyGates: true).scan(text) == [0])
         #expect(Prefilter(gates: [.literal("x"), .literal("free")]).scan(text).sorted() == [0, 1])
     }
 
     /// A text that makes the gates fire at every byte costs a bounded number of callbacks: past the budget every
     /// pattern runs (as with no prefilter), so nothing is missed and nothing is quadratic.
     @Test func aTextOfMatchesEverywhereLetsEveryPatternRun() throws {
-        let gates = (0..<50).map { PrefilterGate.expression("a{1,\($0 + 1)}") } + [.literal("zzz")]
-        let prefilter = Prefilter(gates: gates)
+        let gates = (0..<50).map { PrefilterGate.expression("a{1,\($0 + 1)}", literals: 0) } + [.literal("zzz")]
+        let prefilter = Prefilter(gates: gates, keepingNoisyGates: true)
         #expect(prefilter.refused.isEmpty)
         #expect(prefilter.scan(String(repeating: "a", count: 10_000)).count == gates.count)
         #expect(prefilter.scan("a b").count == 50)
+    }
+
+    /// A gate that fires all over ordinary text (`[a-z]+[a-z]` matches at nearly every letter) filters nothing and
+    /// costs a callback per match: it is refused, so its pattern always runs, and the shard's other gates still filter.
+    @Test func aGateThatFiresAllOverOrdinaryTextIsRefused() throws {
+        let gates: [PrefilterGate] = [.expression("[a-z]+[a-z]", literals: 0), .expression("casino", literals: 6), .expression(#"\s[a-z]"#, literals: 0)]
+        let prefilter = Prefilter(gates: gates)
+        #expect(prefilter.refused == [0, 2])
+        #expect(prefilter.scan("visit the casino") == [1])
+        #expect(prefilter.scan("nothing here") == [])
+        let kept = Prefilter(gates: gates, keepingNoisyGates: true)
+        #expect(kept.refused.isEmpty)
+        #expect(kept.scan("visit the casino").sorted() == [0, 1, 2])
+    }
+
+    /// A gate that is rare in ordinary text stays, even with few literal characters (`\d{5}`, a long run of digits).
+    @Test func aRareGateWithFewLiteralsIsKept() throws {
+        let prefilter = Prefilter(gates: [.expression(#"[0-9]{6}"#, literals: 0), .expression("ab", literals: 2)])
+        #expect(prefilter.refused.isEmpty)
+        #expect(prefilter.scan("call 5551234") == [0])
+    }
+
+    /// Rules whose gates are noisy run on every post, and evaluation still gives the naive loop's hits.
+    @Test func rulesWithNoisyGatesStillGiveTheNaiveLoopsHits() throws {
+        let directory = try TemporaryDirectory("prefilter-noisy")
+        defer { directory.remove() }
+        let patterns = [#"[a-z]+\s+[a-z]+"#, #"(?:,[^,]+){3}"#, #"\bcasino\b"#, #"[a-z]{4,}\d"#]
+        let text = patterns.enumerated().map { index, pattern in
+            "- id: n.r\(index)\n  title: r\(index)\n  when: { content: '\(pattern)' }\n  action: { queue: q }\n"
+        }.joined()
+        _ = try directory.write("rules/all.yml", text)
+        let set = try #require(RuleSetLoader.load(directory: directory.path("rules")).ruleSet)
+        #expect(set.alwaysEvaluatedCount >= 1, "the noisy word-pair gate is refused")
+        let matcher = Matcher()
+        var hits = 0
+        for post in RulesProbe.posts + ["a, b, c, d", "casino night", "abcd1 x", "one two"] {
+            let subject = Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text(post)])
+            let naive = set.evaluateNaively(subject, matcher: matcher).hits.map(\.rule)
+            #expect(set.evaluate(subject, matcher: matcher).hits.map(\.rule) == naive, "\(post)")
+            hits += naive.count
+        }
+        #expect(hits >= 8)
     }
 
     @Test func evaluationWithThePrefilterGivesTheNaiveLoopsHits() throws {
