@@ -67,7 +67,19 @@ public final class Matcher {
 
     /// Whether `pattern` matches anywhere in `text`.
     public func contains(_ pattern: Pattern, in text: String) throws(PCREError) -> Bool {
-        try firstMatch(of: pattern, in: text) != nil
+        // One match attempt, nothing collected (a precheck runs on most candidates).
+        var text = text
+        let result = text.withUTF8 { bytes in
+            Result { () throws(PCREError) -> Bool in
+                guard let subject = bytes.baseAddress else { return try firstMatch(of: pattern, in: "") != nil }
+                let data = try preparedMatchData(pairs: pattern.captureCount + 1)
+                let code = pcre2_match_8(pattern.code, subject, bytes.count, 0, UInt32(PCRE2_NO_UTF_CHECK), data, context)
+                if code == PCRE2_ERROR_NOMATCH { return false }
+                if code < 0 { throw PCREError.matching(code) }
+                return true
+            }
+        }
+        return try result.get()
     }
 
     /// Every non-overlapping match of `pattern` in `text`, left to right, at most `maximum`.
@@ -91,13 +103,7 @@ public final class Matcher {
             }
             return try result.get()
         }
-        let pairs = pattern.captureCount + 1
-        if matchData == nil || matchDataPairs < pairs {
-            if let matchData { pcre2_match_data_free_8(matchData) }
-            matchData = pcre2_match_data_create_8(UInt32(max(pairs, 16)), nil)
-            matchDataPairs = matchData == nil ? 0 : max(pairs, 16)
-        }
-        guard let data = matchData else { throw PCREError.match(code: 0, message: "out of memory for match data") }
+        let data = try preparedMatchData(pairs: pattern.captureCount + 1)
         let length = bytes.count
         let unset = palisade_pcre2_unset()
         var found: [PatternMatch] = []
@@ -116,8 +122,8 @@ public final class Matcher {
             let ovector = pcre2_get_ovector_pointer_8(data)!
             let range = Int(ovector[0])..<Int(ovector[1])
             var groups: [Range<Int>?] = []
-            groups.reserveCapacity(pattern.captureCount)
             if pattern.captureCount > 0 {
+                groups.reserveCapacity(pattern.captureCount)
                 for group in 1...pattern.captureCount {
                     let (lower, upper) = (ovector[2 * group], ovector[2 * group + 1])
                     groups.append(lower == unset || group >= Int(result) ? nil : Int(lower)..<Int(upper))
@@ -128,6 +134,17 @@ public final class Matcher {
             options = UInt32(PCRE2_NO_UTF_CHECK) | (range.isEmpty ? UInt32(PCRE2_NOTEMPTY_ATSTART) | UInt32(PCRE2_ANCHORED) : 0)
         }
         return found
+    }
+
+    /// The thread's match data, grown to hold `pairs` offset pairs.
+    private func preparedMatchData(pairs: Int) throws(PCREError) -> OpaquePointer {
+        if matchData == nil || matchDataPairs < pairs {
+            if let matchData { pcre2_match_data_free_8(matchData) }
+            matchData = pcre2_match_data_create_8(UInt32(max(pairs, 16)), nil)
+            matchDataPairs = matchData == nil ? 0 : max(pairs, 16)
+        }
+        guard let data = matchData else { throw PCREError.match(code: 0, message: "out of memory for match data") }
+        return data
     }
 
     /// The offset of the character after the one starting at `offset`.

@@ -6,6 +6,15 @@ import Synchronization
 /// or a superset expression (see `SupersetPattern`); a pattern none of whose gates fire cannot match and is not run.
 /// Literals go in one Vectorscan literal database, expressions in databases of at most `shardSize` each (compile
 /// time grows faster than linearly with a database's size). Scratch space is pooled, so scans run on any thread.
+/// Which texts a gate is looked for in: the normalised text, its skeleton, or both (a pattern whose skeleton twin is
+/// itself).
+enum PrefilterScope: Sendable {
+    case text, skeleton, both
+
+    /// Whether a database of gates of this scope is scanned for `scope`.
+    func covers(_ scope: PrefilterScope) -> Bool { self == .both || scope == .both || self == scope }
+}
+
 final class Prefilter: @unchecked Sendable {
     /// Expressions per database.
     static let shardSize = 40
@@ -15,6 +24,8 @@ final class Prefilter: @unchecked Sendable {
     static let suspectShardSize = 20
 
     private let databases: [OpaquePointer]
+    /// Which texts each database's gates are looked for in.
+    private let databaseScopes: [PrefilterScope]
     private let prototype: OpaquePointer?
     private let pool = Mutex<[Scratch]>([])
 
@@ -35,28 +46,34 @@ final class Prefilter: @unchecked Sendable {
     /// pattern gated by one must always run.
     let refused: Set<Int>
 
-    /// A prefilter of `gates` (id = index); compiled databases are read from and written to `cache` when given. Noisy
-    /// expressions (see `noisy`) are refused unless `keepingNoisyGates`.
-    init(gates: [PrefilterGate], cache: PrefilterCache? = nil, keepingNoisyGates: Bool = false) {
+    /// A prefilter of `gates` (id = index), each looked for in the texts its scope names (default: both); compiled
+    /// databases are read from and written to `cache` when given. Noisy expressions (see `noisy`) are refused unless
+    /// `keepingNoisyGates`.
+    init(gates: [PrefilterGate], scopes: [PrefilterScope]? = nil, cache: PrefilterCache? = nil, keepingNoisyGates: Bool = false) {
         var literals: [(id: Int, literal: String)] = []
-        var expressions: [(id: Int, expression: String)] = []
-        var suspects: [(id: Int, expression: String)] = []
+        var expressions: [PrefilterScope: [(id: Int, expression: String)]] = [:]
+        var suspects: [PrefilterScope: [(id: Int, expression: String)]] = [:]
         var refused: Set<Int> = []
         for (id, gate) in gates.enumerated() {
             switch gate {
             case .literal(let literal): literals.append((id, literal))
             case .expression(let expression, let letters):
                 // One Vectorscan refuses (it matches the empty text, say) is dropped from its shard below.
-                if letters <= Self.suspectLiterals { suspects.append((id, expression)) } else { expressions.append((id, expression)) }
+                let scope = scopes?[id] ?? .both
+                if letters <= Self.suspectLiterals { suspects[scope, default: []].append((id, expression)) } else { expressions[scope, default: []].append((id, expression)) }
             }
         }
         var databases: [OpaquePointer] = []
+        var databaseScopes: [PrefilterScope] = []
         if !literals.isEmpty {
             let key = cache.map { _ in PrefilterCache.key(kind: "literal", flags: 0, entries: literals.map { ($0.id, $0.literal) }) }
+            // Literals are one database, looked for in every text (a literal scan costs little).
             if let key, let cached = cache?.load(key) {
                 databases.append(cached.database)
+                databaseScopes.append(.both)
             } else if let database = Self.literalDatabase(literals) {
                 databases.append(database)
+                databaseScopes.append(.both)
                 if let key { cache?.store(key, database: database, refused: []) }
             } else {
                 refused.formUnion(literals.map(\.id))
@@ -68,7 +85,13 @@ final class Prefilter: @unchecked Sendable {
         func sharded(_ expressions: [(id: Int, expression: String)], size: Int) -> [[(id: Int, expression: String)]] {
             stride(from: 0, to: expressions.count, by: size).map { Array(expressions[$0..<min(expressions.count, $0 + size)]) }
         }
-        let shards = sharded(suspects, size: Self.suspectShardSize) + sharded(expressions, size: Self.shardSize)
+        // Expressions of one scope share their databases, so a text is scanned only with the databases it needs.
+        let scopeOrder: [PrefilterScope] = [.both, .text, .skeleton]
+        let scoped = scopeOrder.map { scope in
+            sharded(suspects[scope] ?? [], size: Self.suspectShardSize) + sharded(expressions[scope] ?? [], size: Self.shardSize)
+        }
+        let shards = scoped.flatMap { $0 }
+        let shardScopes = zip(scopeOrder, scoped).flatMap { scope, shards in Array(repeating: scope, count: shards.count) }
         let results = Mutex<[Int: ShardResult]>([:])
         DispatchQueue.concurrentPerform(iterations: shards.count) { index in
             var shard = shards[index]
@@ -104,7 +127,10 @@ final class Prefilter: @unchecked Sendable {
         for index in shards.indices {
             guard let result = results.withLock({ $0[index] }) else { continue }
             refused.formUnion(result.refused)
-            if let database = result.database { databases.append(database) }
+            if let database = result.database {
+                databases.append(database)
+                databaseScopes.append(shardScopes[index])
+            }
         }
         // Once per load, not per file written: files no load has used for the retention period go.
         cache?.prune()
@@ -113,6 +139,7 @@ final class Prefilter: @unchecked Sendable {
             refused.formUnion(0..<gates.count)
         }
         self.databases = databases
+        self.databaseScopes = databaseScopes
         prototype = scratch
         count = gates.count
         self.refused = refused
@@ -204,7 +231,7 @@ final class Prefilter: @unchecked Sendable {
     /// The ids of the gates that fire on `text`, each once. Every id when scratch space cannot be had, or when the
     /// text produces more than `matchBudget(bytes)` matches (a hostile text of one repeated letter, say): then every
     /// pattern runs, as without a prefilter, and no scan costs more than a bounded multiple of the text's length.
-    func scan(_ text: String) -> [Int] {
+    func scan(_ text: String, for scope: PrefilterScope = .both) -> [Int] {
         guard !text.isEmpty, !databases.isEmpty else { return [] }
         let pooled = pool.withLock { $0.popLast() }
         var scratch = pooled?.pointer
@@ -220,7 +247,7 @@ final class Prefilter: @unchecked Sendable {
             defer { state.seen.deallocate() }
             withUnsafeMutablePointer(to: &state) { context in
                 bytes.withMemoryRebound(to: CChar.self) { data in
-                    for database in databases where !context.pointee.exhausted {
+                    for (database, databaseScope) in zip(databases, databaseScopes) where !context.pointee.exhausted && databaseScope.covers(scope) {
                         _ = palisade_hs_scan(database, data.baseAddress, UInt32(data.count), 0, scratch, { id, _, _, _, context in
                             let state = context!.assumingMemoryBound(to: ScanState.self)
                             state.pointee.matches += 1

@@ -110,6 +110,24 @@ indirect enum CompiledCondition: Sendable {
         }
     }
 
+    /// Records in `scopes` (by gate id) which texts each of this condition's gates gate a pattern on.
+    func recordingScopes(_ scopes: inout [PrefilterScope?]) {
+        switch self {
+        case .all(let children), .any(let children), .none(let children):
+            for child in children { child.recordingScopes(&scopes) }
+        case .patterns(_, let patterns, _):
+            func record(_ id: Int, _ scope: PrefilterScope) {
+                scopes[id] = scopes[id].map { $0 == scope ? scope : .both } ?? scope
+            }
+            for compiled in patterns {
+                guard let ids = compiled.gateIDs else { continue }
+                for id in ids.text { record(id, .text) }
+                for id in ids.skeleton { record(id, .skeleton) }
+            }
+        default: break
+        }
+    }
+
     /// The same condition without the ids of gates the prefilter refused (those patterns always run).
     func droppingGates(_ refused: Set<Int>) -> CompiledCondition {
         guard !refused.isEmpty else { return self }
@@ -168,7 +186,10 @@ public struct RuleSet: Sendable {
         self.version = version
         var gates = [PrefilterGate](repeating: .literal(""), count: ids.count)
         for (gate, id) in ids { gates[id] = gate }
-        let prefilter = gates.isEmpty ? nil : Prefilter(gates: gates, cache: cache)
+        // A gate that only a skeleton twin needs is not looked for in the text, and the other way round.
+        var scopes = [PrefilterScope?](repeating: nil, count: gates.count)
+        for rule in sorted { rule.condition.recordingScopes(&scopes) }
+        let prefilter = gates.isEmpty ? nil : Prefilter(gates: gates, scopes: scopes.map { $0 ?? .both }, cache: cache)
         if let refused = prefilter?.refused, !refused.isEmpty {
             for position in sorted.indices { sorted[position].condition = sorted[position].condition.droppingGates(refused) }
         }
@@ -323,7 +344,7 @@ public struct RuleSet: Sendable {
                     }
                     guard !ranges.isEmpty else { continue }
                     matched = true
-                    spans += ranges.sorted { $0.lowerBound < $1.lowerBound }.map { value.span(field: field, utf8: $0) }
+                    spans += value.spans(field: field, utf8: ranges.sorted { $0.lowerBound < $1.lowerBound })
                 }
             }
             return matched
@@ -338,6 +359,18 @@ public struct RuleSet: Sendable {
     }
 }
 
+/// Which prefilter gates fire on a text and on its skeleton, as flags by id and as lists.
+final class GatesFound {
+    let text: [Bool]
+    let skeleton: [Bool]
+    let textIDs: [Int]
+    let skeletonIDs: [Int]
+
+    init(text: [Bool], skeleton: [Bool], textIDs: [Int], skeletonIDs: [Int]) {
+        (self.text, self.skeleton, self.textIDs, self.skeletonIDs) = (text, skeleton, textIDs, skeletonIDs)
+    }
+}
+
 /// A subject's field texts, normalised and skeletonised on first use and kept for the other rules.
 final class SubjectTexts {
     /// One text of a field, in the form a condition reads.
@@ -346,7 +379,7 @@ final class SubjectTexts {
         private let makeSkeleton: Bool
         private let prefilter: Prefilter?
         private var skeletonText: SkeletonText??
-        private var gates: (text: [Bool], skeleton: [Bool], textIDs: [Int], skeletonIDs: [Int])?
+        private var gates: GatesFound?
 
         init(_ text: String, skeleton: Bool, prefilter: Prefilter?) {
             self.text = text
@@ -367,34 +400,42 @@ final class SubjectTexts {
 
         /// Which prefilter gates fire on the text and on its skeleton, as flags by id and as lists (nil without a
         /// prefilter).
-        func gatesFound() -> (text: [Bool], skeleton: [Bool], textIDs: [Int], skeletonIDs: [Int])? {
+        func gatesFound() -> GatesFound? {
             guard let prefilter else { return nil }
             if let gates { return gates }
-            let inText = prefilter.scan(text)
-            let inSkeleton = skeleton.map { isOwnSkeleton ? inText : prefilter.scan($0.text) } ?? []
+            let skeleton = skeleton
+            let inText = prefilter.scan(text, for: skeleton != nil && isOwnSkeleton ? .both : .text)
+            let inSkeleton = skeleton.map { isOwnSkeleton ? inText : prefilter.scan($0.text, for: .skeleton) } ?? []
             var textFlags = [Bool](repeating: false, count: prefilter.count)
             var skeletonFlags = textFlags
             for id in inText { textFlags[id] = true }
             for id in inSkeleton { skeletonFlags[id] = true }
-            let found = (textFlags, skeletonFlags, inText, inSkeleton)
+            let found = GatesFound(text: textFlags, skeleton: skeletonFlags, textIDs: inText, skeletonIDs: inSkeleton)
             gates = found
             return found
         }
 
-        /// The span of a match's UTF-8 byte range, in scalars (counted as the bytes that start one: no copy).
-        func span(field: String, utf8 range: Range<Int>) -> MatchSpan {
+        /// The spans of matches' UTF-8 byte ranges, in scalars (counted as the bytes that start one, in one pass over
+        /// the text for ranges sorted by their start: no copy).
+        func spans(field: String, utf8 ranges: [Range<Int>]) -> [MatchSpan] {
             var text = text
             return text.withUTF8 { bytes in
-                let lower = min(range.lowerBound, bytes.count)
-                let upper = min(max(range.upperBound, lower), bytes.count)
                 func scalars(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> Int {
                     var count = 0
                     for byte in slice where byte & 0xC0 != 0x80 { count += 1 }
                     return count
                 }
-                let start = scalars(bytes[..<lower])
-                let matched = String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
-                return MatchSpan(field: field, start: start, end: start + scalars(bytes[lower..<upper]), text: matched)
+                var counted = 0
+                var scalarsBefore = 0
+                return ranges.map { range in
+                    let lower = min(range.lowerBound, bytes.count)
+                    let upper = min(max(range.upperBound, lower), bytes.count)
+                    if lower < counted { (counted, scalarsBefore) = (0, 0) }
+                    scalarsBefore += scalars(bytes[counted..<lower])
+                    counted = lower
+                    let matched = String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+                    return MatchSpan(field: field, start: scalarsBefore, end: scalarsBefore + scalars(bytes[lower..<upper]), text: matched)
+                }
             }
         }
     }

@@ -129,6 +129,17 @@ import Testing
         #expect(prefilter.scan("call 5551234") == [0])
     }
 
+    /// A gate scoped to the text is not looked for in a skeleton, and the other way round; gates of both scopes are
+    /// looked for everywhere.
+    @Test func scopedGatesAreLookedForOnlyInTheirTexts() throws {
+        let gates: [PrefilterGate] = [.expression("casino", literals: 6), .expression("jackpot", literals: 7), .expression("lottery", literals: 7), .literal("bonus")]
+        let prefilter = Prefilter(gates: gates, scopes: [.text, .skeleton, .both, .text])
+        let text = "casino jackpot lottery bonus"
+        #expect(prefilter.scan(text, for: .text).sorted() == [0, 2, 3])
+        #expect(prefilter.scan(text, for: .skeleton).sorted() == [1, 2, 3])
+        #expect(prefilter.scan(text, for: .both).sorted() == [0, 1, 2, 3])
+    }
+
     /// Rules whose gates are noisy run on every post, and evaluation still gives the naive loop's hits.
     @Test func rulesWithNoisyGatesStillGiveTheNaiveLoopsHits() throws {
         let directory = try TemporaryDirectory("prefilter-noisy")
