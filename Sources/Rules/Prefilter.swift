@@ -2,10 +2,6 @@ import CVectorscan
 import Foundation
 import Synchronization
 
-/// The rule set's prefilter, one scan per text: which gates fire. A gate is either a literal (see `RequiredLiterals`)
-/// or a superset expression (see `SupersetPattern`); a pattern none of whose gates fire cannot match and is not run.
-/// Literals go in one Vectorscan literal database, expressions in databases of at most `shardSize` each (compile
-/// time grows faster than linearly with a database's size). Scratch space is pooled, so scans run on any thread.
 /// Which texts a gate is looked for in: the normalised text, its skeleton, or both (a pattern whose skeleton twin is
 /// itself).
 enum PrefilterScope: Sendable {
@@ -15,6 +11,11 @@ enum PrefilterScope: Sendable {
     func covers(_ scope: PrefilterScope) -> Bool { self == .both || scope == .both || self == scope }
 }
 
+/// The rule set's prefilter, one scan per text: which gates fire. A gate is either a literal (see `RequiredLiterals`)
+/// or a superset expression (see `SupersetPattern`); a pattern none of whose gates fire cannot match and is not run.
+/// Literals go in one Vectorscan literal database, expressions in databases of at most `shardSize` each (compile
+/// time grows faster than linearly with a database's size), grouped by scope (see `PrefilterScope`) and without noisy
+/// gates (see `noisy`). Scratch space is pooled, so scans run on any thread.
 final class Prefilter: @unchecked Sendable {
     /// Expressions per database.
     static let shardSize = 40
@@ -95,7 +96,8 @@ final class Prefilter: @unchecked Sendable {
         let results = Mutex<[Int: ShardResult]>([:])
         DispatchQueue.concurrentPerform(iterations: shards.count) { index in
             var shard = shards[index]
-            let key = cache.map { _ in PrefilterCache.key(kind: "expression-ordinary-1", flags: Self.expressionFlags, entries: shard.map { ($0.id, $0.expression) }) }
+            let kind = keepingNoisyGates ? "expression" : Self.calibratedKind
+            let key = cache.map { _ in PrefilterCache.key(kind: kind, flags: Self.expressionFlags, entries: shard.map { ($0.id, $0.expression) }) }
             if let key, let cached = cache?.load(key) {
                 results.withLock { $0[index] = ShardResult(database: cached.database, refused: cached.refused) }
                 return
@@ -274,6 +276,10 @@ final class Prefilter: @unchecked Sendable {
 
     /// A gate reporting more matches than this on `OrdinaryText.sample`, per byte of it, is noisy.
     static let noisyMatchesPerByte = 1.0 / 128
+
+    /// The cache kind of databases without their noisy gates: the sample and threshold are part of it, so a database
+    /// is compiled again when either changes.
+    private static let calibratedKind = "expression-without-noisy\u{0}\(noisyMatchesPerByte)\u{0}\(OrdinaryText.sample)"
 
     /// The ids of `database`'s gates that report more than `noisyMatchesPerByte` matches on the ordinary sample: they
     /// fire on nearly any post and cost a callback at each match (a gate such as `[a-z]+[\s]*[a-z]`), so scanning for

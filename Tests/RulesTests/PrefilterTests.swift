@@ -122,6 +122,17 @@ import Testing
         #expect(kept.scan("visit the casino").sorted() == [0, 1, 2])
     }
 
+    /// A cached database without its noisy gates is not served to a prefilter that keeps them, nor the other way round.
+    @Test func theCacheKeepsDatabasesWithAndWithoutNoisyGatesApart() throws {
+        let directory = try TemporaryDirectory("prefilter-noisy-cache")
+        defer { directory.remove() }
+        let cache = PrefilterCache(directory: directory.path("cache"))
+        let gates: [PrefilterGate] = [.expression("[a-z]+[a-z]", literals: 0), .expression("casino", literals: 6)]
+        #expect(Prefilter(gates: gates, cache: cache).refused == [0])
+        #expect(Prefilter(gates: gates, cache: cache, keepingNoisyGates: true).refused.isEmpty)
+        #expect(Prefilter(gates: gates, cache: cache).refused == [0])
+    }
+
     /// A gate that is rare in ordinary text stays, even with few literal characters (`\d{5}`, a long run of digits).
     @Test func aRareGateWithFewLiteralsIsKept() throws {
         let prefilter = Prefilter(gates: [.expression(#"[0-9]{6}"#, literals: 0), .expression("ab", literals: 2)])
