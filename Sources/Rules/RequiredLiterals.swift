@@ -1,3 +1,5 @@
+import Foundation
+
 /// The literal text every match of a pattern must contain: a set of strings of which at least one occurs in any
 /// text the pattern matches (a "factor", as RE2's prefilter calls it). A text containing none of them cannot match,
 /// so the pattern need not run on it. Extraction is conservative: anything not understood ends a literal run, and a
@@ -15,6 +17,40 @@ enum RequiredLiterals {
         }
         return best
     }
+
+    /// Whether ordinary text carries one of the factor's strings (the built-in sample, normalised as posts are): it
+    /// filters few posts.
+    static func isCommon(_ factor: Set<String>) -> Bool {
+        factor.contains { literal in
+            let needle = Array(literal.utf8)
+            // Most literals are not in the sample: its substrings of up to 7 bytes, hashed, say so at once.
+            guard !needle.isEmpty, commonPieces.contains(piece(needle[..<min(needle.count, 7)])) else { return needle.isEmpty }
+            guard needle.count > 7 else { return true }
+            return commonText.withUnsafeBufferPointer { haystack in
+                needle.withUnsafeBufferPointer { needle in
+                    guard needle.count <= haystack.count else { return false }
+                    return (0...(haystack.count - needle.count)).contains { memcmp(haystack.baseAddress! + $0, needle.baseAddress!, needle.count) == 0 }
+                }
+            }
+        }
+    }
+
+    /// Up to 7 bytes and their count in one number.
+    private static func piece(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } | UInt64(bytes.count) << 56
+    }
+
+    /// The ordinary-text sample, normalised, as bytes.
+    private static let commonText = Array(TextNormalisation.normalise(OrdinaryText.sample).utf8)
+
+    /// Every substring of the sample of 1 to 7 bytes, as `piece`s.
+    private static let commonPieces: Set<UInt64> = {
+        var pieces: Set<UInt64> = []
+        for start in commonText.indices {
+            for length in 1...7 where start + length <= commonText.count { pieces.insert(piece(commonText[start..<(start + length)])) }
+        }
+        return pieces
+    }()
 
     /// A parser computing, for each alternation, its best factor (nil: none).
     struct Parser {
@@ -137,7 +173,7 @@ enum RequiredLiterals {
             }
             let exact: Set<String>? = isExact ? run : nil
             if run != [""] { factors.append(run) }
-            return (factors.max { Self.score($0) < Self.score($1) }, exact)
+            return (factors.map { ($0, Self.score($0)) }.max { $0.1 < $1.1 }?.0, exact)
         }
 
         enum Group {
@@ -276,9 +312,17 @@ enum RequiredLiterals {
             return members.isEmpty || members.count > 6 ? nil : members
         }
 
-        /// Longer shortest string first, then fewer strings.
-        static func score(_ factor: Set<String>) -> (Int, Int) {
-            (factor.map(\.utf8.count).min() ?? 0, -factor.count)
+        /// A factor selective by its length first (see `RuleCompiler.selectiveLiteralBytes`), then one none of whose
+        /// strings ordinary posts carry (`pump` before `http` in `https?://\S*pump`: every link has the one), then the
+        /// longer shortest string, then fewer strings.
+        static func score(_ factor: Set<String>) -> (Int, Int, Int, Int) {
+            let shortest = shortest(factor)
+            return (shortest >= RuleCompiler.selectiveLiteralBytes ? 1 : 0, RequiredLiterals.isCommon(factor) ? 0 : 1, shortest, -factor.count)
+        }
+
+        /// The shortest string's length in UTF-8 bytes.
+        static func shortest(_ factor: Set<String>) -> Int {
+            factor.map(\.utf8.count).min() ?? 0
         }
     }
 }

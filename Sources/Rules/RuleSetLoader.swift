@@ -310,7 +310,7 @@ struct RuleCompiler {
     /// may not be byte for byte in the text (case-sensitive spans).
     static func gates(_ pattern: String, literals useLiterals: Bool) -> (gates: [PrefilterGate], narrow: Bool)? {
         let factor = useLiterals ? RequiredLiterals.factor(of: pattern) : nil
-        if let factor, RequiredLiterals.Parser.score(factor).0 >= selectiveLiteralBytes {
+        if let factor, RequiredLiterals.Parser.shortest(factor) >= selectiveLiteralBytes {
             return (factor.sorted().map(PrefilterGate.literal), true)
         }
         // The rewriter's own measure of the shortest match, not Vectorscan's (`hs_expression_info` was half of a cached

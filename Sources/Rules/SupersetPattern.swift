@@ -1,6 +1,7 @@
 /// Rewrites a PCRE2 pattern (as the rule set compiles it: UTF, UCP, on normalised text) into an expression Vectorscan
 /// compiles in UTF-8 mode without UCP, caseless, that matches every text the PCRE2 pattern matches, and maybe more
-/// (a superset; PCRE2 confirms every candidate). Assertions are dropped (`\b`, `^`, `$`, look-arounds); Unicode
+/// (a superset; PCRE2 confirms every candidate). Assertions are dropped (`^`, `$`, look-arounds, and `\b` unless an
+/// ASCII word character surely stands on one side of it: see `Rewriter.boundary`); Unicode
 /// classes widen to "any non-ASCII character" outside classes and inside positive ones, and shrink to their ASCII part
 /// inside negated ones; back-references match anything; non-ASCII literals stand for their case variants. Anything
 /// not understood (conditionals, recursion, verbs, extended mode) gives nil: the pattern is not gated this way.
@@ -54,6 +55,10 @@ enum SupersetPattern {
     private struct Frame {
         var branch = 0
         var alternatives: Int?
+        /// Whether an ASCII word character surely comes just before the group (see `Rewriter.endsInWord`).
+        var wordBefore = false
+        /// Whether every finished branch surely ends in an ASCII word character.
+        var branchesEndInWord = true
         var shortest: Int { min(alternatives ?? .max, branch) }
     }
 
@@ -89,6 +94,14 @@ enum SupersetPattern {
 
         /// The literal count when the last atom was written (an atom's own literal is counted just before it is).
         var literalsWritten = 0
+        /// Whether the character just before the current position is surely an ASCII word character (`[0-9A-Za-z_]`,
+        /// with no non-ASCII case variant), whichever way the pattern got here; and what it was before the last atom.
+        var endsInWord = false
+        var endsInWordBeforeAtom = false
+        /// Whether the literal just made by `literal` is such a character.
+        var literalIsWord = false
+        /// A `\b` kept for the atom or group that comes next (it starts with an ASCII word character).
+        var pendingBoundary = false
 
         /// An item starts here when nothing encloses it.
         mutating func startItem() {
@@ -117,7 +130,10 @@ enum SupersetPattern {
                 let item = items[position]
                 let isEdge = position == first || position == last
                 if isEdge, item.quantifier != nil {
-                    result += bytes[item.start..<quantifierEnd(of: position)]
+                    // `\bp+r` → `pr`, not `\bpr`: what follows meets the last repeat, the boundary only the first.
+                    let boundary = Array(#"\b"#.utf8)
+                    let start = position == first && first != last && bytes[item.start...].starts(with: boundary) ? item.start + 2 : item.start
+                    result += bytes[start..<quantifierEnd(of: position)]
                     if item.least > 1 { result += Array("{\(item.least)}".utf8) }
                 } else {
                     result += bytes[item.start..<end(of: position)]
@@ -152,7 +168,10 @@ enum SupersetPattern {
                     index += 1
                     output += ")"
                     quantifiable = true
-                    let group = frames.removeLast().shortest
+                    let closed = frames.removeLast()
+                    endsInWord = endsInWord && closed.branchesEndInWord
+                    endsInWordBeforeAtom = closed.wordBefore
+                    let group = closed.shortest
                     frames[frames.count - 1].branch += group
                     lastAtom = group
                 case "|":
@@ -161,7 +180,11 @@ enum SupersetPattern {
                     output += "|"
                     quantifiable = false
                     let finished = frames[frames.count - 1]
-                    frames[frames.count - 1] = Frame(branch: 0, alternatives: finished.shortest)
+                    frames[frames.count - 1] = Frame(
+                        branch: 0, alternatives: finished.shortest, wordBefore: finished.wordBefore,
+                        branchesEndInWord: finished.branchesEndInWord && endsInWord)
+                    endsInWord = finished.wordBefore
+                    pendingBoundary = false
                     lastAtom = 0
                 case ".":
                     index += 1
@@ -187,7 +210,11 @@ enum SupersetPattern {
         /// Writes an atom whose matches are at least `length` characters.
         mutating func emitAtom(_ text: String, length: Int = 1) {
             startItem()
+            flushBoundary()
             literalsWritten = literals
+            endsInWordBeforeAtom = endsInWord
+            endsInWord = literalIsWord
+            literalIsWord = false
             output += text
             quantifiable = true
             frames[frames.count - 1].branch += length
@@ -197,11 +224,87 @@ enum SupersetPattern {
         /// Opens a group in the output.
         mutating func openGroup() {
             startItem()
+            flushBoundary()
             depth += 1
             output += "(?:"
             quantifiable = false
-            frames.append(Frame())
+            frames.append(Frame(wordBefore: endsInWord))
             lastAtom = 0
+        }
+
+        /// `\b` at `index` (after it): kept when an ASCII word character surely stands on one side of it, else
+        /// dropped. Under UCP, `\b` beside an ASCII word character means the other side is no Unicode word character,
+        /// so no ASCII one either: Vectorscan's ASCII `\b` holds there too (a superset). Beside anything else (`é`,
+        /// `\w`, a class) an ASCII `\b` could miss a Unicode boundary, and the assertion goes.
+        mutating func boundary() {
+            if let scalar = current, scalar == "*" || scalar == "+" || scalar == "?" || (scalar == "{" && isQuantifier(at: index)) {
+                drop()
+                return
+            }
+            if endsInWord {
+                output += #"\b"#
+            } else if startsWithWord(at: index) {
+                pendingBoundary = true
+            }
+            drop()
+        }
+
+        /// Writes a pending `\b` before the atom or group that starts here.
+        mutating func flushBoundary() {
+            if pendingBoundary { output += #"\b"# }
+            pendingBoundary = false
+        }
+
+        /// Whether what starts at `position` in the pattern surely starts with an ASCII word character: such a literal,
+        /// or a group each of whose branches does, either not optional.
+        func startsWithWord(at position: Int) -> Bool {
+            guard position < scalars.count else { return false }
+            var end: Int
+            if scalars[position] == "(" {
+                var start = position + 1
+                if start < scalars.count, scalars[start] == "?" {
+                    guard start + 1 < scalars.count, scalars[start + 1] == ":" else { return false }
+                    start += 2
+                }
+                var branches = [start]
+                var nesting = 0
+                var cursor = start
+                var close: Int?
+                scan: while cursor < scalars.count {
+                    switch scalars[cursor] {
+                    case "\\": cursor += 2
+                    case "[": cursor = PatternRewriter.classEnd(scalars, from: cursor)
+                    case "(":
+                        nesting += 1
+                        cursor += 1
+                    case ")":
+                        if nesting == 0 {
+                            close = cursor
+                            break scan
+                        }
+                        nesting -= 1
+                        cursor += 1
+                    case "|":
+                        if nesting == 0 { branches.append(cursor + 1) }
+                        cursor += 1
+                    default: cursor += 1
+                    }
+                }
+                guard let close, branches.allSatisfy({ startsWithWord(at: $0) }) else { return false }
+                end = close + 1
+            } else if SupersetPattern.isASCIIWord(scalars[position]) {
+                end = position + 1
+            } else {
+                return false
+            }
+            guard end < scalars.count else { return true }
+            switch scalars[end] {
+            case "?", "*": return false
+            case "{":
+                guard isQuantifier(at: end) else { return true }
+                return Int(String(String.UnicodeScalarView(scalars[(end + 1)...].prefix { $0 != "," && $0 != "}" }))) != 0
+            default: return true
+            }
         }
 
         /// An assertion or option left out: a quantifier after it goes too.
@@ -226,6 +329,8 @@ enum SupersetPattern {
                     items[items.count - 1].quantifier = output.utf8.count
                     items[items.count - 1].least *= least
                 }
+                // The atom may be absent: the character before is then the one before it.
+                if least == 0 { endsInWord = endsInWord && endsInWordBeforeAtom }
                 output += loosened
                 frames[frames.count - 1].branch += lastAtom * (least - 1)
                 lastAtom *= least
@@ -275,6 +380,7 @@ enum SupersetPattern {
             // Spaces and punctuation are in most texts: only letters, digits and non-ASCII narrow a gate.
             if !scalar.isASCII || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) { literals += 1 }
             // ASCII case is the engine's (caseless); other variants are spelled out.
+            literalIsWord = SupersetPattern.isASCIIWord(scalar)
             let variants = SupersetPattern.caseVariants(scalar).filter { !$0.isASCII || $0 == scalar }
             if variants.count == 1 { return SupersetPattern.hex(scalar) }
             return "[" + variants.map(SupersetPattern.hex).joined() + "]"
@@ -284,7 +390,9 @@ enum SupersetPattern {
             guard let next = peek(1) else { return false }
             index += 2
             switch next {
-            case "b", "B", "A", "Z", "z", "G", "K":
+            case "b":
+                boundary()
+            case "B", "A", "Z", "z", "G", "K":
                 drop()
             case "d": emitAtom("[0-9" + SupersetPattern.nonASCIIDigits + "]")
             case "w": emitAtom("[0-9A-Za-z_" + SupersetPattern.nonASCII + "]")
@@ -616,6 +724,13 @@ enum SupersetPattern {
         let high = bounds.count == 1 ? low : Int(bounds[1])
         if let high, high <= largestCount { return quantifier }
         return "{\(min(low, largestCount)),}"
+    }
+
+    /// Whether `scalar` is an ASCII word character whose every caseless variant is one too (not `k`, `s`: the Kelvin
+    /// sign and the long s).
+    static func isASCIIWord(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" else { return false }
+        return caseVariants(scalar).allSatisfy(\.isASCII)
     }
 
     /// `\x{…}` for a scalar.

@@ -20,6 +20,11 @@ import Testing
         (#"spam+"#, ["spam"]),
         (#"\Qa.b\E(?:cd)"#, ["a.bcd"]),
         (#"(?i)viagra"#, ["viagra"]),
+        // Of two literals as long, the one ordinary posts do not carry: every link has `http`.
+        (#"https?://[^\s/]+/\S*pump"#, ["pump"]),
+        (#"pump\S*https?://"#, ["pump"]),
+        // Length still comes first below four bytes: `http` filters better than `btc`.
+        (#"https?://[^\s/]+/\S*btc"#, ["http"]),
     ])
     func requiredLiteralsAreFound(pattern: String, expected: [String]) {
         #expect(RequiredLiterals.factor(of: pattern) == Set(expected), "\(pattern)")
