@@ -6,7 +6,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Operate on the data directory of the configured service (safe beside a running server).",
         subcommands: [
-            AdminMigrateCommand.self, AdminTenantsCommand.self, AdminInstancesCommand.self, AdminModeratorsCommand.self, AdminReportersCommand.self,
+            AdminInitCommand.self, AdminMigrateCommand.self, AdminTenantsCommand.self, AdminInstancesCommand.self, AdminModeratorsCommand.self, AdminReportersCommand.self,
             AdminAuditCommand.self,
         ]
     )

@@ -22,12 +22,12 @@ struct AdminMigrateCommand: AsyncParsableCommand {
         if dryRun {
             let plan = try SQLiteStore.migrationPlan(path: path)
             guard plan.unknown.isEmpty else { throw StoreError.newerSchema(unknownMigrations: plan.unknown) }
-            if !plan.databaseExists { print("the database does not exist yet; serve or migrate will create it") }
+            if !plan.databaseExists { print("the database does not exist yet; `palisade admin init` or `palisade serve` creates it") }
             printList("applied", plan.applied)
             printList("would apply", plan.pending)
         } else {
             let before = try SQLiteStore.migrationPlan(path: path)
-            let store = try PalisadeServer.openStore(configuration, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let store = try PalisadeServer.openExistingStore(configuration, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
             try store.close()
             printList("already applied", before.applied)
             printList("applied now", before.pending)

@@ -6,6 +6,7 @@ import Testing
     @Test func createListAndDeleteAnAccount() async throws {
         let directory = try TemporaryDirectory("cli-accounts")
         defer { directory.remove() }
+        #expect(try await PalisadeCLI.run(["admin", "init"], in: directory.url).status == 0)
         let created = try await PalisadeCLI.run(["accounts", "create", "Alice", "--display-name", "Alice A."], in: directory.url)
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout == "created alice: http://127.0.0.1:8080/users/alice\n")

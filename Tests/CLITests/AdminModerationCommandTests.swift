@@ -12,6 +12,7 @@ import Testing
     @Test func tenantsInstancesAndModeratorsAreAddedListedAndRevoked() async throws {
         let directory = try TemporaryDirectory("cli-admin-moderation")
         defer { directory.remove() }
+        #expect(try await run(["admin", "init"], in: directory).status == 0)
         let added = try await run(["admin", "tenants", "add", "acme", "--name", "Acme Corp", "--require-approval", "suspend,defederate", "--unsolicited-queue", "triage", "--forward-reports"], in: directory)
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout == "created tenant acme (Acme Corp)\n")
@@ -97,6 +98,7 @@ import Testing
     @Test func auditVerifyNamesAnEditedDeletedOrReorderedRow() async throws {
         let directory = try TemporaryDirectory("cli-audit")
         defer { directory.remove() }
+        #expect(try await run(["admin", "init"], in: directory).status == 0)
         #expect(try await run(["admin", "tenants", "add", "acme"], in: directory).status == 0)
         for name in ["a", "b", "c", "d"] {
             #expect(try await run(["admin", "moderators", "add", name, "--tenant", "acme", "--role", "triage"], in: directory).status == 0)
@@ -139,6 +141,7 @@ import Testing
     @Test func auditVerifyChecksTheChainAgainstItsLastCheckpoint() async throws {
         let directory = try TemporaryDirectory("cli-audit-checkpoint")
         defer { directory.remove() }
+        #expect(try await run(["admin", "init"], in: directory).status == 0)
         #expect(try await run(["admin", "tenants", "add", "acme"], in: directory).status == 0)
         for name in ["a", "b"] {
             #expect(try await run(["admin", "moderators", "add", name, "--tenant", "acme", "--role", "triage"], in: directory).status == 0)

@@ -10,7 +10,7 @@ import Testing
     @Test func deadDeliveriesAreListedWithTheirErrorAndRequeued() async throws {
         let directory = try TemporaryDirectory("cli-deliveries")
         defer { directory.remove() }
-        #expect(try await PalisadeCLI.run(["admin", "migrate"], in: directory.url).status == 0)
+        #expect(try await PalisadeCLI.run(["admin", "init"], in: directory.url).status == 0)
         let store = try SQLiteStore(path: directory.path("data/palisade.sqlite"))
         let activity = "http://127.0.0.1:8080/users/alice/statuses/1/activity"
         let inboxes = ["https://a.example/inbox", "https://b.example/inbox", "https://c.example/inbox"]

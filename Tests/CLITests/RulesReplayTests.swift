@@ -53,7 +53,7 @@ import Testing
         let directory = try TemporaryDirectory("cli-rules-replay")
         _ = try directory.write("rules/a.yml", Self.active)
         _ = try directory.write("candidate/a.yml", Self.candidate)
-        #expect(try await PalisadeCLI.run(["admin", "migrate"], in: directory.url).status == 0)
+        #expect(try await PalisadeCLI.run(["admin", "init"], in: directory.url).status == 0)
         let store = try SQLiteStore(path: directory.path("data/palisade.sqlite"))
         let now = Date()
         let acme = try await store.createTenant(Tenant(id: 0, slug: "acme", name: "Acme"), by: "operator", at: now)

@@ -17,6 +17,7 @@ import Testing
         let directory = try TemporaryDirectory("cli-secrets")
         defer { directory.remove() }
         try directory.write("token", Self.apiToken)
+        #expect(try await PalisadeCLI.run(["admin", "init"], in: directory.url).status == 0)
         #expect(try await PalisadeCLI.run(["admin", "tenants", "add", "acme", "--name", "Acme"], in: directory.url).status == 0)
         let added = try await PalisadeCLI.run(
             ["admin", "instances", "add", "m.example", "--tenant", "acme", "--actor", "https://m.example/actor", "--webhook-secret", Self.webhookSecret,
@@ -60,7 +61,7 @@ import Testing
         try legacy.close()
         #expect(try await SQLiteShell.query(data + "/palisade.sqlite", "SELECT webhook_secret FROM instances") == [Self.webhookSecret])
 
-        #expect(try await PalisadeCLI.run(["admin", "migrate"], in: directory.url).status == 0)
+        #expect(try await PalisadeCLI.run(["admin", "init"], in: directory.url).status == 0)
         let sealed = try await SQLiteShell.query(data + "/palisade.sqlite", "SELECT webhook_secret FROM instances")
         #expect(sealed.first?.hasPrefix("sealed:v1:") == true, "\(sealed)")
         let listed = try await PalisadeCLI.run(["admin", "instances", "list"], in: directory.url)

@@ -13,7 +13,7 @@ import Testing
     @Test func deliveriesListShowsARemoteErrorsControlsAsPictures() async throws {
         let directory = try TemporaryDirectory("cli-injection-deliveries")
         defer { directory.remove() }
-        #expect(try await PalisadeCLI.run(["admin", "migrate"], in: directory.url).status == 0)
+        #expect(try await PalisadeCLI.run(["admin", "init"], in: directory.url).status == 0)
         let store = try SQLiteStore(path: directory.path("data/palisade.sqlite"))
         let activity = "https://mod.example/activities/\(Self.escape)]0;pwned\(Self.bell)"
         try await store.enqueue([Delivery(activityID: activity, sender: .service, inbox: "https://evil.example/inbox", body: Data("{}".utf8))], at: Date())

@@ -13,6 +13,7 @@ import Testing
         let port = try LoopbackHTTP.unusedPort()
         let origin = "http://127.0.0.1:\(port)"
         let environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
+        #expect(try await PalisadeCLI.run(["admin", "init"], in: directory.url, environment: environment).status == 0)
         let created = try await PalisadeCLI.run(["accounts", "create", "alice"], in: directory.url, environment: environment)
         #expect(created.status == 0, "\(created.stderr)")
 

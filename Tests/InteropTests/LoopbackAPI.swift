@@ -60,6 +60,9 @@ struct LoopbackPalisade {
         port = try LoopbackHTTP.unusedPort()
         base = "http://127.0.0.1:\(port)"
         environment = ["PALISADE_LISTEN": "127.0.0.1:\(port)", "PALISADE_FEDERATION__ALLOW_PRIVATE_ADDRESSES": "true"]
+        // The deployment is set up as the README says, before any admin command.
+        let initialised = try PalisadeCLI.run(["admin", "init"], in: directory.url, environment: environment) as PalisadeCLI.Result
+        guard initialised.status == 0 else { throw HarnessError("palisade admin init failed: \(initialised.stderr)") }
     }
 
     /// Runs `palisade ARGS` to completion, expecting success.

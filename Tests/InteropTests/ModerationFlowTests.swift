@@ -34,6 +34,7 @@ import Testing
             #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
             return result
         }
+        _ = try await cli(["admin", "init"])
         _ = try await cli(["admin", "tenants", "add", "acme", "--name", "Acme", "--require-approval", "suspend"])
         _ = try await cli(["admin", "instances", "add", "127.0.0.1:\(peer.port)", "--tenant", "acme", "--actor", instance + "/actor"])
         let alice = try #require(try await cli(["admin", "moderators", "add", "alice", "--tenant", "acme", "--role", "moderator"]).stdout

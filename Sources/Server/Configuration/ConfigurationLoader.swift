@@ -33,6 +33,28 @@ public struct LoadedConfiguration: Sendable {
     public func origin(of path: String) -> ConfigurationOrigin {
         origins[path] ?? .defaultValue
     }
+
+    /// Relative `data_dir`, `rules_dir`, `overlays_dir` and `audit.key_file` written in the file or left at their
+    /// defaults are read against the file's directory, so a command run from elsewhere with `--config` finds the same
+    /// deployment; those from `PALISADE_*` variables stay relative to the current directory. Records `data_dir`'s origin.
+    mutating func resolvePathsAgainstFile() {
+        let directory = filePath.map { ($0 as NSString).deletingLastPathComponent } ?? ""
+        func resolved(_ path: String, _ key: String) -> String {
+            if case .environment = origin(of: key) { return path }
+            guard !directory.isEmpty, directory != ".", !path.hasPrefix("/") else { return path }
+            let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+            return (directory as NSString).appendingPathComponent(relative)
+        }
+        configuration.dataDirectory = resolved(configuration.dataDirectory, "data_dir")
+        configuration.rulesDirectory = resolved(configuration.rulesDirectory, "rules_dir")
+        configuration.overlaysDirectory = resolved(configuration.overlaysDirectory, "overlays_dir")
+        if let keyFile = configuration.audit.keyFile { configuration.audit.keyFile = resolved(keyFile, "audit.key_file") }
+        switch origin(of: "data_dir") {
+        case .defaultValue: configuration.dataDirectoryOrigin = filePath.map { "the default, beside \($0)" } ?? "the default; no \(ConfigurationLoader.defaultFileName) here"
+        case .file(let path, let line): configuration.dataDirectoryOrigin = "\(path):\(line)"
+        case .environment(let name): configuration.dataDirectoryOrigin = "env \(name)"
+        }
+    }
 }
 
 /// Reads the YAML config file and `PALISADE_*` overrides into a checked `PalisadeConfiguration`.
@@ -66,7 +88,9 @@ public enum ConfigurationLoader {
             }
             text = decoded
         }
-        return try parse(yaml: text, filePath: path, environment: environment)
+        var loaded = try parse(yaml: text, filePath: path, environment: environment)
+        loaded.resolvePathsAgainstFile()
+        return loaded
     }
 
     /// Parses YAML text (nil: no file) and applies the environment. Pure: no file system access.

@@ -9,6 +9,9 @@ public struct PalisadeConfiguration: Sendable, Equatable {
     public var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080)
     /// The directory holding the database and other state.
     public var dataDirectory: String = "./data"
+    /// Where `dataDirectory` came from, for messages (`palisade.yml:3`, `env PALISADE_DATA_DIR`, `the default, beside
+    /// FILE`); nil when not loaded from a file system (`ConfigurationLoader.parse`).
+    public var dataDirectoryOrigin: String?
     /// The directory of rule files.
     public var rulesDirectory: String = "./rules"
     /// Tenant overlays: `overlaysDirectory/SLUG` holds rules that add to, replace or disable global ones for that tenant.

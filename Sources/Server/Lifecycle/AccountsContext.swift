@@ -18,7 +18,7 @@ public enum AccountsContext {
 
     /// Runs `body` with the hosted accounts of the configured data directory.
     public static func with(_ configuration: PalisadeConfiguration, _ body: (Services) async throws -> Void) async throws {
-        let store = try PalisadeServer.openStore(configuration, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let store = try PalisadeServer.openExistingStore(configuration, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
         let baseURL = configuration.effectiveBaseURL
         let now = SystemClock.now
         do {

@@ -54,6 +54,8 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
     case notWritable(String)
     /// The directory could not be created.
     case cannotCreate(String, detail: String)
+    /// No database at the path (a command other than `serve` or `admin init` never creates one).
+    case noDatabase(String, origin: String)
 
     /// A sentence an operator can act on.
     public var description: String {
@@ -61,6 +63,9 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
         case .notADirectory(let path): return "data_dir \(path) exists but is not a directory"
         case .notWritable(let path): return "data_dir \(path) is not writable by this user"
         case .cannotCreate(let path, let detail): return "cannot create data_dir \(path): \(detail)"
+        case .noDatabase(let path, let origin):
+            return "no Palisade database at \(path) (data_dir from \(origin)): run from the right directory or pass --config"
+                + " (`palisade admin init` creates one)"
         }
     }
 }

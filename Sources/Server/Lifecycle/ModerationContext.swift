@@ -30,7 +30,7 @@ public enum ModerationContext {
 
     /// Runs `body` against the configured data directory.
     public static func with(_ configuration: PalisadeConfiguration, _ body: (Services) async throws -> Void) async throws {
-        let store = try PalisadeServer.openStore(configuration, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let store = try PalisadeServer.openExistingStore(configuration, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
         let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "cli"
         let principal = Principal(moderator: Moderator(id: 0, tenantID: nil, name: "operator:\(user)", role: .operator), tenantID: nil)
         do {

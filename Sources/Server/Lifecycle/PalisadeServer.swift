@@ -91,7 +91,18 @@ public struct PalisadeServer: Service {
         logger.notice("stopped: requests drained, database closed")
     }
 
-    /// Creates the data directory (mode 0700) when missing, opens the database and applies pending migrations.
+    /// Opens the database of a deployment that exists (for every command but `serve` and `admin init`) and applies
+    /// pending migrations; a missing database is an error naming where the path came from, never a new empty one.
+    public static func openExistingStore(_ configuration: PalisadeConfiguration, logger: Logger) throws -> SQLiteStore {
+        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+            throw DataDirectoryError.noDatabase(
+                URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path, origin: configuration.dataDirectoryOrigin ?? "the configuration")
+        }
+        return try openStore(configuration, logger: logger)
+    }
+
+    /// Creates the data directory (mode 0700) when missing, opens the database (creating it) and applies pending
+    /// migrations: `serve` and `admin init`.
     public static func openStore(_ configuration: PalisadeConfiguration, logger: Logger) throws -> SQLiteStore {
         try DataDirectory.prepare(configuration.dataDirectory)
         // The service secret and the audit key live beside the database, outside it: the store seals secrets with

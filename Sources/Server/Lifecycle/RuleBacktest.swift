@@ -15,7 +15,7 @@ public enum RuleBacktest {
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, progress: (Int) -> Void
     ) async throws -> RuleReplay {
         let workers = max(1, workers)
-        let store = try PalisadeServer.openStore(configuration, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let store = try PalisadeServer.openExistingStore(configuration, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
         defer { try? store.close() }
         var tenantID: TenantID?
         if let tenant {
