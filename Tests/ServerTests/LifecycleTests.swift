@@ -144,7 +144,9 @@ import Testing
         let error = await #expect(throws: (any Error).self) {
             try await ServiceGroup(services: [server], logger: second.logger()).run()
         }
-        #expect(String(describing: error).lowercased().contains("address already in use"), "\(String(describing: error))")
+        // Named before the second server opens its database (issue 18).
+        #expect((error as? ListenError) == .inUse(ListenAddress(host: "127.0.0.1", port: port)), "\(String(describing: error))")
+        #expect(!FileManager.default.fileExists(atPath: second.configuration.databasePath))
         await group.triggerGracefulShutdown()
         try await task.value
     }

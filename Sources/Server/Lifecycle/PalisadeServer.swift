@@ -42,6 +42,8 @@ public struct PalisadeServer: Service {
         AllocatorTuning.apply()
         let files = try FileLimit.raiseOrRefuse()
         logger.debug("open-file limit", metadata: ["limit": .stringConvertible(files)])
+        // Before anything is created or migrated: a port in use is named as such.
+        try ListenProbe.check(configuration.listen)
         let store = try Self.openStore(configuration, logger: logger)
         do {
             let key = try await LocalActorKey.loadOrCreate(in: store, now: now())
