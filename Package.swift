@@ -258,6 +258,7 @@ let package = Package(
                 "Federation",
                 "HTTPSignatures",
                 "PalisadeTesting",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

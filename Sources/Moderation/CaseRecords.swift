@@ -132,8 +132,11 @@ public enum IntakeResult: Sendable, Equatable {
 
 /// Filters for listing cases.
 public struct CaseFilter: Sendable, Equatable {
-    /// Phases to include (empty: every phase).
+    /// Phases to include (empty: every phase, unless `claimedToo`).
     public var phases: [CaseStatus.Phase] = []
+    /// Also include every case a moderator holds a live claim on, whatever its phase (`state=open,claimed`: a union;
+    /// alone, only those).
+    public var claimedToo = false
     /// Only this queue.
     public var queue: String?
     /// Only at least this priority.

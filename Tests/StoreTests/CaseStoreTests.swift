@@ -275,6 +275,10 @@ extension StoreBackend {
         #expect(try await list { $0.claimed = false } == [ids[2], ids[3], ids[0]])
         #expect(try await list { $0.holder = "alice" } == [ids[1]])
         #expect(try await list { $0.phases = [.decided] } == [])
+        // `state=…,claimed,…` is a union (issue 18): the claimed open case joins the escalated ones (none here).
+        #expect(try await list { $0.phases = [.escalated]; $0.claimedToo = true } == [ids[1]])
+        #expect(try await list { $0.phases = [.open, .escalated]; $0.claimedToo = true } == [ids[1], ids[2], ids[3], ids[0]])
+        #expect(try await list { $0.claimedToo = true } == [ids[1]])
         // Keyset paging in each order.
         #expect(try await list { $0.limit = 2 } == [ids[1], ids[2]])
         #expect(try await list { $0.limit = 2; $0.after = ids[2] } == [ids[3], ids[0]])

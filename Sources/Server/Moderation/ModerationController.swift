@@ -278,13 +278,11 @@ struct ModerationController {
     static func filter(_ query: Parameters, now: Date) throws -> CaseFilter {
         var filter = CaseFilter()
         if let states = query.get("state") {
-            // `claimed` is not a phase: it is a live claim on a case that waits for a moderator.
+            // `claimed` is not a phase: it is a live claim on a case that waits for a moderator. The states are a union
+            // (`open,claimed,escalated`: every open or escalated case, and every claimed one).
             let names = states.split(separator: ",").map(String.init)
-            if names.contains("claimed") {
-                filter.claimed = true
-                if names.count == 1 { filter.phases = [.open, .escalated, .reopened] }
-            }
-            filter.phases += try names.filter { $0 != "claimed" }.map { name in
+            filter.claimedToo = names.contains("claimed")
+            filter.phases = try names.filter { $0 != "claimed" }.map { name in
                 guard let phase = CaseStatus.Phase(rawValue: name) else {
                     throw APIError(
                         .badRequest, code: "malformed",

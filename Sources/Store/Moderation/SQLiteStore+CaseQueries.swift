@@ -20,8 +20,13 @@ extension SQLiteStore: CaseStore {
         let now = ModerationRows.milliseconds(date)
         var conditions = ["tenant_id = ?"]
         var arguments: [(any DatabaseValueConvertible)?] = [tenant]
-        if !filter.phases.isEmpty {
-            conditions.append("phase IN (\(filter.phases.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
+        let phases = "phase IN (\(filter.phases.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
+        if filter.claimedToo {
+            let claimed = "(claim_expires_at > ? AND phase IN \(Self.activePhases))"
+            conditions.append(filter.phases.isEmpty ? claimed : "(\(phases) OR \(claimed))")
+            arguments.append(now)
+        } else if !filter.phases.isEmpty {
+            conditions.append(phases)
         }
         if let queue = filter.queue {
             conditions.append("queue = ?")
