@@ -74,6 +74,12 @@ public struct CaseDesk: Sendable {
     ) async throws -> TransitionOutcome {
         try Self.require(principal, .moderator, to: "deciding a case")
         if let expiresAt, expiresAt <= now() { throw ModerationError.invalid("expires_at is in the past") }
+        // Outgoing Flags say what kind of problem it was: the moderator's word, else what the reports said.
+        var category = category?.trimmingCharacters(in: .whitespaces)
+        if category?.isEmpty ?? true {
+            let reports = try await cases.detail(of: caseID, tenant: tenant.id, at: now()).reports
+            category = Decision.category(ofReports: reports.map(\.report.category))
+        }
         let decision = Decision(
             actions: actions, reason: reason, category: category, ruleIDs: ruleIDs, expiresAt: expiresAt, by: principal.moderator.moderatorID)
         return try await transition(.decide(decision, needsApproval: tenant.needsApproval(decision)), caseID, tenant, principal)

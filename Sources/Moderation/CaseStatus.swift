@@ -94,6 +94,23 @@ public struct Decision: Sendable, Equatable, Codable {
 }
 
 extension Decision {
+    /// The category of a decision whose moderator named none and whose reports name none either (Mastodon's own
+    /// default for a report).
+    public static let defaultCategory = "other"
+
+    /// The category a decision takes when its moderator names none: the one most of the case's reports give
+    /// (the earliest such report's, on a tie), else `defaultCategory`.
+    public static func category(ofReports categories: [String?]) -> String {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for category in categories.compactMap({ $0?.trimmingCharacters(in: .whitespaces) }) where !category.isEmpty {
+            if counts[category] == nil { order.append(category) }
+            counts[category, default: 0] += 1
+        }
+        return order.max { counts[$0]! < counts[$1]! || (counts[$0]! == counts[$1]! && order.firstIndex(of: $0)! > order.firstIndex(of: $1)!) }
+            ?? defaultCategory
+    }
+
     /// The reason of the dismissal a reversal puts in force.
     public static let reversalReason = "reversed on appeal"
 

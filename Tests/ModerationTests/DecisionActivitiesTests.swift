@@ -62,7 +62,9 @@ import Testing
         #expect(content.contains("Category: spam."))
         #expect(content.contains("Rules: spam-links, new-account-burst."))
         #expect(content.contains("Reason: spam network, see the reports"))
-        #expect(content.contains("Case: https://mod.example.org/api/v1/moderation/cases/42"))
+        // No link a remote admin cannot open (issue 18): the case's page is the tenant's authenticated API.
+        #expect(content.contains("(Palisade case 42)"))
+        #expect(!content.contains("mod.example.org"), "\(content)")
         let block = try object(plan[1])
         #expect(try fixtureKeys("activitystreams/mastodon-docs/block.json").isSubset(of: Set(block.keys)))
         #expect(block["type"] as? String == "Block")
@@ -216,5 +218,16 @@ import Testing
         #expect(other.reportIDs.isEmpty)
         // A dismissal applies nothing anywhere.
         #expect(planner.plan(context([.dismiss], instances: instances), resolved: .init()).filter { $0.kind != .flag }.isEmpty)
+    }
+}
+
+/// Issue 18: a decision whose moderator named no category takes the one its reports gave, so outgoing Flags never say
+/// "none given".
+@Suite struct DecisionCategoryTests {
+    @Test func theReportsMostCommonCategoryElseOther() {
+        #expect(Decision.category(ofReports: ["spam", nil, "violation", "spam"]) == "spam")
+        #expect(Decision.category(ofReports: ["legal", "spam"]) == "legal", "a tie goes to the earliest report")
+        #expect(Decision.category(ofReports: [nil, " ", ""]) == "other")
+        #expect(Decision.category(ofReports: []) == "other")
     }
 }

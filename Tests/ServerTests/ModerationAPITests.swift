@@ -242,8 +242,11 @@ import Testing
         #expect(try await call(.POST, c + "/decisions", token: mod, json: #"{"action": "suspend"}"#).0 == 400)
         #expect(try await call(.POST, c + "/decisions", token: mod, json: #"{"action": "suspend", "reason": "  "}"#).0 == 422)
         let (proposed, proposal, proposalText) = try await call(
-            .POST, c + "/decisions", token: mod, json: #"{"action": "suspend", "reason": "spam network", "category": "spam", "rule_ids": ["2"], "expires_at": null}"#)
+            .POST, c + "/decisions", token: mod, json: #"{"action": "suspend", "reason": "spam network", "rule_ids": ["2"], "expires_at": null}"#)
         #expect(proposed == 201, "\(proposalText)")
+        // No category given: the decision takes its report's (issue 18), which outgoing Flags then carry.
+        let (_, proposedDetail, _) = try await call(.GET, c, token: triage)
+        #expect((proposedDetail["decisions"] as? [[String: Any]])?.first?["category"] as? String == "violation")
         #expect((proposal["case"] as? [String: Any])?["state"] as? String == "awaiting_approval")
         let decisionID = try #require(proposal["decision_id"] as? Int)
         let (own, ownBody, _) = try await call(.POST, c + "/decisions/\(decisionID)/approve", token: mod)

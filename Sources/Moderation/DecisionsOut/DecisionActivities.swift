@@ -205,7 +205,7 @@ public struct DecisionActivities: Sendable {
             "severity": .string(Self.severity(decision)),
             "ruleIds": .array(decision.ruleIDs.map(JSONValue.string)),
         ]
-        if let category = decision.category { fields["category"] = .string(category) }
+        fields["category"] = .string(decision.category ?? Decision.defaultCategory)
         if let expires = decision.expiresAt, !lifted { fields["expires"] = .string(expires.formatted(.iso8601)) }
         if !forwarded { fields["case"] = .string(caseURL(context.dispatch.caseID)) }
         return fields
@@ -218,17 +218,15 @@ public struct DecisionActivities: Sendable {
     // MARK: Words
 
     /// The decision in plain words, as an instance's admins read it in their report; `forwarded` leaves out the
-    /// reason and the case (they may name reporters, and the offender's server is not the tenant's).
+    /// reason (it may name reporters, and the offender's server is not the tenant's). No link: the case's page is the
+    /// tenant's moderation API, which a remote admin cannot open; the case number is theirs to quote.
     func applyText(_ context: DispatchContext, forwarded: Bool) -> String {
         let decision = context.decision
         var lines = ["Moderation decision by \(context.tenant.name) (Palisade case \(context.dispatch.caseID)): \(Self.describe(decision, account: context.account))."]
-        lines.append("Category: \(decision.category ?? "none given").")
+        lines.append("Category: \(decision.category ?? Decision.defaultCategory).")
         if !decision.ruleIDs.isEmpty { lines.append("Rules: \(decision.ruleIDs.joined(separator: ", ")).") }
         lines.append(decision.expiresAt.map { "Until: \($0.formatted(.iso8601))." } ?? "Until: reversed.")
-        if !forwarded {
-            lines.append("Reason: \(decision.reason)")
-            lines.append("Case: \(caseURL(context.dispatch.caseID))")
-        }
+        if !forwarded { lines.append("Reason: \(decision.reason)") }
         return Self.clipped(lines.joined(separator: "\n"))
     }
 
@@ -238,7 +236,6 @@ public struct DecisionActivities: Sendable {
                 + "\(Self.describe(context.decision, account: context.account)) no longer applies."
         ]
         lines.append("Why: \(forwarded ? Self.liftKind(context.dispatch.reason) : context.dispatch.reason)")
-        if !forwarded { lines.append("Case: \(caseURL(context.dispatch.caseID))") }
         return Self.clipped(lines.joined(separator: "\n"))
     }
 
