@@ -51,7 +51,8 @@ public struct ApplicationDependencies: Sendable {
         self.httpClient = httpClient
         self.rules = rules ?? ActiveRules(
             directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory,
-            cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"), logger: logger)
+            cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"),
+                    allowFailingTests: configuration.rules.allowFailingTests, logger: logger)
         self.changes = CaseChanges()
         self.deliveryClient = deliveryClient
         self.configuration = configuration

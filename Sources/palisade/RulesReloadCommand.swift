@@ -14,8 +14,9 @@ struct RulesReloadCommand: AsyncParsableCommand {
             Calls POST /api/v1/admin/rules/reload with the admin token: from --token-file ('-': standard input), else \
             admin.token of the configuration (or PALISADE_ADMIN__TOKEN). The server is --server, else http:// and the \
             configuration's listen address (127.0.0.1 for an unspecified one). The server compiles the set off the \
-            hot path while the running set keeps evaluating; a set that does not compile is refused whole, the \
-            running set stays, and every diagnostic is printed to standard error.
+            hot path while the running set keeps evaluating; a set that does not compile, or whose own tests fail \
+            (unless --force or rules.allow_failing_tests), is refused whole, the running set stays, and every \
+            diagnostic or failing test is printed to standard error.
             """)
 
     @Option(help: "The Palisade server, e.g. http://127.0.0.1:8080 (default: the configuration's listen address).")
@@ -23,6 +24,9 @@ struct RulesReloadCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("token-file"), help: "A file holding the admin token ('-': standard input).")
     var tokenFile: String?
+
+    @Flag(help: "Take the set even if its own tests fail (a set that does not compile is refused regardless).")
+    var force = false
 
     @OptionGroup var options: ConfigOption
 
@@ -36,7 +40,7 @@ struct RulesReloadCommand: AsyncParsableCommand {
         guard let url = URLComponents(string: base), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {
             throw ValidationError("--server must be an http(s) URL, like http://127.0.0.1:8080")
         }
-        let endpoint = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/api/v1/admin/rules/reload"
+        let endpoint = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/api/v1/admin/rules/reload" + (force ? "?force=true" : "")
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         let outcome: Result<(status: Int, body: Data), any Error>
         do {

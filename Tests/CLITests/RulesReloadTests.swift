@@ -63,6 +63,19 @@ import Testing
         #expect(refused.stderr.contains("rules/b.yml:3:"), "\(refused.stderr)")
         #expect(refused.stderr.contains("error: the server refused the rules; version \(version) stays in use"), "\(refused.stderr)")
 
+        // Issue 18: a set whose own tests fail is refused, naming each failing test, unless --force.
+        _ = try directory.write(
+            "rules/b.yml", "id: spam.b\ntitle: b\nwhen: { content: beta }\naction: { queue: spam }\ntests: [{ match: { content: gamma } }]\n")
+        let failing = try await PalisadeCLI.run(["rules", "reload", "--server", url, "--token-file", "admin.token"], in: directory.url)
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("rules/b.yml:5:"), "\(failing.stderr)")
+        #expect(failing.stderr.contains("test of spam.b failed"), "\(failing.stderr)")
+        #expect(failing.stderr.contains("error: the server refused the rules; version \(version) stays in use"), "\(failing.stderr)")
+        let forced = try await PalisadeCLI.run(["rules", "reload", "--force", "--server", url, "--token-file", "admin.token"], in: directory.url)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(forced.stdout.hasPrefix("rule set version "), "\(forced.stdout)")
+        #expect(!forced.stdout.contains("rule set version \(version) "), "the forced set is in use")
+
         let wrong = try await PalisadeCLI.run(["rules", "reload", "--server", url, "--token-file", "wrong.token"], in: directory.url)
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("refused the admin token"), "\(wrong.stderr)")

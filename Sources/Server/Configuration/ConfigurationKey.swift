@@ -141,6 +141,12 @@ struct ConfigurationKey: Sendable {
             render: { String($0.delivery.perHostConcurrency) }
         ),
         ConfigurationKey(
+            path: "rules.allow_failing_tests", summary: "take a rule set whose own tests fail at start or reload (default: refuse it, the running set stays)",
+            isSecret: false,
+            apply: { config, input throws(ValueProblem) in config.rules.allowFailingTests = try readBoolean(input) },
+            render: { String($0.rules.allowFailingTests) }
+        ),
+        ConfigurationKey(
             path: "admin.token", summary: "bearer token of the admin API under /api/v1/admin (unset: admin API off)", isSecret: true,
             apply: { config, input throws(ValueProblem) in
                 config.admin.token = input.kind == .null || input.text.isEmpty ? nil : try readSecret(input)

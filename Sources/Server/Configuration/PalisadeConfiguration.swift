@@ -28,6 +28,8 @@ public struct PalisadeConfiguration: Sendable, Equatable {
     public var delivery = DeliverySettings()
     /// The admin API.
     public var admin = AdminSettings()
+    /// Loading rules.
+    public var rules = RulesSettings()
     /// The `/metrics` endpoint.
     public var metrics = MetricsSettings()
     /// The audit chain's key and checkpoints.
@@ -104,6 +106,12 @@ public struct PalisadeConfiguration: Sendable, Equatable {
     public struct AdminSettings: Sendable, Equatable {
         /// When set, the admin API answers requests bearing this token; unset, it is off (404).
         public var token: String?
+    }
+
+    /// `rules.*`
+    public struct RulesSettings: Sendable, Equatable {
+        /// Whether a start or reload takes a rule set whose own tests fail (else it is refused, the running set stays).
+        public var allowFailingTests = false
     }
 
     /// `audit.*`

@@ -17,6 +17,7 @@ public final class ActiveRules: Sendable {
     private let directory: String
     private let overlaysDirectory: String?
     private let cache: PrefilterCache?
+    private let allowFailingTests: Bool
     private let logger: Logger
 
     /// What a reload did.
@@ -25,14 +26,19 @@ public final class ActiveRules: Sendable {
         case loaded(RuleSet, RuleSetChanges, warnings: [Diagnostic])
         /// The files do not compile; the running set stays.
         case refused(RuleSetLoad)
+        /// The set compiles but some of its own tests fail (`rules.allow_failing_tests` off, no force); the running
+        /// set stays.
+        case testsFailed([RuleTestResult])
     }
 
     /// Rules from `directory` (and tenant overlays under `overlaysDirectory`), not yet loaded (empty until `reload`);
     /// compiled prefilter databases are kept in `cache`, so restarts and reloads of unchanged rules skip compiling them.
-    public init(directory: String, overlaysDirectory: String? = nil, cache: PrefilterCache? = nil, logger: Logger) {
+    /// A set whose own tests fail is refused unless `allowFailingTests`.
+    public init(directory: String, overlaysDirectory: String? = nil, cache: PrefilterCache? = nil, allowFailingTests: Bool = false, logger: Logger) {
         self.directory = directory
         self.overlaysDirectory = overlaysDirectory
         self.cache = cache
+        self.allowFailingTests = allowFailingTests
         self.logger = logger
     }
 
@@ -62,9 +68,10 @@ public final class ActiveRules: Sendable {
         }
     }
 
-    /// Loads the directory again; swaps the set in when it compiles, and logs what changed (or every problem).
+    /// Loads the directory again; swaps the set in when it compiles and its tests pass (or `force`, or
+    /// `allowFailingTests`), and logs what changed (or every problem).
     @discardableResult
-    public func reload(reason: String) async -> Outcome {
+    public func reload(reason: String, force: Bool = false) async -> Outcome {
         let directory = self.directory
         let number = reloadsStarted.add(1, ordering: .relaxed).newValue
         let overlayDirectories = overlayDirectories()
@@ -102,6 +109,29 @@ public final class ActiveRules: Sendable {
             }
             overlays[slug] = set
         }
+        // The set's own examples, and each overlay's (document examples read beside the rules), before it goes live.
+        let compiled = overlays
+        let failing = await Task.detached { () -> [RuleTestResult] in
+            let bases = [directory, (directory as NSString).deletingLastPathComponent]
+            var failing = RuleTestRunner.run(next, baseDirectories: bases, now: Date()).filter { !$0.passed }
+            for (slug, set) in compiled.sorted(by: { $0.key < $1.key }) {
+                let overlayBases = overlayDirectories.first { $0.slug == slug }.map { [$0.path] + bases } ?? bases
+                let known = Set(failing.map(\.location))
+                failing += RuleTestRunner.run(set, baseDirectories: overlayBases, now: Date()).filter { !$0.passed && !known.contains($0.location) }
+            }
+            return failing
+        }.value
+        if !failing.isEmpty {
+            let lines = failing.map(Self.line).joined(separator: "\n")
+            guard allowFailingTests || force else {
+                logger.error(
+                    "rules not reloaded: their own tests fail; the running set stays (reload with --force, or set rules.allow_failing_tests)",
+                    metadata: ["reason": .string(reason), "directory": .string(directory), "failing": .stringConvertible(failing.count), "tests": .string(lines)])
+                return .testsFailed(failing)
+            }
+            logger.warning(
+                "rules loaded although their own tests fail", metadata: ["reason": .string(reason), "failing": .stringConvertible(failing.count), "tests": .string(lines)])
+        }
         let previous = current.withLock { state -> RuleSet? in
             guard number > state.reload else { return nil }
             defer { state = (next, overlays, number) }
@@ -121,6 +151,13 @@ public final class ActiveRules: Sendable {
                 "warnings": .stringConvertible(load.diagnostics.count), "overlays": .string(overlays.keys.sorted().joined(separator: ",")),
             ])
         return .loaded(next, changes, warnings: load.diagnostics)
+    }
+}
+
+extension ActiveRules {
+    /// A failing test as one line: `FILE:LINE:COL: test of RULE failed: WHY`.
+    public static func line(_ failure: RuleTestResult) -> String {
+        "\(failure.location.file):\(failure.location.line):\(failure.location.column): test of \(failure.rule) failed: \(failure.reason)"
     }
 }
 

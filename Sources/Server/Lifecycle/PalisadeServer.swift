@@ -65,7 +65,8 @@ public struct PalisadeServer: Service {
                     now: now)
                 let rules = ActiveRules(
                     directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory,
-                    cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"), logger: logger)
+                    cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"),
+                    allowFailingTests: configuration.rules.allowFailingTests, logger: logger)
                 await rules.reload(reason: "start")
                 let app = buildApplication(
                     ApplicationDependencies(

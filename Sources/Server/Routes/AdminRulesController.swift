@@ -4,8 +4,8 @@ import Hummingbird
 import Rules
 
 /// The admin API for the rule set, behind `admin.token`: `GET /api/v1/admin/rules` (version and rules in use) and
-/// `POST /api/v1/admin/rules/reload` (reload now; 200 with what changed, or 422 with every diagnostic while the
-/// running set stays).
+/// `POST /api/v1/admin/rules/reload[?force=true]` (reload now; 200 with what changed, or 422 with every diagnostic or
+/// failing test while the running set stays; `force` takes a set whose tests fail).
 struct AdminRulesController {
     let rules: ActiveRules
     let token: String?
@@ -21,7 +21,8 @@ struct AdminRulesController {
         }
         router.post("/api/v1/admin/rules/reload") { request, _ in
             try BearerToken.requireAdmin(request, token: token)
-            switch await rules.reload(reason: "admin API") {
+            let force = request.uri.queryParameters.get("force") == "true"
+            switch await rules.reload(reason: "admin API", force: force) {
             case .loaded(let set, let changes, let warnings):
                 return try JSONResponse.json(.object([
                     "version": .string(set.version), "rules": .number(Double(set.rules.count)),
@@ -33,6 +34,12 @@ struct AdminRulesController {
                     "error": .string("the rules do not compile; the running set stays"), "code": .string("rules_invalid"),
                     "version": .string(rules.ruleSet.version),
                     "diagnostics": .array(load.diagnostics.map { .string(Self.line($0)) }),
+                ]), contentType: "application/json; charset=utf-8", status: .unprocessableContent)
+            case .testsFailed(let failing):
+                return try JSONResponse.json(.object([
+                    "error": .string("the rules' own tests fail; the running set stays (reload with ?force=true to take them anyway)"),
+                    "code": .string("rules_tests_failed"), "version": .string(rules.ruleSet.version),
+                    "diagnostics": .array(failing.map { .string(ActiveRules.line($0)) }),
                 ]), contentType: "application/json; charset=utf-8", status: .unprocessableContent)
             }
         }
