@@ -108,9 +108,15 @@ public struct CaseDesk: Sendable {
         return try await transition(.note(by: principal.moderator.moderatorID, text: text), caseID, tenant, principal)
     }
 
-    /// Sends the case to another queue and, optionally, to a role.
-    public func escalate(_ caseID: CaseID, queue: String?, role: Role?, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
+    /// Sends the case to another queue and, optionally, to a role. With `knownQueues`, a queue outside them is refused
+    /// unless `newQueue` (a typo must not silently start a queue nobody watches).
+    public func escalate(
+        _ caseID: CaseID, queue: String?, role: Role?, tenant: Tenant, as principal: Principal, knownQueues: Set<String>? = nil, newQueue: Bool = false
+    ) async throws -> TransitionOutcome {
         try Self.require(principal, .triage, to: "escalating a case")
+        if let queue, let knownQueues, !newQueue, !knownQueues.contains(queue) {
+            throw ModerationError.unknownQueue(queue, known: knownQueues.sorted())
+        }
         let outcome = try await cases.escalate(
             caseID, tenant: tenant.id, by: principal.moderator.moderatorID, toQueue: queue, role: role, ruleSetVersion: ruleSetVersion(), at: now())
         publish(outcome, tenant: tenant.id)

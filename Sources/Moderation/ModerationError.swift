@@ -28,6 +28,8 @@ public enum ModerationError: Error, Equatable, CustomStringConvertible {
     case noSuchDecision(Int64)
     /// The queue has nothing to claim.
     case queueEmpty(String)
+    /// An escalation names a queue nothing uses yet (a typo, most likely); starting one is said on purpose.
+    case unknownQueue(String, known: [String])
     /// The role does not allow it.
     case forbidden(String)
     /// A value is out of range or malformed.
@@ -55,6 +57,8 @@ public enum ModerationError: Error, Equatable, CustomStringConvertible {
         case .noSuchCase(let id): return "no case \(id)"
         case .noSuchDecision(let id): return "no decision \(id) on this case"
         case .queueEmpty(let queue): return "nothing to claim in queue '\(queue)'"
+        case .unknownQueue(let queue, let known):
+            return "no queue '\(queue)' (queues: \(known.joined(separator: ", "))): check the name, or start the queue on purpose (\"new_queue\": true)"
         case .forbidden(let detail): return detail
         case .invalid(let detail): return detail
         case .transition(let error): return error.description

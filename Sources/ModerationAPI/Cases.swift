@@ -462,12 +462,19 @@ public struct EscalateRequest: Codable, Sendable, Equatable {
     public var queue: String?
     public var role: String?
     public var note: String?
+    /// Start `queue` though no rule, tenant setting or case uses it yet.
+    public var newQueue: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case queue, role, note, newQueue = "new_queue"
+    }
 
     /// Makes a request.
-    public init(queue: String? = nil, role: String? = nil, note: String? = nil) {
+    public init(queue: String? = nil, role: String? = nil, note: String? = nil, newQueue: Bool? = nil) {
         self.queue = queue
         self.role = role
         self.note = note
+        self.newQueue = newQueue
     }
 }
 

@@ -106,7 +106,8 @@ public func buildRouter(
             await doorbells.deliveries.ring()
             await doorbells.decisions.ring()
             await doorbells.enforcement.ring()
-        }
+        },
+        ruleQueues: { [rules = dependencies.rules] slug in Set(rules.ruleSet(tenant: slug).rules.compactMap(\.definition.action.queue)) }
     ).addRoutes(to: router)
     AdminModerationController(
         access: access, administration: administration(dependencies),

@@ -53,8 +53,8 @@ struct HTTPReviewBackend: ReviewBackend {
         try await send(.POST, "/cases/\(id)/decisions/\(decision)/approve", body: nil as NoteRequest?)
     }
 
-    func escalate(_ id: Int64, queue: String) async throws(ReviewBackendError) -> TransitionBody {
-        try await send(.POST, "/cases/\(id)/escalate", body: EscalateRequest(queue: queue, role: nil, note: nil))
+    func escalate(_ id: Int64, queue: String, newQueue: Bool) async throws(ReviewBackendError) -> TransitionBody {
+        try await send(.POST, "/cases/\(id)/escalate", body: EscalateRequest(queue: queue, role: nil, note: nil, newQueue: newQueue ? true : nil))
     }
 
     func note(_ id: Int64, _ text: String) async throws(ReviewBackendError) {

@@ -351,6 +351,34 @@ import Testing
     }
 
     /// The JSON-LD context of the decision extension is served, and defines every term the activities carry.
+    /// Issue 18: an escalation to a queue nothing uses (a typo) is refused, naming the queues there are; starting a
+    /// queue is said on purpose, and a refused escalation leaves no note behind.
+    @Test func anEscalationToAQueueThatDoesNotExistIsRefusedUnlessMeantToStartIt() async throws {
+        var harness = try ServerHarness("moderation-escalate-queue")
+        let world = try await world(&harness)
+        let c = world.base + "/api/v1/moderation/cases/\(world.caseID)"
+        let triage = world.tokens["acme-triage"]
+        #expect(try await call(.POST, c + "/claim", token: triage).0 == 200)
+        let (typo, typoBody, _) = try await call(.POST, c + "/escalate", token: triage, json: #"{"queue": "reprots", "note": "see legal"}"#)
+        #expect(typo == 422)
+        #expect(typoBody["code"] as? String == "unknown_queue")
+        #expect((typoBody["error"] as? String)?.hasPrefix("no queue 'reprots' (queues: ") == true, "\(typoBody)")
+        #expect((typoBody["error"] as? String)?.contains("reports") == true, "the tenant's default queue is one")
+        let (known, _, knownText) = try await call(.POST, c + "/escalate", token: triage, json: #"{"queue": "reports"}"#)
+        #expect(known == 200, "\(knownText)")
+        #expect(try await call(.POST, c + "/claim", token: triage).0 == 200)
+        let (started, startedBody, startedText) = try await call(.POST, c + "/escalate", token: triage, json: #"{"queue": "legal-review", "new_queue": true}"#)
+        #expect(started == 200, "\(startedText)")
+        #expect((startedBody["case"] as? [String: Any])?["queue"] as? String == "legal-review")
+        // Now that a case is in it, the queue exists.
+        #expect(try await call(.POST, c + "/claim", token: triage).0 == 200)
+        #expect(try await call(.POST, c + "/escalate", token: triage, json: #"{"queue": "legal-review"}"#).0 == 200)
+        let (_, detail, _) = try await call(.GET, c, token: triage)
+        let notes = (detail["history"] as? [[String: Any]])?.filter { ($0["kind"] as? String) == "note" } ?? []
+        #expect(notes.isEmpty, "the refused escalation's note was not kept: \(notes)")
+        try await world.live.stop()
+    }
+
     @Test func theDecisionContextDocumentIsServed() async throws {
         let harness = try ServerHarness("moderation-context")
         let live = await harness.startServer()

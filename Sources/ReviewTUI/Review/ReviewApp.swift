@@ -25,7 +25,8 @@ public protocol ReviewBackend: Sendable {
     func claimNext(queue: String) async throws(ReviewBackendError) -> TransitionBody
     func decide(_ id: Int64, _ request: DecisionRequest) async throws(ReviewBackendError) -> TransitionBody
     func approve(_ id: Int64, decision: Int64) async throws(ReviewBackendError) -> TransitionBody
-    func escalate(_ id: Int64, queue: String) async throws(ReviewBackendError) -> TransitionBody
+    /// Sends the case to `queue`; `newQueue` starts a queue nothing uses yet (else the server refuses it).
+    func escalate(_ id: Int64, queue: String, newQueue: Bool) async throws(ReviewBackendError) -> TransitionBody
     func note(_ id: Int64, _ text: String) async throws(ReviewBackendError)
     /// The tenant's live case changes; the stream ends when the connection drops.
     func events() async throws(ReviewBackendError) -> AsyncStream<CaseChangeEvent>
@@ -212,7 +213,8 @@ public final class ReviewApp: @unchecked Sendable {
                     let outcome = try await backend.decide(id, request)
                     post(.done(outcome, outcome.case.state == "awaiting_approval" ? "proposed; awaiting approval" : "decided"))
                 case .approve(let id, let decision): post(.done(try await backend.approve(id, decision: decision), "approved"))
-                case .escalate(let id, let queue): post(.done(try await backend.escalate(id, queue: queue), "escalated to \(queue)"))
+                case .escalate(let id, let queue, let newQueue):
+                    post(.done(try await backend.escalate(id, queue: queue, newQueue: newQueue), newQueue ? "escalated to new queue \(queue)" : "escalated to \(queue)"))
                 case .note(let id, let text):
                     try await backend.note(id, text)
                     post(.noted(id))

@@ -192,6 +192,8 @@ public struct Prompt: Equatable, Sendable {
     /// What the text is for.
     public enum Purpose: Equatable, Sendable {
         case note(Int64), search, escalate(Int64)
+        /// The escalation named a queue the tenant does not have: Enter starts it, Esc goes back.
+        case newQueue(Int64, String)
     }
 
     public var purpose: Purpose
@@ -208,6 +210,7 @@ public struct Prompt: Equatable, Sendable {
         case .note: return "Note"
         case .search: return "Search account"
         case .escalate: return "Escalate to queue"
+        case .newQueue(_, let queue): return "No queue '\(queue)' yet. Enter starts it, Esc cancels"
         }
     }
 }

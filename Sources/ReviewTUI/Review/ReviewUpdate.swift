@@ -291,13 +291,24 @@ public enum ReviewUpdate {
             model.prompt = nil
             return []
         case .enter:
+            if case .newQueue(let id, let queue) = prompt.purpose {
+                model.prompt = nil
+                return [.escalate(id, queue: queue, newQueue: true)]
+            }
             let text = prompt.text.trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { return [] }
             model.prompt = nil
             switch prompt.purpose {
             case .note(let id): return [.note(id, text)]
-            case .escalate(let id): return [.escalate(id, queue: text)]
+            case .escalate(let id):
+                // A queue the tenant does not have is a typo until said otherwise (issue 18).
+                guard model.queues.contains(where: { $0.name == text }) else {
+                    model.prompt = Prompt(purpose: .newQueue(id, text))
+                    return []
+                }
+                return [.escalate(id, queue: text, newQueue: false)]
             case .search: return openList(.search(text), &model)
+            case .newQueue: return []
             }
         case .backspace:
             if !prompt.text.isEmpty { prompt.text.removeLast() }

@@ -17,6 +17,9 @@ struct ModerationController {
     let now: @Sendable () -> Date
     /// Wakes the workers after failed deliveries were made due again.
     var retried: @Sendable () async -> Void = {}
+    /// The queues a tenant's rules route to, by tenant slug (with the tenant's own queues and those cases are in, the
+    /// queues an escalation may name without starting one).
+    var ruleQueues: @Sendable (String) -> Set<String> = { _ in [] }
     var heartbeat: Duration = .seconds(15)
     /// How often an open event stream checks that its token is still valid (a revoked token ends its streams).
     var revalidation: Duration = .seconds(5)
@@ -156,8 +159,13 @@ struct ModerationController {
                 role = parsed
             }
             guard body.queue != nil || role != nil else { throw ModerationError.invalid("give \"queue\", \"role\", or both") }
+            var known = ruleQueues(tenant.slug).union([tenant.defaultQueue])
+            if let unsolicited = tenant.unsolicitedQueue { known.insert(unsolicited) }
+            known.formUnion(try await cases.queues(tenant: tenant.id, for: principal.moderator.name, at: now()).map(\.name))
+            let escalated = try await desk.escalate(
+                caseID, queue: body.queue, role: role, tenant: tenant, as: principal, knownQueues: known, newQueue: body.newQueue ?? false)
             if let note = body.note, !note.isEmpty { _ = try await desk.note(caseID, text: note, tenant: tenant, as: principal) }
-            return try await answer(try await desk.escalate(caseID, queue: body.queue, role: role, tenant: tenant, as: principal), tenant: tenant)
+            return try await answer(escalated, tenant: tenant)
         }
         group.post("cases/:id/close") { request, context in
             let (principal, tenant) = try await access.resolve(request)

@@ -9,6 +9,8 @@ extension ModerationError {
             return APIError(.notFound, code: "not_found", message: description)
         case .queueEmpty:
             return APIError(.notFound, code: "queue_empty", message: description)
+        case .unknownQueue:
+            return APIError(.unprocessableContent, code: "unknown_queue", message: description)
         case .tenantExists, .instanceExists, .moderatorExists:
             return APIError(.conflict, code: "exists", message: description)
         case .instanceUnavailable:
