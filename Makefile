@@ -2,7 +2,7 @@
 
 SWIFT ?= swift
 # Debian packages the build links against; scripts/install-system-packages installs the missing ones.
-SYSTEM_PACKAGES := libsqlite3-dev libpcre2-dev libicu-dev libvectorscan-dev pkg-config sqlite3 tmux
+SYSTEM_PACKAGES := libsqlite3-dev libpcre2-dev libicu-dev libvectorscan-dev pkg-config sqlite3 tmux systemd
 
 # The Python peers the interoperability tests run against, pinned in their requirements file.
 VENV := .venv
@@ -11,7 +11,7 @@ PEERS := Tests/InteropTests/peers/requirements.txt
 BOVINE_VENV := .venv-bovine
 BOVINE_PEERS := Tests/InteropTests/peers/bovine-requirements.txt
 
-.PHONY: run test build build-tests release bench deps clean fuzz fuzz-build
+.PHONY: run test build build-tests release install bench deps clean fuzz fuzz-build
 
 ## run: install what is missing, build, and serve on the embedded defaults (./data, 127.0.0.1:8080, ./rules)
 run: build
@@ -47,6 +47,15 @@ $(BOVINE_VENV)/.installed: $(BOVINE_PEERS)
 ## release: an optimised build at .build/release/palisade
 release: deps
 	$(SWIFT) build -c release --product palisade
+
+# Where `make install` puts the program (PREFIX=/usr/local: /usr/local/bin/palisade); DESTDIR for packaging.
+PREFIX ?= /usr/local
+
+## install: the release build at $(PREFIX)/bin/palisade, the README at $(PREFIX)/share/doc/palisade
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/palisade
+	install -m 0755 .build/release/palisade $(DESTDIR)$(PREFIX)/bin/palisade
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/palisade/README.md
 
 ## bench: release build, then every benchmark with its comparison (figures go in BENCHMARKS.md)
 bench: release
