@@ -14,6 +14,12 @@ public struct CaseChange: Sendable, Equatable {
     public let at: Date
     /// The audit row's sequence number.
     public let sequence: Int64
+    /// The tenant's slug, when the publisher knows it (for log lines).
+    public var tenant: String?
+    /// Whether this change opened the case.
+    public var opened = false
+    /// The rules behind it: those that hit (intake) or that the decision rests on.
+    public var ruleIDs: [String] = []
 
     /// Makes a change.
     public init(
@@ -37,10 +43,13 @@ public struct CaseChange: Sendable, Equatable {
 public final class CaseChanges: Sendable {
     private let subscribers = Mutex<[TenantID: [UUID: AsyncStream<CaseChange>.Continuation]]>([:])
     private let buffer: Int
+    private let observer: (@Sendable (CaseChange) -> Void)?
 
-    /// A fan-out keeping up to `buffer` undelivered changes per subscriber.
-    public init(buffer: Int = 1_000) {
+    /// A fan-out keeping up to `buffer` undelivered changes per subscriber; `observer` hears every change of every
+    /// tenant as it is published (the service's `case opened` / `case decided` log lines).
+    public init(buffer: Int = 1_000, observer: (@Sendable (CaseChange) -> Void)? = nil) {
         self.buffer = buffer
+        self.observer = observer
     }
 
     /// A stream of the tenant's changes from now on; it ends when the consumer stops iterating.
@@ -56,6 +65,7 @@ public final class CaseChanges: Sendable {
 
     /// Sends a change to its tenant's subscribers.
     public func publish(_ change: CaseChange) {
+        observer?(change)
         let targets = subscribers.withLock { Array(($0[change.tenantID] ?? [:]).values) }
         for continuation in targets { continuation.yield(change) }
     }

@@ -56,7 +56,7 @@ public struct CaseDesk: Sendable {
         let outcome = try await cases.claimNext(
             queue: queue, tenant: tenant.id, moderator: principal.moderator.moderatorID, role: principal.moderator.role, lease: tenant.claimLease,
             at: now())
-        publish(outcome, tenant: tenant.id)
+        publish(outcome, tenant: tenant)
         if outcome.effects.contains(where: \.changesSanctions) { await decisionsOut?.ring() }
         return outcome
     }
@@ -82,7 +82,7 @@ public struct CaseDesk: Sendable {
         }
         let decision = Decision(
             actions: actions, reason: reason, category: category, ruleIDs: ruleIDs, expiresAt: expiresAt, by: principal.moderator.moderatorID)
-        return try await transition(.decide(decision, needsApproval: tenant.needsApproval(decision)), caseID, tenant, principal)
+        return try await transition(.decide(decision, needsApproval: tenant.needsApproval(decision)), caseID, tenant, principal, ruleIDs: ruleIDs)
     }
 
     /// Approves the proposed decision (or reversal) `decisionID`: never one's own, nor one proposed by an identity minted by
@@ -119,7 +119,7 @@ public struct CaseDesk: Sendable {
         }
         let outcome = try await cases.escalate(
             caseID, tenant: tenant.id, by: principal.moderator.moderatorID, toQueue: queue, role: role, ruleSetVersion: ruleSetVersion(), at: now())
-        publish(outcome, tenant: tenant.id)
+        publish(outcome, tenant: tenant)
         if outcome.effects.contains(where: \.changesSanctions) { await decisionsOut?.ring() }
         return outcome
     }
@@ -144,21 +144,24 @@ public struct CaseDesk: Sendable {
         return try await transition(.reverse(by: principal.moderator.moderatorID, reason: reason), caseID, tenant, principal)
     }
 
-    private func transition(_ event: CaseEvent, _ caseID: CaseID, _ tenant: Tenant, _ principal: Principal, decisionID: Int64? = nil)
-        async throws -> TransitionOutcome
-    {
+    private func transition(
+        _ event: CaseEvent, _ caseID: CaseID, _ tenant: Tenant, _ principal: Principal, decisionID: Int64? = nil, ruleIDs: [String] = []
+    ) async throws -> TransitionOutcome {
         let outcome = try await cases.apply(
             event, to: caseID, tenant: tenant.id, decisionID: decisionID, actor: principal.moderator.name, ruleSetVersion: ruleSetVersion(),
             at: now())
-        publish(outcome, tenant: tenant.id)
+        publish(outcome, tenant: tenant, ruleIDs: ruleIDs)
         if outcome.effects.contains(where: \.changesSanctions) { await decisionsOut?.ring() }
         return outcome
     }
 
-    private func publish(_ outcome: TransitionOutcome, tenant: TenantID) {
-        changes.publish(CaseChange(
-            tenantID: tenant, caseID: outcome.caseID, kind: outcome.audit.kind, queue: outcome.status.queue, phase: outcome.status.phase,
+    private func publish(_ outcome: TransitionOutcome, tenant: Tenant, ruleIDs: [String] = []) {
+        var change = CaseChange(
+            tenantID: tenant.id, caseID: outcome.caseID, kind: outcome.audit.kind, queue: outcome.status.queue, phase: outcome.status.phase,
             holder: outcome.status.holder(at: outcome.audit.at)?.rawValue, actor: outcome.audit.actor, at: outcome.audit.at,
-            sequence: outcome.audit.sequence))
+            sequence: outcome.audit.sequence)
+        change.tenant = tenant.slug
+        change.ruleIDs = ruleIDs
+        changes.publish(change)
     }
 }

@@ -138,13 +138,17 @@ public struct Intake: Sendable {
     private func record(_ item: IntakeItem, tenant: Tenant, ruleSet set: RuleSet) async throws -> IntakeResult {
         let date = now()
         let result = try await cases.record(item, tenant: tenant, ruleSetVersion: set.version, at: date)
-        if case .recorded(let caseID, _) = result {
+        if case .recorded(let caseID, let newCase) = result {
             try await applyAutomaticDecision(
                 item.hits, caseID: caseID, tenant: tenant, ruleSet: set, evidenceVerified: item.report?.evidenceVerified ?? true)
             let summary = try await cases.summary(of: caseID, tenant: tenant.id, at: date)
-            changes.publish(CaseChange(
+            var change = CaseChange(
                 tenantID: tenant.id, caseID: caseID, kind: item.report == nil ? "rule_hit" : "intake", queue: summary.queue, phase: summary.phase,
-                holder: summary.holder, actor: "system", at: date, sequence: 0))
+                holder: summary.holder, actor: "system", at: date, sequence: 0)
+            change.tenant = tenant.slug
+            change.opened = newCase
+            change.ruleIDs = Array(Set(item.hits.map(\.ruleID))).sorted()
+            changes.publish(change)
         }
         return result
     }

@@ -53,7 +53,7 @@ public struct ApplicationDependencies: Sendable {
             directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory,
             cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"),
                     allowFailingTests: configuration.rules.allowFailingTests, logger: logger)
-        self.changes = CaseChanges()
+        self.changes = CaseChanges(observer: CaseLog.observer(logger))
         self.deliveryClient = deliveryClient
         self.configuration = configuration
         self.store = store

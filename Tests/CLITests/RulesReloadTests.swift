@@ -27,6 +27,9 @@ import Testing
         server.send(SIGHUP)
         let refused = try await server.waitForLogLine(containing: "rules not reloaded")
         #expect(refused.contains("reason=SIGHUP"), "\(refused)")
+        // Issue 18: each diagnostic is a field of its own, on one line, not a value full of \u{a} escapes.
+        #expect(refused.contains(#"diagnostic.2="./rules/b.yml:3:24: error: PCRE2: missing closing parenthesis""#), "\(refused)")
+        #expect(!refused.contains(#"\u{a}"#), "\(refused)")
         #expect(server.process.isRunning, "a broken rule set does not stop the service")
 
         server.send(SIGTERM)

@@ -255,6 +255,13 @@ import Testing
         #expect(try await call(.POST, c + "/decisions/\(decisionID + 100)/approve", token: mod2).0 == 404)
         let (approved, approval, _) = try await call(.POST, c + "/decisions/\(decisionID)/approve", token: mod2)
         #expect(approved == 200)
+        // Issue 18: the log says what happened to the case, with tenant, case, queue and rules.
+        let opened = harness.logLines(containing: "case opened")
+        #expect(opened.contains { $0.contains("tenant=acme") && $0.contains("case=\(world.caseID) ") && $0.contains("queue=") }, "\(opened)")
+        let proposedLine = harness.logLines(containing: "decision proposed")
+        #expect(proposedLine.contains { $0.contains("case=\(world.caseID) ") && $0.contains("rules=2") && $0.contains("by=acme-mod") }, "\(proposedLine)")
+        let decidedLine = harness.logLines(containing: "case decided")
+        #expect(decidedLine.contains { $0.contains("case=\(world.caseID) ") && $0.contains("by=acme-mod2") && $0.contains("state=decided") }, "\(decidedLine)")
         #expect((approval["case"] as? [String: Any])?["state"] as? String == "decided")
         let (_, sanctions, _) = try await call(.GET, m + "/sanctions", token: triage)
         #expect((sanctions["sanctions"] as? [[String: Any]])?.compactMap { ($0["action"] as? [String: Any])?["action"] as? String } == ["suspend"])

@@ -93,8 +93,7 @@ public final class ActiveRules: Sendable {
                 metadata: [
                     "reason": .string(reason), "directory": .string(directory),
                     "errors": .stringConvertible(load.diagnostics.filter { $0.severity == .error }.count),
-                    "diagnostics": .string(load.renderedDiagnostics()),
-                ])
+                ].merging(.numbered("diagnostic", load.diagnostics.map { $0.rendered(source: nil) })) { first, _ in first })
             return .refused(load)
         }
         var overlays: [String: RuleSet] = [:]
@@ -102,9 +101,8 @@ public final class ActiveRules: Sendable {
             guard let set = overlayLoad.ruleSet else {
                 logger.error(
                     "rules not reloaded: the overlay of tenant \(slug) does not compile; the running sets stay",
-                    metadata: [
-                        "reason": .string(reason), "tenant": .string(slug), "diagnostics": .string(overlayLoad.renderedDiagnostics()),
-                    ])
+                    metadata: ["reason": .string(reason), "tenant": .string(slug)]
+                        .merging(.numbered("diagnostic", overlayLoad.diagnostics.map { $0.rendered(source: nil) })) { first, _ in first })
                 return .refused(overlayLoad)
             }
             overlays[slug] = set
@@ -122,15 +120,17 @@ public final class ActiveRules: Sendable {
             return failing
         }.value
         if !failing.isEmpty {
-            let lines = failing.map(Self.line).joined(separator: "\n")
+            let lines = Logger.Metadata.numbered("test", failing.map(Self.line))
             guard allowFailingTests || force else {
                 logger.error(
                     "rules not reloaded: their own tests fail; the running set stays (reload with --force, or set rules.allow_failing_tests)",
-                    metadata: ["reason": .string(reason), "directory": .string(directory), "failing": .stringConvertible(failing.count), "tests": .string(lines)])
+                    metadata: ["reason": .string(reason), "directory": .string(directory), "failing": .stringConvertible(failing.count)]
+                        .merging(lines) { first, _ in first })
                 return .testsFailed(failing)
             }
             logger.warning(
-                "rules loaded although their own tests fail", metadata: ["reason": .string(reason), "failing": .stringConvertible(failing.count), "tests": .string(lines)])
+                "rules loaded although their own tests fail",
+                metadata: ["reason": .string(reason), "failing": .stringConvertible(failing.count)].merging(lines) { first, _ in first })
         }
         let previous = current.withLock { state -> RuleSet? in
             guard number > state.reload else { return nil }
