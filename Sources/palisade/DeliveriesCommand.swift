@@ -1,6 +1,7 @@
 import ArgumentParser
 import Federation
 import Foundation
+import Moderation
 import Server
 
 /// `palisade deliveries …`
@@ -16,7 +17,12 @@ struct DeliveriesCommand: AsyncParsableCommand {
 struct DeliveriesListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List deliveries, most recently updated first: id, state, attempts, next attempt, inbox, activity, last error (tab-separated).")
+        abstract: "List deliveries, most recently updated first: id, state, attempts, next attempt, inbox, activity, last error (tab-separated).",
+        discussion: """
+            Signed ActivityPub deliveries first (a count per state, then one line each), then the Mastodon admin-API \
+            jobs decisions queued (`admin API: …` counts, then one line each, its id as api-N: the instance, what it \
+            applies or reverses, the instance's last answer).
+            """)
 
     @Option(help: "Only deliveries in this state: pending, delivered or dead.")
     var state: DeliveryState?
@@ -37,10 +43,24 @@ struct DeliveriesListCommand: AsyncParsableCommand {
             print(DeliveryState.allStates.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
             for status in try await services.deliveries.deliveries(in: state, limit: limit) {
                 let next = status.state == .pending ? status.nextAttemptAt.formatted(.iso8601) : "-"
-                let error = (status.lastError ?? "-").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
-                print([String(status.id), status.state.rawValue, String(status.attempts), next, printable(status.inbox), printable(status.activityID), printable(error)].joined(separator: "\t"))
+                print(Self.row([String(status.id), status.state.rawValue, String(status.attempts), next, status.inbox, status.activityID, status.lastError ?? "-"]))
             }
         }
+        try await ModerationContext.with(configuration) { services in
+            let counts = try await services.outbox.enforcementCounts()
+            let jobs = try await services.outbox.enforcementJobs(in: state?.rawValue, limit: limit)
+            guard !counts.isEmpty else { return }
+            print("admin API: " + DeliveryState.allStates.map { "\($0.rawValue) \(counts[$0.rawValue] ?? 0)" }.joined(separator: ", "))
+            for job in jobs {
+                let next = job.state == "pending" ? job.nextAttemptAt.formatted(.iso8601) : "-"
+                print(Self.row(["api-\(job.id)", job.state, String(job.attempts), next, job.instance + " (admin API)", "decision \(job.decisionID): \(job.operation)", job.lastAnswer ?? "-"]))
+            }
+        }
+    }
+
+    /// Tab-separated, each field on one line and shown, never obeyed, by the terminal.
+    static func row(_ fields: [String]) -> String {
+        fields.map { printable($0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")) }.joined(separator: "\t")
     }
 }
 
@@ -50,8 +70,8 @@ struct DeliveriesRetryCommand: AsyncParsableCommand {
         commandName: "retry",
         abstract: "Requeue dead-lettered deliveries: due at once, with a new week of retries (their attempt count is kept).")
 
-    @Argument(help: "Ids of dead deliveries, as 'deliveries list --state dead' shows them.")
-    var ids: [Int64] = []
+    @Argument(help: "Ids of dead deliveries, as 'deliveries list --state dead' shows them (api-N: an admin-API job).")
+    var ids: [String] = []
 
     @Flag(help: "Requeue every dead delivery.")
     var allDead = false
@@ -60,16 +80,30 @@ struct DeliveriesRetryCommand: AsyncParsableCommand {
 
     func validate() throws {
         if allDead == !ids.isEmpty { throw ValidationError("give either delivery ids or --all-dead") }
+        for id in ids where Self.parse(id) == nil { throw ValidationError("'\(id)' is not a delivery id (a number, or api-N for an admin-API job)") }
+    }
+
+    /// A delivery id (`17`) or an admin-API job's (`api-17`).
+    static func parse(_ id: String) -> (job: Bool, id: Int64)? {
+        if id.hasPrefix("api-") { return Int64(id.dropFirst(4)).map { (true, $0) } }
+        return Int64(id).map { (false, $0) }
     }
 
     func run() async throws {
         let configuration = try options.load().configuration
+        let parsed = ids.compactMap(Self.parse)
+        let deliveryIDs = parsed.filter { !$0.job }.map(\.id)
+        let jobIDs = parsed.filter(\.job).map(\.id)
+        var requeued = 0
         try await AccountsContext.with(configuration) { services in
-            let requeued = try await services.deliveries.requeueDead(ids: allDead ? nil : ids, at: Date())
-            print("requeued \(requeued) dead deliver\(requeued == 1 ? "y" : "ies")")
-            if !allDead, requeued < Set(ids).count {
-                print("(\(Set(ids).count - requeued) of the ids given are not dead deliveries and were left as they are)")
-            }
+            requeued += try await services.deliveries.requeueDead(ids: allDead ? nil : deliveryIDs, at: Date())
+        }
+        try await ModerationContext.with(configuration) { services in
+            requeued += try await services.outbox.requeueDeadEnforcement(ids: allDead ? nil : jobIDs, at: Date())
+        }
+        print("requeued \(requeued) dead deliver\(requeued == 1 ? "y" : "ies")")
+        if !allDead, requeued < Set(ids).count {
+            print("(\(Set(ids).count - requeued) of the ids given are not dead deliveries and were left as they are)")
         }
     }
 }

@@ -124,6 +124,12 @@ import Testing
         let answer = try #require(failed["answer"] as? String)
         #expect(answer.contains("401"), "\(answer)")
         #expect(answer.contains("The access token is invalid"), "\(answer)")
+        // Issue 18: the operator's listing shows admin-API jobs beside the signed deliveries.
+        let listed = try await palisade.cli(["deliveries", "list"]).stdout
+        #expect(listed.contains("\nadmin API: "), "\(listed)")
+        let jobLine = try #require(listed.split(separator: "\n").first { $0.hasPrefix("api-") }, "\(listed)")
+        #expect(jobLine.contains("\t\(domain) (admin API)\tdecision 1: apply suspend\t"), "\(jobLine)")
+        #expect(jobLine.contains("401"), "\(jobLine)")
 
         try await palisade.cli(["admin", "instances", "set", domain, "--tenant", "acme", "--mastodon-api-token-file", directory.path("token")])
         let (retried, requeued) = try await call(.POST, c + "/deliveries/retry", token: alice)
@@ -134,6 +140,9 @@ import Testing
             return tracked.first?["state"] as? String == "delivered" ? tracked[0] : nil
         }
         #expect(applied["attempts"] as? Int == 2)
+        let delivered = try await palisade.cli(["deliveries", "list", "--state", "delivered"]).stdout
+        #expect(delivered.contains("admin API: pending 0, delivered 1, dead 0"), "\(delivered)")
+        #expect(delivered.contains("\tdelivered\t2\t-\t\(domain) (admin API)\t"), "\(delivered)")
         #expect((try await state(domain)["accounts"] as? [[String: Any]])?.first?["suspended"] as? Bool == true)
 
         server.send(SIGTERM)

@@ -217,4 +217,36 @@ public protocol DecisionOutbox: Sendable {
     func finishEnforcement(_ id: Int64, result: DeliveryResult, applied: MastodonApplied?, at date: Date) async throws
     /// What an earlier job applied, by its id.
     func appliedEnforcement(job id: Int64) async throws -> MastodonApplied?
+    /// Admin-API jobs of every tenant (in `state` when given: `pending`, `delivered`, `dead`), most recently updated first.
+    func enforcementJobs(in state: String?, limit: Int) async throws -> [EnforcementJobStatus]
+    /// Admin-API jobs by state.
+    func enforcementCounts() async throws -> [String: Int]
+    /// Dead admin-API jobs (those of `ids`, or all) pending and due at `date`, with a new week of retries; how many.
+    func requeueDeadEnforcement(ids: [Int64]?, at date: Date) async throws -> Int
+}
+
+/// An admin-API job as the operator's listing shows it (`palisade deliveries list`).
+public struct EnforcementJobStatus: Sendable, Equatable {
+    /// Row id.
+    public let id: Int64
+    /// The instance's domain.
+    public let instance: String
+    /// The decision it carries out.
+    public let decisionID: Int64
+    /// `apply`, or `reverse` of an earlier job.
+    public let operation: String
+    /// `pending`, `delivered` or `dead`.
+    public let state: String
+    /// Attempts so far.
+    public let attempts: Int
+    /// When a pending job is tried next.
+    public let nextAttemptAt: Date
+    /// The instance's last answer (an error, or what was applied).
+    public let lastAnswer: String?
+
+    /// Makes a value.
+    public init(id: Int64, instance: String, decisionID: Int64, operation: String, state: String, attempts: Int, nextAttemptAt: Date, lastAnswer: String?) {
+        (self.id, self.instance, self.decisionID, self.operation, self.state) = (id, instance, decisionID, operation, state)
+        (self.attempts, self.nextAttemptAt, self.lastAnswer) = (attempts, nextAttemptAt, lastAnswer)
+    }
 }

@@ -18,6 +18,8 @@ public enum ModerationContext {
         public let directory: any TenantDirectory
         /// Cases (for the audit chain).
         public let cases: any CaseStore
+        /// Decisions out and the admin-API jobs.
+        public let outbox: any DecisionOutbox
         /// The operator the command acts as.
         public let principal: Principal
 
@@ -38,7 +40,7 @@ public enum ModerationContext {
                 administration: Administration(
                     directory: store, cases: store, newToken: Administration.systemTokens, now: SystemClock.now, auditKey: store.auditKey,
                     checkpoints: AuditCheckpointFile(path: configuration.auditCheckpointsPath)),
-                directory: store, cases: store, principal: principal))
+                directory: store, cases: store, outbox: store, principal: principal))
         } catch {
             try? store.close()
             throw error

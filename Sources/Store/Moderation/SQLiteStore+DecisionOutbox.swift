@@ -252,6 +252,51 @@ extension SQLiteStore: DecisionOutbox {
     }
 
     /// What job `id` applied.
+    public func enforcementJobs(in state: String?, limit: Int) async throws -> [EnforcementJobStatus] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT * FROM enforcement_jobs WHERE (? IS NULL OR state = ?) ORDER BY updated_at DESC, id DESC LIMIT ?
+                    """), arguments: [state, state, limit])
+            return try rows.map { row in
+                let operation = try ModerationRows.decode(EnforcementOperation.self, row["operation"], table: "enforcement_jobs")
+                let name: String
+                switch operation {
+                case .apply(let enforcement): name = "apply " + (enforcement.accountActions + enforcement.domainBlocks.map { "block \($0.domain)" }).joined(separator: ",")
+                case .reverse(let job): name = "reverse job \(job)"
+                }
+                return EnforcementJobStatus(
+                    id: row["id"], instance: row["instance"], decisionID: row["decision_id"], operation: name, state: row["state"],
+                    attempts: row["attempts"], nextAttemptAt: ModerationRows.date(row["next_attempt_at"] as Int64), lastAnswer: row["last_answer"])
+            }
+        }
+    }
+
+    public func enforcementCounts() async throws -> [String: Int] {
+        try await pool.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM enforcement_jobs GROUP BY state") { counts[row["state"]] = row["n"] }
+            return counts
+        }
+    }
+
+    public func requeueDeadEnforcement(ids: [Int64]?, at date: Date) async throws -> Int {
+        let now = ModerationRows.milliseconds(date)
+        return try await pool.write { db in
+            let set = "state = 'pending', next_attempt_at = ?, created_at = ?, updated_at = ?"
+            if let ids {
+                guard !ids.isEmpty else { return 0 }
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+                try db.execute(
+                    sql: "UPDATE enforcement_jobs SET \(set) WHERE state = 'dead' AND id IN (\(marks))",
+                    arguments: StatementArguments([now, now, now] + ids.map { $0 as (any DatabaseValueConvertible) }))
+            } else {
+                try db.execute(sql: "UPDATE enforcement_jobs SET \(set) WHERE state = 'dead'", arguments: [now, now, now])
+            }
+            return db.changesCount
+        }
+    }
+
     public func appliedEnforcement(job id: Int64) async throws -> MastodonApplied? {
         try await pool.read { db in
             guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT applied FROM enforcement_jobs WHERE id = ?"), arguments: [id]) else { return nil }
