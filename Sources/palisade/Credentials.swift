@@ -6,6 +6,8 @@ import Foundation
 struct Credentials: Codable, Equatable {
     var server: String
     var token: String
+    /// For an operator's token: the tenant it works in (`?tenant=SLUG` on every request); nil for a tenant's moderator.
+    var tenant: String?
 
     /// The file's path.
     static var path: URL {
@@ -50,11 +52,11 @@ struct Credentials: Codable, Equatable {
         guard let chosen = (server ?? environment["PALISADE_SERVER"] ?? stored?.server).map(normalised) else {
             throw CredentialsError("no server: run palisade login --server URL, or set PALISADE_SERVER")
         }
-        if let token = environment["PALISADE_TOKEN"], !token.isEmpty { return Credentials(server: chosen, token: token) }
+        if let token = environment["PALISADE_TOKEN"], !token.isEmpty { return Credentials(server: chosen, token: token, tenant: stored?.tenant) }
         guard let stored, normalised(stored.server) == chosen else {
             throw CredentialsError("no token for \(chosen): run palisade login --server \(chosen), or set PALISADE_TOKEN")
         }
-        return Credentials(server: chosen, token: stored.token)
+        return Credentials(server: chosen, token: stored.token, tenant: stored.tenant)
     }
 
     /// The URL without a trailing slash.

@@ -12,8 +12,18 @@ struct HTTPReviewBackend: ReviewBackend {
     let server: String
     let token: String
     let client: HTTPClient
+    /// For an operator's token: the tenant named on every request (`?tenant=SLUG`).
+    var tenant: String?
 
     private var api: String { server + "/api/v1/moderation" }
+
+    /// `api + path`, with the operator's tenant added to the query.
+    private func url(_ path: String) -> String {
+        guard let tenant else { return api + path }
+        var components = URLComponents()
+        components.queryItems = [URLQueryItem(name: "tenant", value: tenant)]
+        return api + path + (path.contains("?") ? "&" : "?") + (components.percentEncodedQuery ?? "")
+    }
 
     func me() async throws(ReviewBackendError) -> MeBody { try await get("/me") }
 
@@ -62,7 +72,7 @@ struct HTTPReviewBackend: ReviewBackend {
     }
 
     func events() async throws(ReviewBackendError) -> AsyncStream<CaseChangeEvent> {
-        var request = HTTPClientRequest(url: api + "/events")
+        var request = HTTPClientRequest(url: url("/events"))
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "text/event-stream")
         let response: HTTPClientResponse
@@ -107,7 +117,7 @@ struct HTTPReviewBackend: ReviewBackend {
     }
 
     private func send<Body: Encodable, T: Decodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws(ReviewBackendError) -> T {
-        var request = HTTPClientRequest(url: api + path)
+        var request = HTTPClientRequest(url: url(path))
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "application/json")

@@ -20,6 +20,9 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-file"), help: "A file holding the token ('-': standard input).")
     var tokenFile: String?
 
+    @Option(help: "For an operator's token: the tenant to moderate (kept with the token; palisade review --tenant overrides it).")
+    var tenant: String?
+
     func validate() throws {
         guard let url = URLComponents(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {
             throw ValidationError("--server must be an http(s) URL, like https://mod.example.org")
@@ -29,9 +32,9 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         let token = try readToken()
         guard token.hasPrefix("pal_") else { throw CredentialsError("that is not a Palisade moderator token (they start with pal_)") }
-        let credentials = Credentials(server: Credentials.normalised(server), token: token)
+        let credentials = Credentials(server: Credentials.normalised(server), token: token, tenant: tenant)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        let backend = HTTPReviewBackend(server: credentials.server, token: token, client: client)
+        let backend = HTTPReviewBackend(server: credentials.server, token: token, client: client, tenant: tenant)
         let me: Result<MeBody, ReviewBackendError>
         do {
             me = .success(try await backend.me())
@@ -45,6 +48,8 @@ struct LoginCommand: AsyncParsableCommand {
             print("logged in to \(credentials.server) as \(body.name) (\(body.role), tenant \(body.tenant)); saved in \(Credentials.path.path)")
         case .failure(.unreachable(let detail)):
             throw CredentialsError("cannot reach \(credentials.server): \(detail)")
+        case .failure(.refused(let message)) where message.contains("?tenant=SLUG"):
+            throw CredentialsError("this is an operator's token: name the tenant to moderate with --tenant SLUG")
         case .failure(.refused(let message)):
             throw CredentialsError("the server refused the token: \(message)")
         }

@@ -16,8 +16,12 @@ struct ReviewTerminalCommand: AsyncParsableCommand {
     @Option(help: "The Palisade server (default: the one palisade login stored).")
     var server: String?
 
+    @Option(help: "For an operator's token: the tenant to moderate (default: the one palisade login stored).")
+    var tenant: String?
+
     func run() async throws {
-        let credentials = try Credentials.resolve(server: server)
+        var credentials = try Credentials.resolve(server: server)
+        if let tenant { credentials.tenant = tenant }
         let terminal = Terminal()
         guard terminal.isInteractive else { throw CredentialsError("palisade review needs a terminal (standard input and output)") }
         let environment = ProcessInfo.processInfo.environment
@@ -30,7 +34,7 @@ struct ReviewTerminalCommand: AsyncParsableCommand {
         }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         let app = ReviewApp(
-            backend: HTTPReviewBackend(server: credentials.server, token: credentials.token, client: client), terminal: terminal,
+            backend: HTTPReviewBackend(server: credentials.server, token: credentials.token, client: client, tenant: credentials.tenant), terminal: terminal,
             server: credentials.server, colors: colors, trace: trace)
         await app.run()
         try? trace?.close()

@@ -11,6 +11,30 @@ import Testing
 /// no key takes a visible pause to reach the screen, as the UI's own trace records (`palisade bench tui` measures the 16 ms
 /// frame target).
 @Suite(.serialized) struct ReviewTerminalTests: LoopbackAPI {
+    /// Issue 18: an operator's token moderates a tenant it names: `palisade login --tenant SLUG` checks and keeps it,
+    /// and every request of `palisade review` names it; without it, login says what is missing.
+    @Test func anOperatorLogsInToATenant() async throws {
+        let palisade = try LoopbackPalisade("review-operator")
+        let directory = palisade.directory
+        defer { directory.remove() }
+        try await palisade.cli(["admin", "tenants", "add", "acme", "--name", "Acme Social"])
+        let added = try await palisade.cli(["admin", "moderators", "add", "olga", "--role", "operator"]).stdout
+        let token = try #require(added.split(separator: "\n").last.map(String.init))
+        try token.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
+        let server = try await palisade.serve()
+        let config = ["XDG_CONFIG_HOME": directory.path("config")]
+        let noTenant = try await PalisadeCLI.run(
+            ["login", "--server", palisade.base, "--token-file", directory.path("token")], in: directory.url, environment: palisade.environment.merging(config) { $1 })
+        #expect(noTenant.status == 1)
+        #expect(noTenant.stderr == "Error: this is an operator's token: name the tenant to moderate with --tenant SLUG\n", "\(noTenant.stderr)")
+        let login = try await palisade.cli(["login", "--server", palisade.base, "--token-file", directory.path("token"), "--tenant", "acme"], extra: config)
+        #expect(login.stdout.hasPrefix("logged in to \(palisade.base) as olga (operator, tenant acme)"), "\(login.stdout)")
+        let stored = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path("config/palisade/credentials")))) as? [String: Any]
+        #expect(stored?["tenant"] as? String == "acme")
+        server.send(SIGTERM)
+        #expect(await server.waitForExit(timeout: 30))
+    }
+
     @Test func aModeratorLogsInClaimsAndDecidesInTheTerminal() async throws {
         let palisade = try LoopbackPalisade("review-terminal")
         let directory = palisade.directory
