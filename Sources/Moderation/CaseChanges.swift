@@ -20,6 +20,8 @@ public struct CaseChange: Sendable, Equatable {
     public var opened = false
     /// The rules behind it: those that hit (intake) or that the decision rests on.
     public var ruleIDs: [String] = []
+    /// The actions of a decision that went into force with it (made, or approved).
+    public var actions: [String] = []
 
     /// Makes a change.
     public init(

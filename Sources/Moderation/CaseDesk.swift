@@ -162,6 +162,8 @@ public struct CaseDesk: Sendable {
             sequence: outcome.audit.sequence)
         change.tenant = tenant.slug
         change.ruleIDs = ruleIDs
+        for case .applySanctions(let decision) in outcome.effects { change.actions += decision.actions.map(\.name) }
+        if change.actions.isEmpty, outcome.audit.kind == "decision", outcome.status.phase == .decided { change.actions = ["dismiss"] }
         changes.publish(change)
     }
 }

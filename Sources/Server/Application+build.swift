@@ -53,7 +53,7 @@ public struct ApplicationDependencies: Sendable {
             directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory,
             cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"),
                     allowFailingTests: configuration.rules.allowFailingTests, logger: logger)
-        self.changes = CaseChanges(observer: CaseLog.observer(logger))
+        self.changes = CaseChanges(observer: CaseLog.observer(logger, registry: registry))
         self.deliveryClient = deliveryClient
         self.configuration = configuration
         self.store = store
@@ -80,7 +80,8 @@ public func buildRouter(
     HealthController(store: dependencies.store).addRoutes(to: router)
     MetricsController(
         registry: dependencies.registry, token: dependencies.configuration.metrics.token,
-        gauges: MemoryGauges(registry: dependencies.registry, directory: dependencies.remoteKeys)
+        gauges: MemoryGauges(registry: dependencies.registry, directory: dependencies.remoteKeys),
+        moderation: ModerationGauges(registry: dependencies.registry, store: dependencies.store, now: dependencies.now)
     ).addRoutes(to: router)
     let configuration = dependencies.configuration
     let store = dependencies.store
@@ -249,9 +250,10 @@ func metricsListener(_ dependencies: ApplicationDependencies) -> [any Service] {
     guard let listen = dependencies.configuration.metrics.listen else { return [] }
     let registry = dependencies.registry
     let gauges = MemoryGauges(registry: registry, directory: dependencies.remoteKeys)
+    let moderation = ModerationGauges(registry: registry, store: dependencies.store, now: dependencies.now)
     let logger = dependencies.logger
     let router = Router()
-    router.get("/metrics") { _, _ in await MetricsController.exposition(registry, gauges: gauges) }
+    router.get("/metrics") { _, _ in await MetricsController.exposition(registry, gauges: gauges, moderation: moderation) }
     return [
         Application(
             router: router, configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Palisade/\(PalisadeVersion.current)"),

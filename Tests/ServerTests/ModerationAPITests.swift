@@ -209,8 +209,15 @@ import Testing
     }
 
     @Test func aReviewFromClaimToReversalWithTwoPersonApproval() async throws {
-        var harness = try ServerHarness("moderation-review")
+        var harness = try ServerHarness("moderation-review") { $0.metrics.token = "metrics-token-0123456789" }
         let world = try await world(&harness)
+        func metrics() async throws -> String { try await call(.GET, world.base + "/metrics", token: "metrics-token-0123456789").2 }
+        // Issue 18: is the team keeping up? The open case is counted in its tenant's queue.
+        let before = try await metrics()
+        #expect(before.contains(#"palisade_cases_open{tenant="acme",queue="reports"} 1"#), "\(before)")
+        #expect(before.contains(#"palisade_cases_sla_breached{tenant="acme",queue="reports"} 0"#), "\(before)")
+        #expect(before.contains("palisade_inbox_backlog "), "\(before)")
+        #expect(before.contains("palisade_delivery_queue_depth "), "\(before)")
         let m = world.base + "/api/v1/moderation"
         let c = m + "/cases/\(world.caseID)"
         let mod = world.tokens["acme-mod"], mod2 = world.tokens["acme-mod2"], triage = world.tokens["acme-triage"]
@@ -260,6 +267,9 @@ import Testing
         #expect(opened.contains { $0.contains("tenant=acme") && $0.contains("case=\(world.caseID) ") && $0.contains("queue=") }, "\(opened)")
         let proposedLine = harness.logLines(containing: "decision proposed")
         #expect(proposedLine.contains { $0.contains("case=\(world.caseID) ") && $0.contains("rules=2") && $0.contains("by=acme-mod") }, "\(proposedLine)")
+        let scraped = try await metrics()
+        #expect(scraped.contains(#"palisade_cases_decided_total{tenant="acme",action="suspend"} 1"#), "\(scraped)")
+        #expect(scraped.contains(#"palisade_cases_open{tenant="acme",queue="reports"} 0"#), "\(scraped)")
         let decidedLine = harness.logLines(containing: "case decided")
         #expect(decidedLine.contains { $0.contains("case=\(world.caseID) ") && $0.contains("by=acme-mod2") && $0.contains("state=decided") }, "\(decidedLine)")
         #expect((approval["case"] as? [String: Any])?["state"] as? String == "decided")

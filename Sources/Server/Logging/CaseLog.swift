@@ -1,13 +1,27 @@
 import Logging
 import Moderation
+import Prometheus
 
 /// The service's log lines about cases, for an operator following the log: `case opened` for each new case (with the
 /// rules that hit), `case decided` when a decision goes into force (made, or approved), `decision proposed` while one
 /// waits for a second moderator, `case reversed` on appeal; each with tenant, case, queue, rule ids and who.
 enum CaseLog {
-    /// What `CaseChanges` calls with every change it publishes.
-    static func observer(_ logger: Logger) -> @Sendable (CaseChange) -> Void {
+    /// What `CaseChanges` calls with every change it publishes: the log line, and with `registry` the counters
+    /// `palisade_rule_hits_total{rule}` (hits that were recorded) and `palisade_cases_decided_total{tenant,action}`.
+    static func observer(_ logger: Logger, registry: PrometheusCollectorRegistry? = nil) -> @Sendable (CaseChange) -> Void {
         { change in
+            if let registry {
+                if change.kind == "intake" || change.kind == "rule_hit" {
+                    for rule in change.ruleIDs {
+                        registry.makeCounter(name: "palisade_rule_hits_total", labels: [("rule", rule)], help: "Rule hits recorded (intake), by rule id").increment()
+                    }
+                }
+                for action in change.actions {
+                    registry.makeCounter(
+                        name: "palisade_cases_decided_total", labels: [("tenant", change.tenant ?? String(change.tenantID)), ("action", action)],
+                        help: "Decisions put in force (made or approved), by tenant and action").increment()
+                }
+            }
             let message: Logger.Message
             if change.opened {
                 message = "case opened"

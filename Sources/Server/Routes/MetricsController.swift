@@ -7,6 +7,7 @@ struct MetricsController {
     let registry: PrometheusCollectorRegistry
     let token: String?
     let gauges: MemoryGauges
+    let moderation: ModerationGauges?
 
     func addRoutes(to router: Router<PalisadeRequestContext>) {
         router.get("/metrics", use: metrics)
@@ -23,12 +24,13 @@ struct MetricsController {
                 .unauthorized, code: "unauthenticated", message: "metrics need 'Authorization: Bearer <metrics.token>'",
                 headers: [.wwwAuthenticate: "Bearer realm=\"metrics\""])
         }
-        return await Self.exposition(registry, gauges: gauges)
+        return await Self.exposition(registry, gauges: gauges, moderation: moderation)
     }
 
-    /// The Prometheus text of every metric, the memory gauges read first.
-    static func exposition(_ registry: PrometheusCollectorRegistry, gauges: MemoryGauges) async -> Response {
+    /// The Prometheus text of every metric, the memory and moderation gauges read first.
+    static func exposition(_ registry: PrometheusCollectorRegistry, gauges: MemoryGauges, moderation: ModerationGauges?) async -> Response {
         await gauges.refresh()
+        await moderation?.refresh()
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return Response(

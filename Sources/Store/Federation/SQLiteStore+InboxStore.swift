@@ -38,6 +38,11 @@ extension SQLiteStore: InboxStore {
     }
 
     /// Unprocessed entries in arrival order.
+    /// How many acknowledged activities wait to be processed.
+    public func inboxBacklog() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_activities WHERE processed_at IS NULL") ?? 0 }
+    }
+
     public func unprocessed(limit: Int) async throws -> [InboxEntry] {
         try await unprocessed(limit: limit, excludingActors: [])
     }
