@@ -219,7 +219,7 @@ func deliveryWorker(_ dependencies: ApplicationDependencies) -> DeliveryWorker {
     return DeliveryWorker(
         queue: dependencies.store, keys: dependencies.store, client: dependencies.deliveryClient,
         baseURL: dependencies.configuration.effectiveBaseURL, settings: settings, now: dependencies.now,
-        observe: DeliveryService.observer(dependencies.logger),
+        observe: DeliveryService.observer(dependencies.logger, registry: dependencies.registry),
         reportFailure: { what, error in
             dependencies.logger.error("delivery queue failure", metadata: ["while": .string(what), "error": .string(String(describing: error))])
         }, doorbell: dependencies.doorbells.deliveries)
@@ -241,7 +241,7 @@ func mastodonEnforcer(_ dependencies: ApplicationDependencies) -> MastodonEnforc
         addressPolicy: AddressPolicy(allowPrivateAddresses: dependencies.configuration.federation.allowPrivateAddresses),
         pinned: PinnedClients(eventLoopGroup: dependencies.httpClient.eventLoopGroup),
         username: { uri in try? await directory.actor(uri).username }, logger: dependencies.logger, now: dependencies.now,
-        doorbell: dependencies.doorbells.enforcement)
+        registry: dependencies.registry, doorbell: dependencies.doorbells.enforcement)
 }
 
 /// `metrics.listen`: a second, loopback-only listener serving `/metrics` without a token (nothing else), for a

@@ -38,8 +38,10 @@ extension LoopbackAPI {
     }
 
     /// A plain GET: status and body.
-    func fetch(_ url: String) async throws -> (Int, Data) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+    func fetch(_ url: String, headers: [(String, String)] = []) async throws -> (Int, Data) {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 22)
         return (Int(response.status.code), Data(body.readableBytesView))
     }

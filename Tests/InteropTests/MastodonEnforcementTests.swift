@@ -110,6 +110,7 @@ import Testing
         let domain = "127.0.0.1:\(peer.port)"
         let base = palisade.base
         let alice = try await Self.attach(domain, tokenFile: directory.path("wrong-token"), palisade)
+        _ = try directory.write("palisade.yml", "metrics:\n  token: metrics-token-0123456789\n")
         let server = try await palisade.serve()
         let context = { "\npalisade:\n\(server.stderr.suffix(6000))" }
         #expect(try await palisade.webhook(Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8), domain: domain, secret: Self.secret) == 200)
@@ -140,6 +141,11 @@ import Testing
             return tracked.first?["state"] as? String == "delivered" ? tracked[0] : nil
         }
         #expect(applied["attempts"] as? Int == 2)
+        // Issue 18: each finished attempt is counted by kind and outcome.
+        let (_, metrics) = try await fetch(base + "/metrics", headers: [("Authorization", "Bearer metrics-token-0123456789")])
+        let exposition = String(decoding: metrics, as: UTF8.self)
+        #expect(exposition.contains(#"palisade_deliveries_total{kind="admin_api",outcome="delivered"} 1"#), "\(exposition)")
+        #expect(exposition.contains(#"palisade_deliveries_total{kind="admin_api",outcome="dead"} 1"#), "\(exposition)")
         let delivered = try await palisade.cli(["deliveries", "list", "--state", "delivered"]).stdout
         #expect(delivered.contains("admin API: pending 0, delivered 1, dead 0"), "\(delivered)")
         #expect(delivered.contains("\tdelivered\t2\t-\t\(domain) (admin API)\t"), "\(delivered)")

@@ -7,6 +7,7 @@ import Moderation
 import ModerationAPI
 import NIOCore
 import NIOHTTP1
+import Prometheus
 import ServiceLifecycle
 
 /// Applies decisions through the Mastodon admin API of instances that granted a token (the way FediCheck and
@@ -26,6 +27,8 @@ struct MastodonEnforcer: Service {
     let username: @Sendable (String) async -> String?
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Where `palisade_deliveries_total{kind="admin_api",outcome}` is counted (none: not counted).
+    var registry: PrometheusCollectorRegistry?
     var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     var schedule = RetrySchedule()
     /// Rung when jobs were queued.
@@ -68,6 +71,7 @@ struct MastodonEnforcer: Service {
     }
 
     private func log(_ job: EnforcementJob, _ result: DeliveryResult) {
+        registry.map { DeliveryOutcomeCounter.count(result, kind: "admin_api", in: $0) }
         let metadata: Logger.Metadata = ["job": .stringConvertible(job.id), "instance": .string(job.instance), "decision": .stringConvertible(job.decisionID)]
         switch result {
         case .delivered: logger.info("applied through the Mastodon admin API", metadata: metadata)
