@@ -157,6 +157,21 @@ public struct CaseFilter: Sendable, Equatable {
     /// Start after this case in the chosen order (keyset paging): pass the last id of the previous page.
     public var after: CaseID?
 
+    /// Sets `phases` and `claimedToo` from `open,claimed,escalated`: `claimed` is not a phase but a live claim on a
+    /// case waiting for a moderator, and the states are a union (every open or escalated case, and every claimed one).
+    public mutating func states(_ list: String) throws(ModerationError) {
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        claimedToo = names.contains("claimed")
+        var phases: [CaseStatus.Phase] = []
+        for name in names where name != "claimed" {
+            guard let phase = CaseStatus.Phase(rawValue: name) else {
+                throw .invalid("unknown state '\(name)': open, claimed, escalated, awaiting_approval, decided, closed, reopened")
+            }
+            phases.append(phase)
+        }
+        self.phases = phases
+    }
+
     /// How cases are ordered.
     public enum Sort: String, Sendable, CaseIterable {
         /// Highest priority first, then oldest.

@@ -10,7 +10,7 @@ struct Palisade: AsyncParsableCommand {
         discussion: "Configuration: --config FILE, else ./palisade.yml when present, then PALISADE_* environment variables.",
         version: PalisadeVersion.current,
         subcommands: [
-            ServeCommand.self, ReviewTerminalCommand.self, LoginCommand.self, AdminCommand.self, AccountsCommand.self, DeliveriesCommand.self,
+            ServeCommand.self, ReviewTerminalCommand.self, LoginCommand.self, AdminCommand.self, CasesCommand.self, AccountsCommand.self, DeliveriesCommand.self,
             RulesCommand.self, SignaturesCommand.self,
             BenchCommand.self,
             VersionCommand.self,

@@ -5,7 +5,7 @@ import Testing
 /// `--help` is part of the contract with operators and scripts: every command's help is golden-tested.
 @Suite struct HelpOutputTests {
     static let commands: [[String]] = [
-        [], ["serve"], ["review"], ["login"], ["admin"], ["admin", "init"], ["admin", "migrate"],
+        [], ["serve"], ["review"], ["login"], ["admin"], ["admin", "init"], ["admin", "migrate"], ["cases"], ["cases", "list"], ["cases", "show"],
         ["admin", "tenants"], ["admin", "tenants", "add"], ["admin", "tenants", "list"], ["admin", "tenants", "feed-token"], ["admin", "tenants", "templates"],
         ["admin", "instances"], ["admin", "instances", "add"], ["admin", "instances", "set"], ["admin", "instances", "list"], ["admin", "instances", "remove"], ["admin", "instances", "proof"],
         ["admin", "moderators"], ["admin", "moderators", "add"], ["admin", "moderators", "list"], ["admin", "moderators", "token"],

@@ -102,6 +102,19 @@ import Testing
         let verified = try await cli(["admin", "audit", "verify"])
         #expect(verified.stdout.hasPrefix("audit log intact: "))
 
+        // Issue 18: the operator reads cases from the command line with the API's filters.
+        let caseNumber = c.split(separator: "/").last.map(String.init) ?? "?"
+        let decidedList = try await cli(["cases", "list", "--tenant", "acme", "--state", "decided"]).stdout.split(separator: "\n")
+        #expect(decidedList.first == "ID\tSTATE\tQUEUE\tPRIORITY\tACCOUNT\tHOLDER\tREPORTS\tHITS\tCREATED\tSLA DUE")
+        #expect(decidedList.dropFirst().contains { $0.hasPrefix("\(caseNumber)\tdecided\t") && $0.contains("\(reportedOrigin)/users/1") }, "\(decidedList)")
+        #expect(try await cli(["cases", "list", "--tenant", "acme", "--state", "open,claimed,escalated"]).stdout == "no cases\n")
+        let shown = try await cli(["cases", "show", caseNumber, "--tenant", "acme"]).stdout
+        #expect(shown.hasPrefix("case \(caseNumber): decided in "), "\(shown)")
+        #expect(shown.contains("in_force: suspend by alice, approved by bob"), "\(shown)")
+        #expect(shown.contains(" bob approve\n"), "\(shown)")
+        let unknown = try await PalisadeCLI.run(["cases", "list", "--tenant", "nobody"], in: directory.url, environment: environment)
+        #expect(unknown.stderr == "Error: no tenant 'nobody' (palisade admin tenants list shows them)\n")
+
         let (appealed, appeal) = try await call(.POST, c + "/appeal", token: bob, json: #"{"reason": "my account was hacked"}"#)
         #expect(appealed == 200, "\(appeal)\(context())")
         #expect(try await call(.POST, c + "/claim", token: bob).0 == 200)

@@ -286,17 +286,10 @@ struct ModerationController {
     static func filter(_ query: Parameters, now: Date) throws -> CaseFilter {
         var filter = CaseFilter()
         if let states = query.get("state") {
-            // `claimed` is not a phase: it is a live claim on a case that waits for a moderator. The states are a union
-            // (`open,claimed,escalated`: every open or escalated case, and every claimed one).
-            let names = states.split(separator: ",").map(String.init)
-            filter.claimedToo = names.contains("claimed")
-            filter.phases = try names.filter { $0 != "claimed" }.map { name in
-                guard let phase = CaseStatus.Phase(rawValue: name) else {
-                    throw APIError(
-                        .badRequest, code: "malformed",
-                        message: "unknown state '\(name)': open, claimed, escalated, awaiting_approval, decided, closed, reopened")
-                }
-                return phase
+            do {
+                try filter.states(states)
+            } catch {
+                throw APIError(.badRequest, code: "malformed", message: error.description)
             }
         }
         filter.queue = query.get("queue")
