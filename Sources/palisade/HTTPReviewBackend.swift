@@ -63,6 +63,10 @@ struct HTTPReviewBackend: ReviewBackend {
         try await send(.POST, "/cases/\(id)/decisions/\(decision)/approve", body: nil as NoteRequest?)
     }
 
+    func reject(_ id: Int64, decision: Int64, reason: String) async throws(ReviewBackendError) -> TransitionBody {
+        try await send(.POST, "/cases/\(id)/decisions/\(decision)/reject", body: ReasonRequest(reason: reason))
+    }
+
     func escalate(_ id: Int64, queue: String, newQueue: Bool) async throws(ReviewBackendError) -> TransitionBody {
         try await send(.POST, "/cases/\(id)/escalate", body: EscalateRequest(queue: queue, role: nil, note: nil, newQueue: newQueue ? true : nil))
     }

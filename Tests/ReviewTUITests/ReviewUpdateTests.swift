@@ -45,7 +45,27 @@ import Testing
             id: 9, actions: [ActionBody(action: "suspend")], reason: "spam", category: "spam", ruleIDs: [], expiresAt: nil, by: "bob", state: "proposed",
             approvedBy: nil, createdAt: ReviewFixtures.now)]
         _ = run(&model, [.detail(proposed)])
-        #expect(run(&model, [.key(.character("a"))]) == [.approve(42, decision: 9)])
+        // Approving is a decision, not a keystroke (issue 18): `a` shows what is approved; Enter confirms, Esc cancels.
+        #expect(run(&model, [.key(.character("a"))]).isEmpty)
+        let account = ReviewFixtures.detail.case.account
+        #expect(model.prompt?.label == "Approve suspend \(account) proposed by bob: \"spam\"? Enter approves, Esc cancels")
+        #expect(run(&model, [.key(.escape)]).isEmpty)
+        #expect(model.prompt == nil)
+        _ = run(&model, [.key(.character("a"))])
+        #expect(run(&model, [.key(.enter)]) == [.approve(42, decision: 9)])
+        // `X` turns it down with a reason; an empty reason sends nothing.
+        _ = run(&model, [.key(.character("X"))])
+        #expect(model.prompt?.label == "Reject the proposal, reason")
+        #expect(run(&model, [.key(.enter)]).isEmpty)
+        #expect(run(&model, type("not enough evidence") + [.key(.enter)]) == [.reject(42, decision: 9, reason: "not enough evidence")])
+    }
+
+    @Test func anApprovalSaysEveryActionItsFlagsWhoProposedItAndWhy() {
+        let decision = DecisionBody(
+            id: 3, actions: [ActionBody(action: "defederate", domain: "bad.example", severity: "silence", rejectMedia: true, rejectReports: true)],
+            reason: "spam wave", category: "spam", ruleIDs: [], expiresAt: nil, by: "carol", state: "proposed", approvedBy: nil, createdAt: ReviewFixtures.now)
+        #expect(ReviewUpdate.approvalSummary(decision, account: "https://bad.example/users/x")
+            == #"defederate bad.example (severity silence) rejecting media rejecting reports proposed by carol: "spam wave""#)
     }
 
     @Test func aLongListLoadsItsNextPageNearTheEnd() {

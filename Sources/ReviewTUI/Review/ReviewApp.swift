@@ -25,6 +25,8 @@ public protocol ReviewBackend: Sendable {
     func claimNext(queue: String) async throws(ReviewBackendError) -> TransitionBody
     func decide(_ id: Int64, _ request: DecisionRequest) async throws(ReviewBackendError) -> TransitionBody
     func approve(_ id: Int64, decision: Int64) async throws(ReviewBackendError) -> TransitionBody
+    /// Turns the proposed decision down, saying why: the case is open again.
+    func reject(_ id: Int64, decision: Int64, reason: String) async throws(ReviewBackendError) -> TransitionBody
     /// Sends the case to `queue`; `newQueue` starts a queue nothing uses yet (else the server refuses it).
     func escalate(_ id: Int64, queue: String, newQueue: Bool) async throws(ReviewBackendError) -> TransitionBody
     func note(_ id: Int64, _ text: String) async throws(ReviewBackendError)
@@ -213,6 +215,7 @@ public final class ReviewApp: @unchecked Sendable {
                     let outcome = try await backend.decide(id, request)
                     post(.done(outcome, outcome.case.state == "awaiting_approval" ? "proposed; awaiting approval" : "decided"))
                 case .approve(let id, let decision): post(.done(try await backend.approve(id, decision: decision), "approved"))
+                case .reject(let id, let decision, let reason): post(.done(try await backend.reject(id, decision: decision, reason: reason), "proposal rejected"))
                 case .escalate(let id, let queue, let newQueue):
                     post(.done(try await backend.escalate(id, queue: queue, newQueue: newQueue), newQueue ? "escalated to new queue \(queue)" : "escalated to \(queue)"))
                 case .note(let id, let text):

@@ -36,6 +36,7 @@ public enum ReviewCommand: Equatable, Sendable {
     case claimNext(queue: String)
     case decide(Int64, DecisionRequest)
     case approve(Int64, decision: Int64)
+    case reject(Int64, decision: Int64, reason: String)
     case escalate(Int64, queue: String, newQueue: Bool)
     case note(Int64, String)
     case quit

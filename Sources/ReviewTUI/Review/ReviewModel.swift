@@ -194,6 +194,10 @@ public struct Prompt: Equatable, Sendable {
         case note(Int64), search, escalate(Int64)
         /// The escalation named a queue the tenant does not have: Enter starts it, Esc goes back.
         case newQueue(Int64, String)
+        /// Approving a proposed decision, shown in full: Enter approves, Esc cancels.
+        case approve(Int64, decision: Int64, summary: String)
+        /// Turning a proposed decision down: the reason.
+        case reject(Int64, decision: Int64)
     }
 
     public var purpose: Purpose
@@ -211,6 +215,8 @@ public struct Prompt: Equatable, Sendable {
         case .search: return "Search account"
         case .escalate: return "Escalate to queue"
         case .newQueue(_, let queue): return "No queue '\(queue)' yet. Enter starts it, Esc cancels"
+        case .approve(_, _, let summary): return "Approve \(summary)? Enter approves, Esc cancels"
+        case .reject: return "Reject the proposal, reason"
         }
     }
 }

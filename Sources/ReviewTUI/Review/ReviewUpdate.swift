@@ -270,10 +270,17 @@ public enum ReviewUpdate {
             dialog.action = 2
             model.dialog = dialog
         case .character("a"):
+            // Approving is a decision, not a keystroke (issue 18): what is approved is shown, and confirmed.
             if let proposed = open.detail.decisions.last(where: { $0.state == "proposed" }) {
-                commands.append(.approve(id, decision: proposed.id))
+                model.prompt = Prompt(purpose: .approve(id, decision: proposed.id, summary: approvalSummary(proposed, account: open.detail.case.account)))
             } else {
                 model.status = "nothing to approve on case \(id)"
+            }
+        case .character("X"):
+            if let proposed = open.detail.decisions.last(where: { $0.state == "proposed" }) {
+                model.prompt = Prompt(purpose: .reject(id, decision: proposed.id))
+            } else {
+                model.status = "nothing to reject on case \(id)"
             }
         case .character("e"): model.prompt = Prompt(purpose: .escalate(id))
         case .character("n"): model.prompt = Prompt(purpose: .note(id))
@@ -282,6 +289,18 @@ public enum ReviewUpdate {
         }
         model.open = open
         return commands
+    }
+
+    /// What an approval puts in force, in one line: each action with its target and flags, who proposed it and why.
+    public static func approvalSummary(_ decision: DecisionBody, account: String) -> String {
+        let actions = decision.actions.map { action -> String in
+            var words = action.action + " " + (action.domain ?? account)
+            if let severity = action.severity { words += " (severity \(severity))" }
+            if action.rejectMedia == true { words += " rejecting media" }
+            if action.rejectReports == true { words += " rejecting reports" }
+            return words
+        }
+        return actions.joined(separator: ", ") + " proposed by \(decision.by): \"\(decision.reason)\""
     }
 
     private static func promptKey(_ key: Key, _ model: inout ReviewModel) -> [ReviewCommand] {
@@ -294,6 +313,10 @@ public enum ReviewUpdate {
             if case .newQueue(let id, let queue) = prompt.purpose {
                 model.prompt = nil
                 return [.escalate(id, queue: queue, newQueue: true)]
+            }
+            if case .approve(let id, let decision, _) = prompt.purpose {
+                model.prompt = nil
+                return [.approve(id, decision: decision)]
             }
             let text = prompt.text.trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { return [] }
@@ -308,7 +331,8 @@ public enum ReviewUpdate {
                 }
                 return [.escalate(id, queue: text, newQueue: false)]
             case .search: return openList(.search(text), &model)
-            case .newQueue: return []
+            case .reject(let id, let decision): return [.reject(id, decision: decision, reason: text)]
+            case .newQueue, .approve: return []
             }
         case .backspace:
             if !prompt.text.isEmpty { prompt.text.removeLast() }

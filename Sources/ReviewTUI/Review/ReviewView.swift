@@ -400,7 +400,8 @@ public enum ReviewView {
     public static let keys: [(String, String)] = [
         ("j/k ↓/↑", "move; scroll a pane"), ("g/G Home/End", "first / last"), ("PgUp/PgDn", "a page (also ^b/^f)"), ("enter", "open"),
         ("esc / q", "back; quit on queues"), ("tab / S-tab", "next / previous pane"), ("/", "search by account"), ("c", "claim; next, on a queue"),
-        ("r", "release the claim"), ("d", "decide"), ("ctrl-n", "decide & claim next"), ("a", "approve the proposal"), ("e", "escalate to a queue"),
+        ("r", "release the claim"), ("d", "decide"), ("ctrl-n", "decide & claim next"), ("a", "approve the proposal"), ("X", "reject the proposal"),
+        ("e", "escalate to a queue"),
         ("n", "add a note"), ("x", "content warnings"), ("m", "media placeholders"), ("s", "sort: priority / age"), ("f", "filter: all/free/mine"),
         ("A", "awaiting approval"), ("R", "reload the queues"), ("?", "this help"), ("ctrl-c", "quit"),
     ]
