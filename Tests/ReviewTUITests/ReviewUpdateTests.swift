@@ -60,6 +60,28 @@ import Testing
         #expect(run(&model, type("not enough evidence") + [.key(.enter)]) == [.reject(42, decision: 9, reason: "not enough evidence")])
     }
 
+    /// Issue 18: a defederation is not only the harshest form: its severity and what is refused are chosen in the
+    /// dialog, a field that is there only for a defederation.
+    @Test func aDefederationsSeverityAndRefusalsAreChosen() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        _ = run(&model, [.key(.character("d"))])
+        // Not a defederation: tabbing from Expires goes round to Action.
+        _ = run(&model, [.key(.tab), .key(.tab), .key(.tab), .key(.tab)])
+        #expect(model.dialog?.field == .expiry)
+        _ = run(&model, [.key(.tab)])
+        #expect(model.dialog?.field == .action)
+        _ = run(&model, [.key(.character("5"))])
+        #expect(model.dialog?.actionName == "defederate")
+        _ = run(&model, [.key(.backTab)])
+        #expect(model.dialog?.field == .defederation)
+        #expect(DecisionDialog.defederations[model.dialog!.defederation].label == "suspend, media and reports refused")
+        _ = run(&model, [.key(.right), .key(.right), .key(.right)])
+        #expect(DecisionDialog.defederations[model.dialog!.defederation].label == "silence, media refused")
+        let request = ReviewUpdate.request(model.dialog!, now: ReviewFixtures.now)
+        #expect(request.actions == [ActionBody(action: "defederate", domain: model.dialog!.domain, severity: "silence", rejectMedia: true, rejectReports: false)])
+    }
+
     @Test func anApprovalSaysEveryActionItsFlagsWhoProposedItAndWhy() {
         let decision = DecisionBody(
             id: 3, actions: [ActionBody(action: "defederate", domain: "bad.example", severity: "silence", rejectMedia: true, rejectReports: true)],

@@ -141,8 +141,28 @@ public struct Piece: Equatable, Sendable {
 public struct DecisionDialog: Equatable, Sendable {
     /// Its fields, in tab order.
     public enum Field: Int, CaseIterable, Sendable {
-        case action, reason, category, rules, expiry
+        case action, reason, category, rules, expiry, defederation
     }
+
+    /// The forms a defederation takes (issue 18: not only the harshest): severity, and whether media and reports from
+    /// the domain are refused.
+    public struct Defederation: Equatable, Sendable {
+        public let severity: String
+        public let rejectMedia: Bool
+        public let rejectReports: Bool
+
+        /// `suspend, media and reports refused`.
+        public var label: String {
+            let refused = [rejectMedia ? "media" : nil, rejectReports ? "reports" : nil].compactMap { $0 }
+            return severity + (refused.isEmpty ? "" : ", \(refused.joined(separator: " and ")) refused")
+        }
+    }
+
+    public static let defederations = [
+        Defederation(severity: "suspend", rejectMedia: true, rejectReports: true), Defederation(severity: "suspend", rejectMedia: false, rejectReports: false),
+        Defederation(severity: "silence", rejectMedia: true, rejectReports: true), Defederation(severity: "silence", rejectMedia: true, rejectReports: false),
+        Defederation(severity: "silence", rejectMedia: false, rejectReports: true), Defederation(severity: "silence", rejectMedia: false, rejectReports: false),
+    ]
 
     public static let actions = ["dismiss", "mark_sensitive", "silence", "suspend", "defederate"]
     public static let categories = ["spam", "violation", "legal", "other"]
@@ -161,6 +181,8 @@ public struct DecisionDialog: Equatable, Sendable {
     public var category = 0
     public var rules = ""
     public var expiry = 0
+    /// Which of `defederations` a defederation takes.
+    public var defederation = 0
     /// The confirmation step of a severe decision (suspend, defederate).
     public var confirming = false
     /// Claim the next case of the queue once this one is decided.

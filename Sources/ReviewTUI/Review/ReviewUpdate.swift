@@ -355,14 +355,20 @@ public enum ReviewUpdate {
                 model.dialog = nil
                 return []
             }
-        case .tab, .down: dialog.field = fields[(dialog.field.rawValue + 1) % fields.count]
-        case .backTab, .up: dialog.field = fields[(dialog.field.rawValue + fields.count - 1) % fields.count]
+        case .tab, .down, .backTab, .up:
+            // The defederation's form is a field only while the action is a defederation.
+            let step = key == .tab || key == .down ? 1 : fields.count - 1
+            repeat {
+                dialog.field = fields[(dialog.field.rawValue + step) % fields.count]
+            } while dialog.field == .defederation && dialog.actionName != "defederate"
         case .left, .right:
             let step = key == .right ? 1 : -1
             switch dialog.field {
             case .action: dialog.action = (dialog.action + step + DecisionDialog.actions.count) % DecisionDialog.actions.count
             case .category: dialog.category = (dialog.category + step + DecisionDialog.categories.count) % DecisionDialog.categories.count
             case .expiry: dialog.expiry = (dialog.expiry + step + DecisionDialog.expiries.count) % DecisionDialog.expiries.count
+            case .defederation:
+                dialog.defederation = (dialog.defederation + step + DecisionDialog.defederations.count) % DecisionDialog.defederations.count
             case .reason:
                 let count = dialog.templates.count
                 dialog.template = ((dialog.template ?? (step > 0 ? -1 : 0)) + step + count) % count
@@ -413,8 +419,9 @@ public enum ReviewUpdate {
         let rules = dialog.rules.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         let category = DecisionDialog.categories[dialog.category]
         if dialog.actionName == "defederate" {
+            let form = DecisionDialog.defederations[dialog.defederation]
             return DecisionRequest(
-                actions: [ActionBody(action: "defederate", domain: dialog.domain, severity: "suspend", rejectMedia: true, rejectReports: true)],
+                actions: [ActionBody(action: "defederate", domain: dialog.domain, severity: form.severity, rejectMedia: form.rejectMedia, rejectReports: form.rejectReports)],
                 reason: dialog.reasonText, category: category, ruleIDs: rules, expiresAt: expires)
         }
         return DecisionRequest(action: dialog.actionName, reason: dialog.reasonText, category: category, ruleIDs: rules, expiresAt: expires)

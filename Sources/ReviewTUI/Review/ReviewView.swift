@@ -375,6 +375,8 @@ public enum ReviewView {
         row(2, "Category", "‹ \(DecisionDialog.categories[dialog.category]) ›", .category)
         row(3, "Rules", dialog.rules + (dialog.field == .rules ? "▏" : ""), .rules, note: "ids, comma-separated")
         row(4, "Expires", "‹ \(expiry) ›", .expiry)
+        let form = DecisionDialog.defederations[dialog.defederation]
+        if dialog.actionName == "defederate" { row(5, "Federation", "‹ \(form.label) ›", .defederation, note: "←/→") }
         let needsApproval = model.me?.approvalRequired.contains(dialog.actionName) ?? false
         buffer.putSafe(
             needsApproval ? "Needs a second moderator's approval: proposed until approved." : "Takes effect at once.", x: area.x, y: area.y + 6, style: needsApproval ? Style(foreground: .yellow) : .dim, limit: area.width)
@@ -382,7 +384,7 @@ public enum ReviewView {
         let consequence: String
         switch dialog.actionName {
         case "suspend": consequence = "Suspends \(target): sent to the tenant's instances as a Flag and a Block, listed in the feeds."
-        case "defederate": consequence = "Defederates \(dialog.domain) (suspend, media and reports refused) for every instance of the tenant."
+        case "defederate": consequence = "Defederates \(dialog.domain) (\(form.label)) for every instance of the tenant."
         case "silence": consequence = "Limits \(target) on the tenant's instances."
         case "mark_sensitive": consequence = "Marks the media of \(target) sensitive."
         default: consequence = "Closes the reports with no action."
