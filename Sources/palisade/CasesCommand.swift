@@ -58,7 +58,7 @@ struct CasesListCommand: AsyncParsableCommand {
             }
             print("ID\tSTATE\tQUEUE\tPRIORITY\tACCOUNT\tHOLDER\tREPORTS\tHITS\tCREATED\tSLA DUE")
             for summary in cases {
-                print(DeliveriesListCommand.row([
+                print(tabRow([
                     String(summary.id), summary.phase.rawValue, summary.queue, String(summary.priority), summary.account, summary.holder ?? "-",
                     String(summary.reports), String(summary.hits), summary.createdAt.formatted(.iso8601), summary.slaDueAt.formatted(.iso8601),
                 ]))

@@ -37,30 +37,23 @@ struct DeliveriesListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try options.load().configuration
-        try await AccountsContext.with(configuration) { services in
-            let counts = try await services.deliveries.deliveryCounts()
-            print(DeliveryState.allStates.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+        // One opening of the database for both queues.
+        try await ModerationContext.with(try options.load().configuration) { services in
+            let deliveryCounts = try await services.deliveries.deliveryCounts()
+            print(DeliveryState.allStates.map { "\($0.rawValue) \(deliveryCounts[$0] ?? 0)" }.joined(separator: ", "))
             for status in try await services.deliveries.deliveries(in: state, limit: limit) {
                 let next = status.state == .pending ? status.nextAttemptAt.formatted(.iso8601) : "-"
-                print(Self.row([String(status.id), status.state.rawValue, String(status.attempts), next, status.inbox, status.activityID, status.lastError ?? "-"]))
+                print(tabRow([String(status.id), status.state.rawValue, String(status.attempts), next, status.inbox, status.activityID, status.lastError ?? "-"]))
             }
-        }
-        try await ModerationContext.with(configuration) { services in
             let counts = try await services.outbox.enforcementCounts()
             let jobs = try await services.outbox.enforcementJobs(in: state?.rawValue, limit: limit)
             guard !counts.isEmpty else { return }
             print("admin API: " + DeliveryState.allStates.map { "\($0.rawValue) \(counts[$0.rawValue] ?? 0)" }.joined(separator: ", "))
             for job in jobs {
                 let next = job.state == "pending" ? job.nextAttemptAt.formatted(.iso8601) : "-"
-                print(Self.row(["api-\(job.id)", job.state, String(job.attempts), next, job.instance + " (admin API)", "decision \(job.decisionID): \(job.operation)", job.lastAnswer ?? "-"]))
+                print(tabRow(["api-\(job.id)", job.state, String(job.attempts), next, job.instance + " (admin API)", "decision \(job.decisionID): \(job.operation)", job.lastAnswer ?? "-"]))
             }
         }
-    }
-
-    /// Tab-separated, each field on one line and shown, never obeyed, by the terminal.
-    static func row(_ fields: [String]) -> String {
-        fields.map { printable($0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")) }.joined(separator: "\t")
     }
 }
 
@@ -95,10 +88,8 @@ struct DeliveriesRetryCommand: AsyncParsableCommand {
         let deliveryIDs = parsed.filter { !$0.job }.map(\.id)
         let jobIDs = parsed.filter(\.job).map(\.id)
         var requeued = 0
-        try await AccountsContext.with(configuration) { services in
-            requeued += try await services.deliveries.requeueDead(ids: allDead ? nil : deliveryIDs, at: Date())
-        }
         try await ModerationContext.with(configuration) { services in
+            requeued += try await services.deliveries.requeueDead(ids: allDead ? nil : deliveryIDs, at: Date())
             requeued += try await services.outbox.requeueDeadEnforcement(ids: allDead ? nil : jobIDs, at: Date())
         }
         print("requeued \(requeued) dead deliver\(requeued == 1 ? "y" : "ies")")

@@ -1,3 +1,4 @@
+import Foundation
 import ReviewTUI
 
 /// Text that came from outside (remote errors, activity ids, actor URLs, statuses, rule spans) as printed by the CLI:
@@ -5,4 +6,9 @@ import ReviewTUI
 /// UI's sanitiser, so every screen Palisade prints treats remote text alike.
 func printable(_ text: String) -> String {
     TerminalText.sanitised(text)
+}
+
+/// One tab-separated line of a listing: each field on one line and `printable`.
+func tabRow(_ fields: [String]) -> String {
+    fields.map { printable($0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")) }.joined(separator: "\t")
 }

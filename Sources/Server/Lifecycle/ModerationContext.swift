@@ -20,6 +20,8 @@ public enum ModerationContext {
         public let cases: any CaseStore
         /// Decisions out and the admin-API jobs.
         public let outbox: any DecisionOutbox
+        /// The signed-delivery queue.
+        public let deliveries: any DeliveryQueue
         /// The operator the command acts as.
         public let principal: Principal
 
@@ -40,7 +42,7 @@ public enum ModerationContext {
                 administration: Administration(
                     directory: store, cases: store, newToken: Administration.systemTokens, now: SystemClock.now, auditKey: store.auditKey,
                     checkpoints: AuditCheckpointFile(path: configuration.auditCheckpointsPath)),
-                directory: store, cases: store, outbox: store, principal: principal))
+                directory: store, cases: store, outbox: store, deliveries: store, principal: principal))
         } catch {
             try? store.close()
             throw error
