@@ -101,14 +101,12 @@ extension Decision {
     /// The category a decision takes when its moderator names none: the one most of the case's reports give
     /// (the earliest such report's, on a tie), else `defaultCategory`.
     public static func category(ofReports categories: [String?]) -> String {
-        var counts: [String: Int] = [:]
-        var order: [String] = []
-        for category in categories.compactMap({ $0?.trimmingCharacters(in: .whitespaces) }) where !category.isEmpty {
-            if counts[category] == nil { order.append(category) }
-            counts[category, default: 0] += 1
-        }
-        return order.max { counts[$0]! < counts[$1]! || (counts[$0]! == counts[$1]! && order.firstIndex(of: $0)! > order.firstIndex(of: $1)!) }
-            ?? defaultCategory
+        let named = categories.compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let counts = Dictionary(named.map { ($0, 1) }, uniquingKeysWith: +)
+        // In report order, a later category takes over only with strictly more reports.
+        var best: String?
+        for category in named where best == nil || counts[category]! > counts[best!]! { best = category }
+        return best ?? defaultCategory
     }
 
     /// The reason of the dismissal a reversal puts in force.

@@ -266,32 +266,8 @@ enum SupersetPattern {
                     guard start + 1 < scalars.count, scalars[start + 1] == ":" else { return false }
                     start += 2
                 }
-                var branches = [start]
-                var nesting = 0
-                var cursor = start
-                var close: Int?
-                scan: while cursor < scalars.count {
-                    switch scalars[cursor] {
-                    case "\\": cursor += 2
-                    case "[": cursor = PatternRewriter.classEnd(scalars, from: cursor)
-                    case "(":
-                        nesting += 1
-                        cursor += 1
-                    case ")":
-                        if nesting == 0 {
-                            close = cursor
-                            break scan
-                        }
-                        nesting -= 1
-                        cursor += 1
-                    case "|":
-                        if nesting == 0 { branches.append(cursor + 1) }
-                        cursor += 1
-                    default: cursor += 1
-                    }
-                }
-                guard let close, branches.allSatisfy({ startsWithWord(at: $0) }) else { return false }
-                end = close + 1
+                guard let group = groupBody(from: start), group.branches.allSatisfy({ startsWithWord(at: $0) }) else { return false }
+                end = group.close + 1
             } else if SupersetPattern.isASCIIWord(scalars[position]) {
                 end = position + 1
             } else {
@@ -558,25 +534,36 @@ enum SupersetPattern {
 
         /// A look-around, from after its opening mark to after its `)`, left out with any quantifier after it.
         mutating func skipGroup() -> Bool {
-            var nesting = 1
-            while let scalar = current {
-                switch scalar {
-                case "\\": index += 2
-                case "[": index = PatternRewriter.classEnd(scalars, from: index)
+            guard let group = groupBody(from: index) else { return false }
+            index = group.close + 1
+            drop()
+            return true
+        }
+
+        /// The group whose body starts at `start` (just inside its opening mark): where each of its top-level branches
+        /// starts, and where its `)` is; nil when it is not closed.
+        func groupBody(from start: Int) -> (branches: [Int], close: Int)? {
+            var branches = [start]
+            var nesting = 0
+            var cursor = start
+            while cursor < scalars.count {
+                switch scalars[cursor] {
+                case "\\": cursor += 2
+                case "[": cursor = PatternRewriter.classEnd(scalars, from: cursor)
                 case "(":
                     nesting += 1
-                    index += 1
+                    cursor += 1
                 case ")":
+                    if nesting == 0 { return (branches, cursor) }
                     nesting -= 1
-                    index += 1
-                    if nesting == 0 {
-                        drop()
-                        return true
-                    }
-                default: index += 1
+                    cursor += 1
+                case "|":
+                    if nesting == 0 { branches.append(cursor + 1) }
+                    cursor += 1
+                default: cursor += 1
                 }
             }
-            return false
+            return nil
         }
 
         /// `[…]` at `index`: a positive class keeps every member and widens Unicode-dependent ones; a negated one
