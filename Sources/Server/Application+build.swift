@@ -81,7 +81,7 @@ public func buildRouter(
     MetricsController(
         registry: dependencies.registry, token: dependencies.configuration.metrics.token,
         gauges: MemoryGauges(registry: dependencies.registry, directory: dependencies.remoteKeys),
-        moderation: ModerationGauges(registry: dependencies.registry, store: dependencies.store, now: dependencies.now)
+        moderation: ModerationGauges(registry: dependencies.registry, store: dependencies.store, now: dependencies.now, logger: dependencies.logger)
     ).addRoutes(to: router)
     let configuration = dependencies.configuration
     let store = dependencies.store
@@ -250,7 +250,7 @@ func metricsListener(_ dependencies: ApplicationDependencies) -> [any Service] {
     guard let listen = dependencies.configuration.metrics.listen else { return [] }
     let registry = dependencies.registry
     let gauges = MemoryGauges(registry: registry, directory: dependencies.remoteKeys)
-    let moderation = ModerationGauges(registry: registry, store: dependencies.store, now: dependencies.now)
+    let moderation = ModerationGauges(registry: registry, store: dependencies.store, now: dependencies.now, logger: dependencies.logger)
     let logger = dependencies.logger
     let router = Router()
     router.get("/metrics") { _, _ in await MetricsController.exposition(registry, gauges: gauges, moderation: moderation) }

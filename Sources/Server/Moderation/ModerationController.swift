@@ -161,7 +161,10 @@ struct ModerationController {
             guard body.queue != nil || role != nil else { throw ModerationError.invalid("give \"queue\", \"role\", or both") }
             var known = ruleQueues(tenant.slug).union([tenant.defaultQueue])
             if let unsolicited = tenant.unsolicitedQueue { known.insert(unsolicited) }
-            known.formUnion(try await cases.queues(tenant: tenant.id, for: principal.moderator.name, at: now()).map(\.name))
+            // The queue overview reads every open case: only for a queue neither the rules nor the tenant name.
+            if let queue = body.queue, !known.contains(queue) {
+                known.formUnion(try await cases.queues(tenant: tenant.id, for: principal.moderator.name, at: now()).map(\.name))
+            }
             let escalated = try await desk.escalate(
                 caseID, queue: body.queue, role: role, tenant: tenant, as: principal, knownQueues: known, newQueue: body.newQueue ?? false)
             if let note = body.note, !note.isEmpty { _ = try await desk.note(caseID, text: note, tenant: tenant, as: principal) }

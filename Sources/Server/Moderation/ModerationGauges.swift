@@ -1,5 +1,6 @@
 import Federation
 import Foundation
+import Logging
 import Moderation
 import Prometheus
 import Store
@@ -13,11 +14,12 @@ final class ModerationGauges: Sendable {
     let registry: PrometheusCollectorRegistry
     let store: SQLiteStore
     let now: @Sendable () -> Date
+    let logger: Logger
     /// The (tenant, queue) pairs set at the last scrape, so one that is gone is set to 0 rather than left stale.
     private let seen = Mutex<Set<[String]>>([])
 
-    init(registry: PrometheusCollectorRegistry, store: SQLiteStore, now: @escaping @Sendable () -> Date) {
-        (self.registry, self.store, self.now) = (registry, store, now)
+    init(registry: PrometheusCollectorRegistry, store: SQLiteStore, now: @escaping @Sendable () -> Date, logger: Logger) {
+        (self.registry, self.store, self.now, self.logger) = (registry, store, now, logger)
     }
 
     /// Reads the figures now into the gauges (a failed read leaves them as they were).
@@ -46,7 +48,8 @@ final class ModerationGauges: Sendable {
             registry.makeGauge(name: "palisade_inbox_backlog", help: "Inbox activities acknowledged and not yet processed")
                 .set(Double(try await store.inboxBacklog()))
         } catch {
-            // The gauges keep their last figures; the scrape still answers.
+            // The gauges keep their last figures; the scrape still answers, and the log says why they are stale.
+            logger.warning("moderation gauges not refreshed", metadata: ["error": .string(String(describing: error))])
         }
     }
 }
