@@ -110,7 +110,8 @@ public final class ActiveRules: Sendable {
         // The set's own examples, and each overlay's (document examples read beside the rules), before it goes live.
         let compiled = overlays
         let failing = await Task.detached { () -> [RuleTestResult] in
-            let bases = [directory, (directory as NSString).deletingLastPathComponent]
+            // As `rules check` reads them: beside the rules, then the current directory.
+            let bases = [directory, (directory as NSString).deletingLastPathComponent, "."]
             var failing = RuleTestRunner.run(next, baseDirectories: bases, now: Date()).filter { !$0.passed }
             for (slug, set) in compiled.sorted(by: { $0.key < $1.key }) {
                 let overlayBases = overlayDirectories.first { $0.slug == slug }.map { [$0.path] + bases } ?? bases
