@@ -40,6 +40,20 @@ public struct CaseChange: Sendable, Equatable {
     }
 }
 
+extension CaseChange {
+    /// The change a transition made: its audit row, the case's new status, and the actions that went into force.
+    public init(_ outcome: TransitionOutcome, tenant: Tenant, ruleIDs: [String] = []) {
+        self.init(
+            tenantID: tenant.id, caseID: outcome.caseID, kind: outcome.audit.kind, queue: outcome.status.queue, phase: outcome.status.phase,
+            holder: outcome.status.holder(at: outcome.audit.at)?.rawValue, actor: outcome.audit.actor, at: outcome.audit.at,
+            sequence: outcome.audit.sequence)
+        self.tenant = tenant.slug
+        self.ruleIDs = ruleIDs
+        for case .applySanctions(let decision) in outcome.effects { actions += decision.actions.map(\.name) }
+        if actions.isEmpty, outcome.audit.kind == "decision", outcome.status.phase == .decided { actions = ["dismiss"] }
+    }
+}
+
 /// Fans case changes out to subscribers of one tenant each (the event streams of the moderation API). A slow
 /// subscriber loses its oldest undelivered changes, never blocks the others.
 public final class CaseChanges: Sendable {

@@ -156,14 +156,6 @@ public struct CaseDesk: Sendable {
     }
 
     private func publish(_ outcome: TransitionOutcome, tenant: Tenant, ruleIDs: [String] = []) {
-        var change = CaseChange(
-            tenantID: tenant.id, caseID: outcome.caseID, kind: outcome.audit.kind, queue: outcome.status.queue, phase: outcome.status.phase,
-            holder: outcome.status.holder(at: outcome.audit.at)?.rawValue, actor: outcome.audit.actor, at: outcome.audit.at,
-            sequence: outcome.audit.sequence)
-        change.tenant = tenant.slug
-        change.ruleIDs = ruleIDs
-        for case .applySanctions(let decision) in outcome.effects { change.actions += decision.actions.map(\.name) }
-        if change.actions.isEmpty, outcome.audit.kind == "decision", outcome.status.phase == .decided { change.actions = ["dismiss"] }
-        changes.publish(change)
+        changes.publish(CaseChange(outcome, tenant: tenant, ruleIDs: ruleIDs))
     }
 }

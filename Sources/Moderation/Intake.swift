@@ -139,7 +139,7 @@ public struct Intake: Sendable {
         let date = now()
         let result = try await cases.record(item, tenant: tenant, ruleSetVersion: set.version, at: date)
         if case .recorded(let caseID, let newCase) = result {
-            try await applyAutomaticDecision(
+            let decided = try await applyAutomaticDecision(
                 item.hits, caseID: caseID, tenant: tenant, ruleSet: set, evidenceVerified: item.report?.evidenceVerified ?? true)
             let summary = try await cases.summary(of: caseID, tenant: tenant.id, at: date)
             var change = CaseChange(
@@ -149,6 +149,8 @@ public struct Intake: Sendable {
             change.opened = newCase
             change.ruleIDs = Array(Set(item.hits.map(\.ruleID))).sorted()
             changes.publish(change)
+            // After the opening: a rule's decision is logged and counted like a moderator's.
+            if let decided { changes.publish(CaseChange(decided.outcome, tenant: tenant, ruleIDs: [decided.rule])) }
         }
         return result
     }
@@ -159,7 +161,7 @@ public struct Intake: Sendable {
     /// fetched from its own origin, or not attributed there to the account): the case waits for a person.
     private func applyAutomaticDecision(
         _ hits: [RecordedHit], caseID: CaseID, tenant: Tenant, ruleSet set: RuleSet, evidenceVerified: Bool
-    ) async throws {
+    ) async throws -> (outcome: TransitionOutcome, rule: String)? {
         let deciding = hits.compactMap { hit -> (RecordedHit, DecisionAction)? in
             switch hit.decision {
             case "mark_sensitive": return (hit, .markSensitive)
@@ -174,7 +176,7 @@ public struct Intake: Sendable {
                 detail: ["subject": hit.subjectID, "rule_version": hit.ruleVersion], ruleSetVersion: set.version, at: now())
         }
         guard let (hit, action) = deciding.max(by: { DecisionAction.names.firstIndex(of: $0.1.name)! < DecisionAction.names.firstIndex(of: $1.1.name)! })
-        else { return }
+        else { return nil }
         let rule = set.rules.first { $0.definition.id == hit.ruleID }?.definition
         let decision = Decision(
             actions: [action], reason: "automatic: rule \(hit.ruleID)\(rule.map { " (\($0.title))" } ?? "")", ruleIDs: [hit.ruleID],
@@ -188,7 +190,7 @@ public struct Intake: Sendable {
             logger.notice(
                 "automatic decision withheld: unverified evidence",
                 metadata: ["case": .stringConvertible(caseID), "rule": .string(hit.ruleID)])
-            return
+            return nil
         }
         do {
             let outcome = try await cases.apply(
@@ -197,10 +199,12 @@ public struct Intake: Sendable {
             logger.info(
                 "rule decided automatically",
                 metadata: ["case": .stringConvertible(caseID), "rule": .string(hit.ruleID), "kind": .string(outcome.audit.kind)])
+            return (outcome, hit.ruleID)
         } catch ModerationError.transition(let refusal) {
             _ = try await cases.audit(
                 tenant: tenant.id, actor: decision.by.rawValue, kind: "rule_decision_skipped", caseID: caseID,
                 detail: ["action": action.name, "why": refusal.description], ruleSetVersion: set.version, at: now())
+            return nil
         }
     }
 

@@ -11,7 +11,7 @@ struct Palisade: AsyncParsableCommand {
         version: PalisadeVersion.current,
         subcommands: [
             ServeCommand.self, ReviewTerminalCommand.self, LoginCommand.self, AdminCommand.self, CasesCommand.self, AccountsCommand.self, DeliveriesCommand.self,
-            RulesCommand.self, SignaturesCommand.self,
+            RulesCommand.self, SignaturesCommand.self, DoctorCommand.self,
             BenchCommand.self,
             VersionCommand.self,
         ]

@@ -13,7 +13,7 @@ import Testing
         ["accounts", "post"], ["accounts", "followers"], ["accounts", "approve"], ["accounts", "reject"],
         ["deliveries"], ["deliveries", "list"], ["deliveries", "retry"],
         ["rules"], ["rules", "check"], ["rules", "test"], ["rules", "explain"], ["rules", "eval"], ["rules", "reload"], ["rules", "replay"],
-        ["signatures"], ["signatures", "sign"], ["signatures", "verify"],
+        ["signatures"], ["signatures", "sign"], ["signatures", "verify"], ["doctor"],
         ["bench"], ["bench", "signatures"], ["bench", "inbox"], ["bench", "delivery"], ["bench", "rules"], ["bench", "queue"], ["bench", "decisions"], ["bench", "tui"], ["bench", "soak"], ["version"],
     ]
 

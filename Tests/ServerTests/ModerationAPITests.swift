@@ -381,6 +381,13 @@ import Testing
         #expect(typoBody["code"] as? String == "unknown_queue")
         #expect((typoBody["error"] as? String)?.hasPrefix("no queue 'reprots' (queues: ") == true, "\(typoBody)")
         #expect((typoBody["error"] as? String)?.contains("reports") == true, "the tenant's default queue is one")
+        // A refused note (blank, or over the notes' limit) refuses the escalation before the case changes.
+        let blank = try await call(.POST, c + "/escalate", token: triage, json: #"{"queue": "reports", "note": "   "}"#)
+        #expect(blank.0 == 422 && (blank.1["error"] as? String)?.contains("the note is blank") == true, "\(blank.2)")
+        let long = try await call(.POST, c + "/escalate", token: triage, json: #"{"queue": "reports", "note": "\#(String(repeating: "x", count: 10_001))"}"#)
+        #expect(long.0 == 422 && (long.1["error"] as? String) == "a note is at most 10,000 characters", "\(long.2.prefix(300))")
+        let (_, unchanged, _) = try await call(.GET, c, token: triage)
+        #expect(!((unchanged["history"] as? [[String: Any]]) ?? []).contains { $0["kind"] as? String == "escalate" }, "no escalation was recorded")
         let (known, _, knownText) = try await call(.POST, c + "/escalate", token: triage, json: #"{"queue": "reports"}"#)
         #expect(known == 200, "\(knownText)")
         #expect(try await call(.POST, c + "/claim", token: triage).0 == 200)

@@ -107,7 +107,13 @@ import Testing
         #expect(detail.history.map(\.actor) == ["system", "rule:spam.free-crypto"])
         #expect(detail.history.allSatisfy { $0.ruleSetVersion == ruleSet.version })
         var iterator = events.makeAsyncIterator()
-        #expect(await iterator.next()?.caseID == caseID)
+        let opening = await iterator.next()
+        #expect(opening?.caseID == caseID && opening?.opened == true && opening?.kind == "rule_hit")
+        // The rule's decision follows as a change of its own, so it is logged and counted like a moderator's.
+        let decided = await iterator.next()
+        #expect(decided?.kind == "rule_decision" && decided?.actions == ["silence"] && decided?.actor == "rule:spam.free-crypto")
+        #expect(decided?.ruleIDs == ["spam.free-crypto"] && decided?.phase == .decided && decided?.tenant == "acme")
+        #expect((decided?.sequence ?? 0) > 0, "the change carries its audit row's sequence")
 
         let (benign, benignID, _) = try status("<p>free lunch at noon</p>", id: "2")
         #expect(try await intake().screen(benign, subjectID: benignID, account: account, evidence: nil, tenant: acme) == .nothing)

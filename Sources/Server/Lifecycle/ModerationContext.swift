@@ -55,6 +55,8 @@ public enum ModerationContext {
     public static func discoverInstanceActor(_ domain: InstanceDomain, configuration: PalisadeConfiguration) async throws -> String {
         var clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         clientConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(15))
+        // One attempt: a refused connection is the answer the operator needs now, not after retries until the timeout.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let policy = AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses)
         var settings = RemoteKeyDirectory.Settings(addressPolicy: policy)
@@ -65,9 +67,27 @@ public enum ModerationContext {
             try await client.shutdown()
             return actor.id
         } catch {
+            // A TLS failure against a server that answers plain HTTP is named as such, not as the TLS library's error.
+            let plainOnly = if case RemoteFetchError.transport? = error as? RemoteFetchError, settings.webFingerScheme == "https" { await answersPlainHTTP(domain, client: client) } else { false }
             try? await client.shutdown()
+            if plainOnly {
+                throw ModerationError.invalid(
+                    "\(domain.value) speaks only plain http: it answered http:// but not https://. ActivityPub between servers needs https: put TLS in front of it (a loopback test instance on 127.0.0.1 or localhost is reached over http when federation.allow_private_addresses is set)")
+            }
             throw ModerationError.invalid(
                 "could not discover the instance actor of \(domain.value) through WebFinger (\(String(describing: error))); give --actor URL")
+        }
+    }
+
+    /// Whether `domain` answers a plain-HTTP request at all (any status): asked only after https failed in transport.
+    static func answersPlainHTTP(_ domain: InstanceDomain, client: HTTPClient) async -> Bool {
+        do {
+            let request = HTTPClientRequest(url: "http://\(domain.value)/.well-known/webfinger?resource=acct:\(domain.value)@\(domain.value)")
+            let response = try await client.execute(request, timeout: .seconds(5))
+            _ = try await response.body.collect(upTo: 64 << 10)
+            return true
+        } catch {
+            return false
         }
     }
 }

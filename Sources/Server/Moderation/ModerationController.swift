@@ -159,6 +159,12 @@ struct ModerationController {
                 role = parsed
             }
             guard body.queue != nil || role != nil else { throw ModerationError.invalid("give \"queue\", \"role\", or both") }
+            // The note is checked before anything changes: a refused note never leaves the case escalated.
+            let note = body.note.flatMap { $0.isEmpty ? nil : $0 }
+            if let note {
+                guard note.count <= 10_000 else { throw ModerationError.invalid("a note is at most 10,000 characters") }
+                guard !note.allSatisfy(\.isWhitespace) else { throw ModerationError.invalid("the note is blank: leave it out, or write one") }
+            }
             var known = ruleQueues(tenant.slug).union([tenant.defaultQueue])
             if let unsolicited = tenant.unsolicitedQueue { known.insert(unsolicited) }
             // The queue overview reads every open case: only for a queue neither the rules nor the tenant name.
@@ -167,7 +173,7 @@ struct ModerationController {
             }
             let escalated = try await desk.escalate(
                 caseID, queue: body.queue, role: role, tenant: tenant, as: principal, knownQueues: known, newQueue: body.newQueue ?? false)
-            if let note = body.note, !note.isEmpty { _ = try await desk.note(caseID, text: note, tenant: tenant, as: principal) }
+            if let note { _ = try await desk.note(caseID, text: note, tenant: tenant, as: principal) }
             return try await answer(escalated, tenant: tenant)
         }
         group.post("cases/:id/close") { request, context in

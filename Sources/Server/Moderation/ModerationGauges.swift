@@ -36,7 +36,7 @@ final class ModerationGauges: Sendable {
             }
             for key in previous.union(current.keys) {
                 let labels = [("tenant", key[0]), ("queue", key[1])]
-                registry.makeGauge(name: "palisade_cases_open", labels: labels, help: "Open cases (open, escalated, awaiting approval, reopened)")
+                registry.makeGauge(name: "palisade_cases_open", labels: labels, help: "Cases waiting for a moderator (open, escalated, reopened; claimed ones included), by tenant and queue")
                     .set(Double(current[key]?.open ?? 0))
                 registry.makeGauge(name: "palisade_cases_sla_breached", labels: labels, help: "Open cases past their SLA")
                     .set(Double(current[key]?.slaBreached ?? 0))
