@@ -150,6 +150,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var holder: String?
     /// Only cases about this account.
     public var account: String?
+    /// Only cases a moderator's search finds (a case number, a handle, an account URL, a domain).
+    public var search: CaseSearch?
     /// The order.
     public var sort: Sort = .priority
     /// At most this many.
@@ -397,5 +399,49 @@ public struct TransitionOutcome: Sendable, Equatable {
         self.effects = effects
         self.decisionID = decisionID
         self.audit = audit
+    }
+}
+
+/// What a moderator types to find a case (`q=` on the case list, `/` in the review UI): a case number (`1234`,
+/// `#1234`), a handle (`mallory`, `@mallory`, `@mallory@social.example`), an account URL, a domain, or else a piece
+/// of an account URL. Pure.
+public enum CaseSearch: Sendable, Equatable {
+    case caseID(CaseID)
+    /// The account whose URL ends in `/user` or `/@user` (any case), on `host` when given.
+    case handle(user: String, host: String?)
+    case account(String)
+    case domain(String)
+    /// Account URLs containing the text.
+    case text(String)
+
+    /// The search `text` means; nil when it is empty or longer than 300 characters.
+    public init?(_ text: String) {
+        let query = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !query.isEmpty, query.count <= 300 else { return nil }
+        let digits = query.hasPrefix("#") ? String(query.dropFirst()) : query
+        if !digits.isEmpty, digits.count <= 18, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let id = CaseID(digits) {
+            self = .caseID(id)
+            return
+        }
+        let lower = query.lowercased()
+        if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
+            self = .account(query)
+            return
+        }
+        func isUser(_ part: Substring) -> Bool {
+            !part.isEmpty && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" }
+        }
+        let parts = (query.hasPrefix("@") ? query.dropFirst() : Substring(query)).split(separator: "@", omittingEmptySubsequences: false)
+        if parts.count == 2, isUser(parts[0]), !parts[1].isEmpty, !parts[1].contains("/") {
+            self = .handle(user: String(parts[0]), host: parts[1].lowercased())
+        } else if parts.count == 1, query.hasPrefix("@"), isUser(parts[0]) {
+            self = .handle(user: String(parts[0]), host: nil)
+        } else if parts.count == 1, !query.contains("/"), query.contains("."), !query.hasPrefix(".") {
+            self = .domain(lower)
+        } else if parts.count == 1, isUser(parts[0]) {
+            self = .handle(user: query, host: nil)
+        } else {
+            self = .text(query)
+        }
     }
 }

@@ -11,7 +11,7 @@ struct CasesCommand: AsyncParsableCommand {
         subcommands: [CasesListCommand.self, CasesShowCommand.self])
 }
 
-/// `palisade cases list --tenant SLUG [--queue Q] [--state S,…] [--sort …] [--account URI] [--limit N]`
+/// `palisade cases list --tenant SLUG [--queue Q] [--state S,…] [--sort …] [--account URI] [--search Q] [--limit N]`
 struct CasesListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
@@ -32,6 +32,9 @@ struct CasesListCommand: AsyncParsableCommand {
     @Option(help: "Only cases about this account (its URI).")
     var account: String?
 
+    @Option(help: "Search as the review UI does: a case number (42, #42), a handle (mallory, @mallory@host), an account URL or a domain.")
+    var search: String?
+
     @Option(help: "At most this many (1-1000).")
     var limit = 100
 
@@ -40,6 +43,7 @@ struct CasesListCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...1000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000") }
         guard CaseFilter.Sort(rawValue: sort) != nil else { throw ValidationError("--sort is priority, age or newest") }
+        if let search, CaseSearch(search) == nil { throw ValidationError("--search is 1–300 characters") }
     }
 
     func run() async throws {
@@ -47,6 +51,7 @@ struct CasesListCommand: AsyncParsableCommand {
         if let state { try filter.states(state) }
         filter.queue = queue
         filter.account = account
+        filter.search = search.flatMap(CaseSearch.init)
         filter.sort = CaseFilter.Sort(rawValue: sort) ?? .priority
         filter.limit = limit
         try await ModerationContext.with(try options.load().configuration) { services in

@@ -29,13 +29,18 @@ struct HTTPReviewBackend: ReviewBackend {
 
     func queues() async throws(ReviewBackendError) -> [QueueBody] { (try await get("/queues") as QueueList).queues }
 
-    func cases(_ source: CaseListSource, sort: CaseListing.Sort, after: Int64?, limit: Int) async throws(ReviewBackendError) -> [CaseSummaryBody] {
+    func cases(
+        _ source: CaseListSource, sort: CaseListing.Sort, states: CaseListing.States, after: Int64?, limit: Int
+    ) async throws(ReviewBackendError) -> [CaseSummaryBody] {
         var query: [URLQueryItem] = [URLQueryItem(name: "limit", value: String(limit))]
         switch source {
         case .queue(let queue):
-            query += [URLQueryItem(name: "queue", value: queue), URLQueryItem(name: "state", value: "open,escalated,reopened,awaiting_approval")]
+            query.append(URLQueryItem(name: "queue", value: queue))
+            if let state = states.query { query.append(URLQueryItem(name: "state", value: state)) }
         case .approvals: query.append(URLQueryItem(name: "state", value: "awaiting_approval"))
-        case .search(let account): query.append(URLQueryItem(name: "account", value: account))
+        case .search(let text):
+            query.append(URLQueryItem(name: "q", value: text))
+            if let state = states.query { query.append(URLQueryItem(name: "state", value: state)) }
         }
         query.append(URLQueryItem(name: "sort", value: sort == .priority ? "priority" : "age"))
         if let after { query.append(URLQueryItem(name: "after", value: String(after))) }
@@ -75,6 +80,18 @@ struct HTTPReviewBackend: ReviewBackend {
         let _: TransitionBody = try await send(.POST, "/cases/\(id)/notes", body: NoteRequest(text: text))
     }
 
+    func close(_ id: Int64) async throws(ReviewBackendError) -> TransitionBody {
+        try await send(.POST, "/cases/\(id)/close", body: nil as NoteRequest?)
+    }
+
+    func appeal(_ id: Int64, statement: String) async throws(ReviewBackendError) -> TransitionBody {
+        try await send(.POST, "/cases/\(id)/appeal", body: ReasonRequest(reason: statement))
+    }
+
+    func reverse(_ id: Int64, reason: String) async throws(ReviewBackendError) -> TransitionBody {
+        try await send(.POST, "/cases/\(id)/reverse", body: ReasonRequest(reason: reason))
+    }
+
     func events() async throws(ReviewBackendError) -> AsyncStream<CaseChangeEvent> {
         var request = HTTPClientRequest(url: url("/events"))
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -85,13 +102,16 @@ struct HTTPReviewBackend: ReviewBackend {
         } catch {
             throw .unreachable(String(describing: error))
         }
+        if response.status == .unauthorized { throw .tokenRefused(Self.tokenRefusal) }
         guard response.status == .ok else { throw .refused("the event stream answered \(response.status.code)") }
         let (stream, continuation) = AsyncStream.makeStream(of: CaseChangeEvent.self)
+        let lastByte = LastByte()
         let task = Task {
             var line: [UInt8] = []
             var data = ""
             do {
                 for try await buffer in response.body {
+                    lastByte.touch()
                     for byte in buffer.readableBytesView {
                         guard byte == 0x0A else {
                             line.append(byte)
@@ -110,8 +130,39 @@ struct HTTPReviewBackend: ReviewBackend {
             } catch {}
             continuation.finish()
         }
-        continuation.onTermination = { _ in task.cancel() }
+        // The server sends a heartbeat every second: a stream silent for 2 s is a lost connection (a dropped network
+        // sends nothing, not even a close), so it ends and the UI shows the banner.
+        let watchdog = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                if lastByte.silence > Self.silenceLimit {
+                    task.cancel()
+                    continuation.finish()
+                    return
+                }
+            }
+        }
+        continuation.onTermination = { _ in
+            task.cancel()
+            watchdog.cancel()
+        }
         return stream
+    }
+
+    /// How long the event stream may stay silent before it counts as lost.
+    static let silenceLimit: TimeInterval = 2
+
+    /// What a 401 means to the moderator.
+    static let tokenRefusal = "the server refused your token: it was revoked, has expired, or belongs to another server"
+
+    /// When the event stream last sent a byte.
+    final class LastByte: @unchecked Sendable {
+        private let lock = NSLock()
+        private var at = Date()
+
+        func touch() { lock.withLock { at = Date() } }
+
+        var silence: TimeInterval { lock.withLock { Date().timeIntervalSince(at) } }
     }
 
     // MARK: HTTP
@@ -138,6 +189,7 @@ struct HTTPReviewBackend: ReviewBackend {
         } catch {
             throw .unreachable(String(describing: error))
         }
+        if status == .unauthorized { throw .tokenRefused(Self.tokenRefusal) }
         guard (200..<300).contains(status.code) else {
             let message = (try? JSONDecoder().decode([String: String].self, from: data))?["error"] ?? "the server answered \(status.code)"
             throw .refused(message)

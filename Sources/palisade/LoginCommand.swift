@@ -52,6 +52,8 @@ struct LoginCommand: AsyncParsableCommand {
             throw CredentialsError("this is an operator's token: name the tenant to moderate with --tenant SLUG")
         case .failure(.refused(let message)):
             throw CredentialsError("the server refused the token: \(message)")
+        case .failure(.tokenRefused):
+            throw CredentialsError("the server refused the token (401): check it was copied whole, is for this server, and has not been revoked")
         }
     }
 

@@ -108,6 +108,12 @@ import Testing
         #expect(decidedList.first == "ID\tSTATE\tQUEUE\tPRIORITY\tACCOUNT\tHOLDER\tREPORTS\tHITS\tCREATED\tSLA DUE")
         #expect(decidedList.dropFirst().contains { $0.hasPrefix("\(caseNumber)\tdecided\t") && $0.contains("\(reportedOrigin)/users/1") }, "\(decidedList)")
         #expect(try await cli(["cases", "list", "--tenant", "acme", "--state", "open,claimed,escalated"]).stdout == "no cases\n")
+        // Issue 18: the review UI's search, from the CLI: the decided case by its number, and nothing by another's.
+        let searched = try await cli(["cases", "list", "--tenant", "acme", "--search", "#\(caseNumber)"]).stdout
+        #expect(searched.split(separator: "\n").count == 2 && searched.contains("\n\(caseNumber)\tdecided\t"), "\(searched)")
+        #expect(try await cli(["cases", "list", "--tenant", "acme", "--search", "#999999"]).stdout == "no cases\n")
+        let blank = try await PalisadeCLI.run(["cases", "list", "--tenant", "acme", "--search", " "], in: directory.url, environment: environment)
+        #expect(blank.status == 64 && blank.stderr.contains("--search is 1–300 characters"), "\(blank.stderr)")
         let shown = try await cli(["cases", "show", caseNumber, "--tenant", "acme"]).stdout
         #expect(shown.hasPrefix("case \(caseNumber): decided in "), "\(shown)")
         #expect(shown.contains("in_force: suspend by alice, approved by bob"), "\(shown)")

@@ -74,8 +74,9 @@ import Testing
         try await tmux.waitFor("Palisade review — Acme Social · alice (moderator)")
         try await tmux.waitFor("reports")
         try await tmux.send("Enter")
-        try await tmux.waitFor("https://someothermastodonsite.com/users/cheeseperson")
-        try await tmux.waitFor("https://someothermastodonsite.com/users/spamperson")
+        // The account comes first, without its scheme (issue 18).
+        try await tmux.waitFor(" someothermastodonsite.com/users/cheeseperson ")
+        try await tmux.waitFor(" someothermastodonsite.com/users/spamperson ")
         // Live: when bob claims case 2 elsewhere, it leaves the "available" filter at once.
         try await tmux.send("f")
         try await tmux.waitFor("· available ·")
@@ -157,6 +158,112 @@ import Testing
         #expect(times[times.count / 2] < 50, "keypress to frame: \(times)")
         #expect(p99 < 250, "keypress to frame: \(times)")
         print(String(format: "review keypress to frame over %d keys: median %.2f ms, p99 %.2f ms, max %.2f ms", times.count, times[times.count / 2], p99, times.last ?? 0))
+        await tmux.stop()
+        server.send(SIGTERM)
+        #expect(await server.waitForExit(timeout: 30))
+    }
+
+    /// Issue 18, end to end in tmux: a second moderator approves a proposal (shown in full, confirmed, Esc first to
+    /// prove it cancels) and rejects another with a reason; a search finds the decided case; a server that dies shows
+    /// the banner within 2 s and a restarted one clears it; a revoked token shows the "log in again" screen.
+    @Test func approveWithConfirmationRejectSearchAndTheConnection() async throws {
+        let palisade = try LoopbackPalisade("review-approve")
+        let directory = palisade.directory
+        defer { directory.remove() }
+        let base = palisade.base
+        let secret = "webhook-secret-0123456789abcdef"
+        try await palisade.cli(["admin", "tenants", "add", "acme", "--name", "Acme Social", "--require-approval", "suspend"])
+        try await palisade.cli(["admin", "instances", "add", "mastodon.acme.example", "--tenant", "acme", "--actor", "https://mastodon.acme.example/actor",
+                                "--webhook-secret", secret, "--decisions", "none"])
+        let alice = try await palisade.moderator("alice", tenant: "acme")
+        let bob = try await palisade.moderator("bob", tenant: "acme")
+        var server = try await palisade.serve()
+        let body = Data(try Fixtures.text("webhooks/mastodon-report.created.json").utf8)
+        #expect(try await palisade.webhook(body, domain: "mastodon.acme.example", secret: secret) == 200)
+        let second = Data(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\"8437\"", with: "\"8438\"")
+            .replacingOccurrences(of: "cheeseperson", with: "spamperson").utf8)
+        #expect(try await palisade.webhook(second, domain: "mastodon.acme.example", secret: secret) == 200)
+        // Bob proposes a suspension on each case; a suspension needs a second moderator.
+        for id in [1, 2] {
+            let cases = base + "/api/v1/moderation/cases/\(id)"
+            #expect(try await call(.POST, cases + "/claim", token: bob).0 == 200)
+            let (status, proposal) = try await call(.POST, cases + "/decisions", token: bob, json: #"{"action": "suspend", "reason": "spam network"}"#)
+            #expect(status == 201 && (proposal["case"] as? [String: Any])?["state"] as? String == "awaiting_approval", "\(proposal)")
+        }
+
+        let config = directory.path("config")
+        try alice.write(toFile: directory.path("token"), atomically: true, encoding: .utf8)
+        try await palisade.cli(["login", "--server", base, "--token-file", directory.path("token")], extra: ["XDG_CONFIG_HOME": config])
+        let tmux = try await Tmux(
+            width: 140, height: 40,
+            command: "cd \(directory.path("")) && env XDG_CONFIG_HOME=\(config) TERM=xterm-256color \(try PalisadeCLI.executable.path) review")
+        try await tmux.waitFor("Palisade review — Acme Social · alice (moderator)")
+        try await tmux.send("A")
+        try await tmux.waitFor("approvals · active · by age")
+        try await tmux.waitFor("spamperson")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("Case 1 ")
+        try await tmux.send("a")
+        let asked = try await tmux.waitFor("Approve suspend https://someothermastodonsite.com/users/cheeseperson proposed by bob")
+        #expect(asked.contains("Approve suspend"), "\(asked)")
+        // Esc cancels: nothing is approved.
+        try await tmux.send("Escape")
+        for _ in 0..<100 where (try await tmux.screen()).contains("Approve suspend") { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await call(.GET, base + "/api/v1/moderation/cases/1", token: alice).1["case"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "awaiting_approval")
+        try await tmux.send("a")
+        try await tmux.waitFor("Approve suspend")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("case 1: approved")
+        try await tmux.send("q")
+        try await tmux.waitFor("1 case")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("Case 2 ")
+        try await tmux.send("X")
+        try await tmux.waitFor("Reject the proposal, reason:")
+        try await tmux.send("not enough evidence", literal: true)
+        try await tmux.send("Enter")
+        try await tmux.waitFor("case 2: proposal rejected")
+
+        let (_, first) = try await call(.GET, base + "/api/v1/moderation/cases/1", token: alice)
+        #expect((first["case"] as? [String: Any])?["state"] as? String == "decided")
+        #expect((first["decisions"] as? [[String: Any]])?.first?["approved_by"] as? String == "alice")
+        let (_, rejected) = try await call(.GET, base + "/api/v1/moderation/cases/2", token: alice)
+        #expect((rejected["case"] as? [String: Any])?["state"] as? String != "awaiting_approval", "\(rejected["case"] ?? "")")
+        #expect((rejected["decisions"] as? [[String: Any]])?.first?["state"] as? String == "rejected")
+
+        // A search finds the decided case by its handle, and by its number.
+        try await tmux.send("q")
+        try await tmux.send("q")
+        try await tmux.send("/")
+        try await tmux.send("cheeseperson", literal: true)
+        try await tmux.send("Enter")
+        let found = try await tmux.waitFor("search: cheeseperson · all")
+        try await tmux.waitFor("decided")
+        #expect(!found.contains("spamperson"))
+        try await tmux.send("q")
+        try await tmux.send("/")
+        try await tmux.send("#2", literal: true)
+        try await tmux.send("Enter")
+        try await tmux.waitFor("search: #2 · all")
+        try await tmux.waitFor("spamperson")
+
+        // The server dies: the banner shows within 2 s (the event stream's heartbeat stops); back, it clears.
+        server.send(SIGKILL)
+        let died = Date()
+        try await tmux.waitFor("connection lost", timeout: 10)
+        let shown = Date().timeIntervalSince(died)
+        #expect(shown < 2.5, "the banner took \(shown) s")
+        server = try await palisade.serve()
+        for _ in 0..<200 where (try await tmux.screen()).contains("connection lost") { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!(try await tmux.screen()).contains("connection lost"), "reconnected")
+
+        // Alice's token is revoked: the UI says to log in again instead of showing empty lists.
+        try await palisade.cli(["admin", "moderators", "revoke", "alice"])
+        let screen = try await tmux.waitFor("Log in again", timeout: 15)
+        #expect(screen.contains("palisade login \(base)"))
+        try await tmux.send("q")
+        for _ in 0..<100 where !(try await tmux.exited()) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(try await tmux.exited())
         await tmux.stop()
         server.send(SIGTERM)
         #expect(await server.waitForExit(timeout: 30))

@@ -42,6 +42,26 @@ import Testing
         try Golden.expect(frame(model), matches: "ReviewTUITests/Golden/cases-\(width)x\(height).txt")
     }
 
+    /// Issue 18: at 50 columns the account still comes first, shortened in the middle, and other columns give way.
+    @Test func theCaseListAtFiftyColumns() throws {
+        var model = ReviewFixtures.model(width: 50, height: 16)
+        let long = ReviewFixtures.summary(47, account: "https://a-very-long-instance-name.example/users/mallory_the_spammer", priority: 20)
+        _ = drive(&model, [.key(.enter), .cases(.queue("reports"), ReviewFixtures.cases + [long], appending: false)])
+        let screen = try frame(model)
+        try Golden.expect(screen, matches: "ReviewTUITests/Golden/cases-50x16.txt")
+        #expect(screen.contains("a-very-long-i…y_the_spammer"), "the host's start and the name at the end of the URL stay")
+        #expect(ReviewView.shortAccount("https://a-very-long-instance-name.example/users/mallory_the_spammer", width: 24) == "a-very-long…_the_spammer")
+        #expect(ReviewView.shortAccount("https://short.example/u/x", width: 24) == "short.example/u/x")
+    }
+
+    @Test func aRefusedToken() throws {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        _ = drive(&model, [.tokenRefused("the server refused your token: it was revoked, has expired, or belongs to another server")])
+        let screen = try frame(model)
+        try Golden.expect(screen, matches: "ReviewTUITests/Golden/token-refused-80x24.txt")
+        #expect(screen.contains("palisade login https://mod.example.org"))
+    }
+
     @Test(arguments: sizes)
     func aCaseWithItsPanes(width: Int, height: Int) throws {
         var model = ReviewFixtures.model(width: width, height: height)

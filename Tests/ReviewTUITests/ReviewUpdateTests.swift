@@ -139,9 +139,11 @@ import Testing
         #expect(model.dialog?.reasonText == "Crypto scam (policy 4.2)")
         _ = run(&model, [.key(.right)])
         #expect(model.dialog?.reasonText == "Ban evasion (policy 7)")
-        // Typing replaces the template.
-        _ = run(&model, type("own words"))
-        #expect(model.dialog?.reasonText == "own words")
+        // Typing after picking a template adds to it (issue 18); PgDn/PgUp then offer the templates again.
+        _ = run(&model, type("and own words"))
+        #expect(model.dialog?.reasonText == "Ban evasion (policy 7) and own words")
+        _ = run(&model, [.key(.pageDown)])
+        #expect(model.dialog?.reasonText == "Crypto scam (policy 4.2)")
         var plain = ReviewFixtures.model(width: 80, height: 24)
         openCase(&plain)
         _ = run(&plain, [.key(.character("d")), .key(.tab), .key(.right)])
@@ -211,11 +213,146 @@ import Testing
         _ = run(&model, [.key(.enter)])
         #expect(run(&model, [.key(.enter)]) == [.escalate(42, queue: "lgeal", newQueue: true)])
         _ = run(&model, [.key(.character("/"))] + type("https://spam.example/users/bot"))
-        #expect(run(&model, [.key(.enter)]) == [.loadCases(.search("https://spam.example/users/bot"), sort: .priority, after: nil)])
+        // A search shows every state: decided and closed cases are found too.
+        #expect(run(&model, [.key(.enter)]) == [.loadCases(.search("https://spam.example/users/bot"), sort: .priority, after: nil, states: .all)])
         #expect(model.screen == .cases)
         // Esc drops a prompt without sending anything.
         _ = run(&model, [.key(.character("/"))] + type("x"))
         #expect(run(&model, [.key(.escape)]).isEmpty)
         #expect(model.prompt == nil)
+    }
+
+    /// Issue 18: the reason is edited like a line in a shell: ←/→, Home/End, word jumps, deletion either side.
+    @Test func theReasonFieldHasACursor() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        _ = run(&model, [.key(.character("d")), .key(.tab)] + type("spam network"))
+        _ = run(&model, [.key(.wordLeft), .key(.backspace)] + type(" bot "))
+        #expect(model.dialog?.reason == "spam bot network")
+        _ = run(&model, [.key(.home)] + type("a ") + [.key(.end)] + type("!"))
+        #expect(model.dialog?.reason == "a spam bot network!")
+        _ = run(&model, [.key(.home), .key(.wordRight), .key(.wordRight), .key(.control("w"))])
+        #expect(model.dialog?.reason == "a  bot network!")
+        _ = run(&model, [.key(.left), .key(.delete)])
+        #expect(model.dialog?.reason == "a bot network!")
+        // The action field still takes ←/→ as before.
+        _ = run(&model, [.key(.backTab), .key(.right)])
+        #expect(model.dialog?.actionName == "suspend")
+    }
+
+    /// Issue 18: the dialog opens only for a moderator who may decide: triage is told to escalate; a case nobody holds
+    /// is claimed first ("claim and decide"); one someone else holds is theirs. Rule ids come from the case's hits.
+    @Test func decideWhatYouMay() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        _ = run(&model, [.key(.character("d"))])
+        #expect(model.dialog?.rules == "spam-giveaway", "rule ids pre-filled from the hits")
+        _ = run(&model, [.key(.escape)])
+
+        var triage = ReviewFixtures.model(width: 80, height: 24)
+        triage.me?.role = "triage"
+        openCase(&triage)
+        _ = run(&triage, [.key(.character("d"))])
+        #expect(triage.dialog == nil)
+        #expect(triage.status == "a triage moderator cannot decide: escalate it (e) or add a note (n)")
+        #expect(!ReviewView.hints(triage).contains("decide"), "\(ReviewView.hints(triage))")
+        #expect(ReviewView.hints(model).hasPrefix("d decide"))
+
+        var unclaimed = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&unclaimed)
+        var free = ReviewFixtures.detail
+        free.case.holder = nil
+        free.case.claimExpiresAt = nil
+        _ = run(&unclaimed, [.detail(free), .key(.character("d"))])
+        #expect(unclaimed.dialog == nil)
+        #expect(unclaimed.prompt?.label == "Case 42 is not claimed: Enter claims it and opens the decision, Esc cancels")
+        #expect(run(&unclaimed, type("x")).isEmpty, "a confirmation takes no typing")
+        #expect(run(&unclaimed, [.key(.enter)]) == [.claim(42)])
+        let claimed = TransitionBody(case: ReviewFixtures.cases[0], decisionID: nil, auditSequence: 30)
+        _ = run(&unclaimed, [.done(claimed, "claimed")])
+        #expect(unclaimed.dialog?.caseID == 42 && unclaimed.dialog?.rules == "spam-giveaway")
+        // A claim refused (someone was faster) opens nothing.
+        var raced = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&raced)
+        _ = run(&raced, [.detail(free), .key(.character("d")), .key(.enter), .failed("the case is claimed by bob"), .done(claimed, "claimed")])
+        #expect(raced.dialog == nil)
+
+        var theirs = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&theirs)
+        var held = ReviewFixtures.detail
+        held.case.holder = "bob"
+        _ = run(&theirs, [.detail(held), .key(.character("d"))])
+        #expect(theirs.dialog == nil && theirs.prompt == nil)
+        #expect(theirs.status == "case 42 is claimed by bob: only they can decide it while the claim lasts")
+    }
+
+    /// Issue 18: close, appeal and reverse are keys, not only API calls.
+    @Test func closeAppealAndReverseFromTheCase() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        _ = run(&model, [.key(.character("C"))])
+        #expect(model.prompt?.label == "Close case 42 without a decision? Enter closes, Esc cancels")
+        #expect(run(&model, [.key(.enter)]) == [.close(42)])
+        _ = run(&model, [.key(.character("p"))])
+        #expect(model.prompt?.label == "Appeal: the account's statement")
+        #expect(run(&model, [.key(.enter)]).isEmpty, "an appeal needs the statement")
+        #expect(run(&model, type("I was hacked") + [.key(.enter)]) == [.appeal(42, statement: "I was hacked")])
+        _ = run(&model, [.key(.character("u"))] + type("compromised account"))
+        #expect(run(&model, [.key(.enter)]) == [.reverse(42, reason: "compromised account")])
+        var triage = ReviewFixtures.model(width: 80, height: 24)
+        triage.me?.role = "triage"
+        openCase(&triage)
+        for key in ["C", "p", "u"] {
+            _ = run(&triage, [.key(.character(Character(key)))])
+            #expect(triage.prompt == nil, "triage may not \(key)")
+        }
+    }
+
+    /// Issue 18: decided and closed cases are reachable through the list's state filter.
+    @Test func theListsStateFilter() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        _ = run(&model, [.key(.enter), .cases(.queue("reports"), ReviewFixtures.cases, appending: false)])
+        #expect(model.list?.states == .active)
+        #expect(run(&model, [.key(.character("v"))]) == [.loadCases(.queue("reports"), sort: .priority, after: nil, states: .decided)])
+        #expect(model.list?.items.isEmpty == true, "the old states' rows go at once")
+        #expect(run(&model, [.key(.character("v"))]) == [.loadCases(.queue("reports"), sort: .priority, after: nil, states: .closed)])
+        #expect(run(&model, [.key(.character("v"))]) == [.loadCases(.queue("reports"), sort: .priority, after: nil, states: .all)])
+        #expect(run(&model, [.key(.character("v"))]) == [.loadCases(.queue("reports"), sort: .priority, after: nil, states: .active)])
+        #expect(CaseListing.States.decided.query == "decided" && CaseListing.States.all.query == nil)
+    }
+
+    /// Issue 18: a refused token is a screen of its own that says to log in again; nothing else works there.
+    @Test func aRefusedTokenAsksToLogInAgain() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        _ = run(&model, [.key(.character("n"))] + type("half a note"))
+        _ = run(&model, [.tokenRefused("the server refused your token")])
+        #expect(model.tokenRefused == "the server refused your token")
+        #expect(model.prompt == nil)
+        #expect(run(&model, [.key(.character("d")), .key(.character("c"))]).isEmpty)
+        #expect(model.dialog == nil)
+        #expect(run(&model, [.key(.character("q"))]) == [.quit])
+    }
+
+    /// Issue 18: the deliveries pane follows deliveries as they land: its case reloads every 2 s while one is queued.
+    @Test func theDeliveriesPaneFollowsDeliveriesUnderWay() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        var sending = ReviewFixtures.detail
+        sending.deliveries = [DecisionDeliveryBody(
+            decisionID: 3, dispatch: "apply", instance: "social.acme.example", path: "activitypub", kind: "Flag", state: "queued", attempts: 1,
+            answer: nil, reference: "https://mod.example.org/decisions/3", updatedAt: ReviewFixtures.now)]
+        _ = run(&model, [.detail(sending)])
+        let start = ReviewFixtures.now
+        #expect(run(&model, [.tick(start.addingTimeInterval(3))]).isEmpty, "not while another pane is in front")
+        _ = run(&model, [.key(.backTab)])
+        #expect(model.open?.pane == .deliveries)
+        #expect(run(&model, [.tick(start.addingTimeInterval(4))]) == [.loadCase(42)])
+        #expect(run(&model, [.tick(start.addingTimeInterval(5))]).isEmpty, "at most every 2 s")
+        #expect(run(&model, [.tick(start.addingTimeInterval(6))]) == [.loadCase(42)])
+        var landed = sending
+        landed.deliveries[0].state = "delivered"
+        _ = run(&model, [.detail(landed)])
+        #expect(run(&model, [.tick(start.addingTimeInterval(20))]).isEmpty, "nothing under way: no reloads")
     }
 }

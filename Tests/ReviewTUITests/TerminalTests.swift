@@ -114,3 +114,31 @@ import Testing
         #expect(decoder.decode(Array("\u{1B}[200~a\u{1B}[2Jb\u{1B}[201~".utf8)) == [.paste("a\u{1B}[2Jb")])
     }
 }
+
+/// Issue 18: word jumps reach the text fields: Ctrl-/Alt-arrows and readline's Alt-b / Alt-f.
+@Suite struct WordJumpKeyTests {
+    @Test func modifiedArrowsAndAltLettersAreWordJumps() {
+        var decoder = KeyDecoder()
+        #expect(decoder.decode(Array("\u{1B}[1;5D\u{1B}[1;5C\u{1B}[1;3D\u{1B}[D\u{1B}[C".utf8)) == [.wordLeft, .wordRight, .wordLeft, .left, .right])
+        #expect(decoder.decode(Array("\u{1B}b\u{1B}f".utf8)) == [.wordLeft, .wordRight])
+    }
+
+    @Test func lineEditingMovesAndDeletesByCharacterAndWord() {
+        var text = "ban évasion, again"
+        var cursor: Int?
+        #expect(LineEditing.apply(.wordLeft, to: &text, cursor: &cursor))
+        #expect(cursor == 13)
+        _ = LineEditing.apply(.wordLeft, to: &text, cursor: &cursor)
+        #expect(cursor == 4, "a word of letters, accented ones too")
+        _ = LineEditing.apply(.character("X"), to: &text, cursor: &cursor)
+        #expect(text == "ban Xévasion, again")
+        _ = LineEditing.apply(.control("u"), to: &text, cursor: &cursor)
+        #expect(text == "évasion, again" && cursor == 0)
+        _ = LineEditing.apply(.end, to: &text, cursor: &cursor)
+        #expect(cursor == nil)
+        _ = LineEditing.apply(.paste("two\nlines"), to: &text, cursor: &cursor)
+        #expect(text == "évasion, againtwo lines")
+        #expect(!LineEditing.apply(.enter, to: &text, cursor: &cursor), "Enter is the caller's")
+        #expect(LineEditing.split("abc", cursor: 1) == ("a", "bc"))
+    }
+}

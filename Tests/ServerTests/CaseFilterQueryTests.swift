@@ -24,4 +24,13 @@ import Testing
         #expect(!phasesOnly.claimedToo)
         #expect(throws: APIError.self) { try filter("state=open,nonsense") }
     }
+
+    /// Issue 18: `q=` is a moderator's search; an empty or oversized one is a 400 that says what q takes.
+    @Test func theSearchQuery() throws {
+        #expect(try filter("q=%40mallory%40social.example").search == .handle(user: "mallory", host: "social.example"))
+        #expect(try filter("q=42").search == .caseID(42))
+        #expect(try filter("state=decided").search == nil)
+        #expect(throws: APIError.self) { try filter("q=") }
+        #expect(throws: APIError.self) { try filter("q=" + String(repeating: "a", count: 301)) }
+    }
 }

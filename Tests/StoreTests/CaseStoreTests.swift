@@ -317,6 +317,42 @@ extension StoreBackend {
     }
 
     /// SQLite's: the tampering edits the file's rows directly, as someone with the file could.
+    /// Issue 18: a moderator finds a case by its number, a handle (any case, with or without the host), an account URL
+    /// or a domain; the searched text's `%` and `_` are literal, and other tenants' cases are never found.
+    @Test(arguments: StoreBackend.allCases)
+    func aModeratorsSearchFindsCasesByNumberHandleURLAndDomain(backend: StoreBackend) async throws {
+        let store = try backend.makeModerationStore(in: directory)
+        let acme = try await tenant(store, "acme")
+        let other = try await tenant(store, "other")
+        var ids: [String: CaseID] = [:]
+        for (index, account) in [
+            "https://bad.example/users/Mallory", "https://other.example/@mallory", "https://bad.example/users/mallory_2", "https://bad.example/users/bob",
+        ].enumerated() {
+            let recorded = try await store.record(item(report("https://a.example/flags/\(index)", account: account), tenant: acme), tenant: acme, ruleSetVersion: "v1", at: t0)
+            guard case .recorded(let id, _) = recorded else { Issue.record("no case for \(account)"); return }
+            ids[account] = id
+        }
+        _ = try await store.record(item(report("https://a.example/flags/9", account: "https://bad.example/users/mallory"), tenant: other), tenant: other, ruleSetVersion: "v1", at: t0)
+        func found(_ text: String) async throws -> [CaseID] {
+            var filter = CaseFilter()
+            filter.search = try #require(CaseSearch(text))
+            filter.sort = .age
+            return try await store.cases(tenant: acme.id, filter: filter, at: t0).map(\.id)
+        }
+        let mallory = ids["https://bad.example/users/Mallory"]!, otherMallory = ids["https://other.example/@mallory"]!
+        let mallory2 = ids["https://bad.example/users/mallory_2"]!, bob = ids["https://bad.example/users/bob"]!
+        #expect(try await found("mallory") == [mallory, otherMallory])
+        #expect(try await found("@mallory@bad.example") == [mallory])
+        #expect(try await found("@MALLORY@Other.Example") == [otherMallory])
+        #expect(try await found("#\(bob)") == [bob])
+        #expect(try await found(String(bob)) == [bob])
+        #expect(try await found("bad.example") == [mallory, mallory2, bob])
+        #expect(try await found("https://bad.example/users/bob") == [bob])
+        #expect(try await found("users/mallory_") == [mallory2])
+        #expect(try await found("users/mallory%") == [], "% is literal")
+        #expect(try await found("nobody") == [])
+    }
+
     @Test func theAuditChainVerifiesAndNamesAnEditedDeletedOrReorderedRow() async throws {
         let store = try StoreBackend.sqlite.makeModerationStore(in: directory)
         let acme = try await tenant(store, "acme")

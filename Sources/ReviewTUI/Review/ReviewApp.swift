@@ -12,13 +12,17 @@ public enum ReviewBackendError: Error, Sendable {
     case unreachable(String)
     /// The server answered with an error; its message, for the status line.
     case refused(String)
+    /// The server refused the token itself (401: revoked, expired or wrong): the UI asks to log in again.
+    case tokenRefused(String)
 }
 
 /// The moderation API, as the review UI uses it. The `palisade` executable implements it over HTTP.
 public protocol ReviewBackend: Sendable {
     func me() async throws(ReviewBackendError) -> MeBody
     func queues() async throws(ReviewBackendError) -> [QueueBody]
-    func cases(_ source: CaseListSource, sort: CaseListing.Sort, after: Int64?, limit: Int) async throws(ReviewBackendError) -> [CaseSummaryBody]
+    func cases(
+        _ source: CaseListSource, sort: CaseListing.Sort, states: CaseListing.States, after: Int64?, limit: Int
+    ) async throws(ReviewBackendError) -> [CaseSummaryBody]
     func detail(_ id: Int64) async throws(ReviewBackendError) -> CaseDetailBody
     /// `claim`, `renew` or `release` of a case.
     func transition(_ id: Int64, _ verb: String) async throws(ReviewBackendError) -> TransitionBody
@@ -30,7 +34,14 @@ public protocol ReviewBackend: Sendable {
     /// Sends the case to `queue`; `newQueue` starts a queue nothing uses yet (else the server refuses it).
     func escalate(_ id: Int64, queue: String, newQueue: Bool) async throws(ReviewBackendError) -> TransitionBody
     func note(_ id: Int64, _ text: String) async throws(ReviewBackendError)
-    /// The tenant's live case changes; the stream ends when the connection drops.
+    /// Closes the case without a decision.
+    func close(_ id: Int64) async throws(ReviewBackendError) -> TransitionBody
+    /// Records the account's appeal of the decision in force.
+    func appeal(_ id: Int64, statement: String) async throws(ReviewBackendError) -> TransitionBody
+    /// Reverses the decision in force (a proposal when lifting it needs approval).
+    func reverse(_ id: Int64, reason: String) async throws(ReviewBackendError) -> TransitionBody
+    /// The tenant's live case changes; the stream ends when the connection drops or goes silent (the server sends a
+    /// heartbeat every second, so a stream with nothing for 2 s is dead).
     func events() async throws(ReviewBackendError) -> AsyncStream<CaseChangeEvent>
 }
 
@@ -203,8 +214,8 @@ public final class ReviewApp: @unchecked Sendable {
                 switch command {
                 case .loadMe: post(.me(try await backend.me()))
                 case .loadQueues: post(.queues(try await backend.queues()))
-                case .loadCases(let source, let sort, let after):
-                    let page = try await backend.cases(source, sort: sort, after: after, limit: ReviewUpdate.pageSize)
+                case .loadCases(let source, let sort, let after, let states):
+                    let page = try await backend.cases(source, sort: sort, states: states, after: after, limit: ReviewUpdate.pageSize)
                     post(.cases(source, page, appending: after != nil))
                 case .loadCase(let id): post(.detail(try await backend.detail(id)))
                 case .claim(let id): post(.done(try await backend.transition(id, "claim"), "claimed"))
@@ -221,12 +232,18 @@ public final class ReviewApp: @unchecked Sendable {
                 case .note(let id, let text):
                     try await backend.note(id, text)
                     post(.noted(id))
+                case .close(let id): post(.done(try await backend.close(id), "closed"))
+                case .appeal(let id, let statement): post(.done(try await backend.appeal(id, statement: statement), "appeal recorded"))
+                case .reverse(let id, let reason):
+                    let outcome = try await backend.reverse(id, reason: reason)
+                    post(.done(outcome, outcome.case.state == "awaiting_approval" ? "reversal proposed; awaiting approval" : "decision reversed"))
                 case .quit: break
                 }
             } catch {
                 switch error {
                 case .unreachable: post(.connection(false))
                 case .refused(let message): post(.failed(message))
+                case .tokenRefused(let message): post(.tokenRefused(message))
                 }
             }
         }
@@ -248,7 +265,17 @@ public final class ReviewApp: @unchecked Sendable {
         Task {
             while true {
                 try? await Task.sleep(for: .seconds(2))
-                if (try? await backend.me()) != nil { break }
+                do throws(ReviewBackendError) {
+                    _ = try await backend.me()
+                    break
+                } catch {
+                    // Back, but the token is no good any more: nothing to reconnect to.
+                    if case .tokenRefused(let message) = error {
+                        self.lock.withLock { self.reconnecting = false }
+                        batches.yield([.tokenRefused(message)])
+                        return
+                    }
+                }
             }
             self.lock.withLock { self.reconnecting = false }
             batches.yield([.connection(true)])
@@ -261,11 +288,15 @@ public final class ReviewApp: @unchecked Sendable {
             do throws(ReviewBackendError) {
                 let stream = try await backend.events()
                 for await event in stream { post(.event(event)) }
+                // The stream ended (the server went away, or went silent): the banner shows now, not at the next
+                // request; the reconnect loop finds out whether the server is back, or refuses the token.
+                if !Task.isCancelled { post(.connection(false)) }
             } catch {
                 // Unreachable: the banner and the reconnect loop take over. Refused: the moderator reads why.
                 switch error {
                 case .unreachable: post(.connection(false))
                 case .refused(let message): post(.failed("live updates: " + message))
+                case .tokenRefused(let message): post(.tokenRefused(message))
                 }
             }
             try? await Task.sleep(for: .seconds(2))

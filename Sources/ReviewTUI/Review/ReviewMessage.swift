@@ -21,14 +21,16 @@ public enum ReviewMessage: Sendable {
     case event(CaseChangeEvent)
     /// The connection was lost (false) or is back (true).
     case connection(Bool)
+    /// The server refused the token (401): the moderator must log in again.
+    case tokenRefused(String)
 }
 
 /// Something the runtime must do for `update`: a request to the server, or leaving.
 public enum ReviewCommand: Equatable, Sendable {
     case loadMe
     case loadQueues
-    /// A page of a list (after the case id `after`).
-    case loadCases(CaseListSource, sort: CaseListing.Sort, after: Int64?)
+    /// A page of a list (after the case id `after`), of the cases in `states`.
+    case loadCases(CaseListSource, sort: CaseListing.Sort, after: Int64?, states: CaseListing.States = .active)
     case loadCase(Int64)
     case claim(Int64)
     case renew(Int64)
@@ -39,5 +41,8 @@ public enum ReviewCommand: Equatable, Sendable {
     case reject(Int64, decision: Int64, reason: String)
     case escalate(Int64, queue: String, newQueue: Bool)
     case note(Int64, String)
+    case close(Int64)
+    case appeal(Int64, statement: String)
+    case reverse(Int64, reason: String)
     case quit
 }

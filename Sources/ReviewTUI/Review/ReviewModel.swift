@@ -17,7 +17,7 @@ public enum CaseListSource: Equatable, Sendable {
     case queue(String)
     /// Cases awaiting a second moderator's approval.
     case approvals
-    /// The cases about an account.
+    /// The cases a search finds: a case number, a handle (`mallory`, `@mallory@host`), an account URL or a domain.
     case search(String)
 }
 
@@ -34,12 +34,33 @@ public struct CaseListing: Equatable, Sendable {
         case all, available, mine
     }
 
+    /// Which states the list asks the server for (issue 18: decided and closed cases are reachable too).
+    public enum States: String, CaseIterable, Sendable {
+        /// Waiting for a moderator or an approval: open, escalated, reopened, awaiting approval.
+        case active
+        case decided, closed
+        /// Every state.
+        case all
+
+        /// The `state` query of the moderation API (nil: every state).
+        public var query: String? {
+            switch self {
+            case .active: return "open,escalated,reopened,awaiting_approval"
+            case .decided: return "decided"
+            case .closed: return "closed"
+            case .all: return nil
+            }
+        }
+    }
+
     public var source: CaseListSource
     public var items: [CaseSummaryBody] = []
     public var selected = 0
     public var top = 0
     public var sort: Sort = .priority
     public var filter: Filter = .all
+    /// The states shown: a queue's active cases, a search's every case.
+    public var states: States
     /// Whether more pages may follow (the last page was full).
     public var more = false
     public var loading = false
@@ -47,6 +68,11 @@ public struct CaseListing: Equatable, Sendable {
     /// An empty list of `source`.
     public init(source: CaseListSource) {
         self.source = source
+        switch source {
+        case .queue: states = .active
+        case .approvals: states = .active
+        case .search: states = .all
+        }
     }
 
     /// The rows the filter keeps, for the moderator `me`.
@@ -177,6 +203,8 @@ public struct DecisionDialog: Equatable, Sendable {
     public var field: Field = .action
     public var action = 0
     public var reason = ""
+    /// Where the cursor is in `reason` (nil: at its end).
+    public var reasonCursor: Int?
     public var template: Int?
     public var category = 0
     public var rules = ""
@@ -220,10 +248,20 @@ public struct Prompt: Equatable, Sendable {
         case approve(Int64, decision: Int64, summary: String)
         /// Turning a proposed decision down: the reason.
         case reject(Int64, decision: Int64)
+        /// Closing a case without a decision: Enter closes, Esc cancels.
+        case close(Int64)
+        /// Recording the account's appeal of the decision in force: their statement.
+        case appeal(Int64)
+        /// Reversing the decision in force (after an appeal): the reason.
+        case reverse(Int64)
+        /// Deciding a case nobody holds: Enter claims it, then the decision dialog opens.
+        case claimAndDecide(Int64)
     }
 
     public var purpose: Purpose
     public var text = ""
+    /// Where the cursor is in `text` (nil: at its end).
+    public var cursor: Int?
 
     /// An empty prompt.
     public init(purpose: Purpose) {
@@ -234,11 +272,23 @@ public struct Prompt: Equatable, Sendable {
     public var label: String {
         switch purpose {
         case .note: return "Note"
-        case .search: return "Search account"
+        case .search: return "Search: handle, @user@host, account URL, domain or case number"
         case .escalate: return "Escalate to queue"
         case .newQueue(_, let queue): return "No queue '\(queue)' yet. Enter starts it, Esc cancels"
         case .approve(_, _, let summary): return "Approve \(summary)? Enter approves, Esc cancels"
         case .reject: return "Reject the proposal, reason"
+        case .close(let id): return "Close case \(id) without a decision? Enter closes, Esc cancels"
+        case .appeal: return "Appeal: the account's statement"
+        case .reverse: return "Reverse the decision in force, reason"
+        case .claimAndDecide(let id): return "Case \(id) is not claimed: Enter claims it and opens the decision, Esc cancels"
+        }
+    }
+
+    /// Whether Enter acts on its own (a confirmation), without typed text.
+    public var confirms: Bool {
+        switch purpose {
+        case .newQueue, .approve, .close, .claimAndDecide: return true
+        case .note, .search, .escalate, .reject, .appeal, .reverse: return false
         }
     }
 }
@@ -260,6 +310,12 @@ public struct ReviewModel: Equatable, Sendable {
     public var help = false
     /// The connection is lost (a banner shows; it reconnects).
     public var disconnected = false
+    /// The server refused the token (revoked, expired or wrong): the whole screen says to log in again, and why.
+    public var tokenRefused: String?
+    /// The case being claimed so that its decision dialog opens once the claim lands ("claim and decide").
+    public var decidingAfterClaim: Int64?
+    /// When the open case was last loaded, so a pane that follows deliveries reloads it while they are under way.
+    public var openLoadedAt: Date?
     /// The last outcome or error, in the status line.
     public var status: String?
     /// Set once the user asked to quit.

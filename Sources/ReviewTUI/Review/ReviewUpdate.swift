@@ -9,6 +9,8 @@ public enum ReviewUpdate {
     static let renewWithin: TimeInterval = 300
     /// A claim this close to its end is shown as a warning.
     public static let warnWithin: TimeInterval = 60
+    /// How often the deliveries pane reloads its case while deliveries are under way.
+    static let deliveriesRefresh: TimeInterval = 2
 
     /// What to do first: who am I, which queues.
     public static func start() -> [ReviewCommand] { [.loadMe, .loadQueues] }
@@ -37,6 +39,14 @@ public enum ReviewUpdate {
             return []
         case .tick(let now):
             model.now = now
+            // The deliveries pane follows deliveries under way: the case reloads every 2 s while any is queued.
+            if let open = model.open, model.screen == .detail, open.pane == .deliveries, !model.disconnected,
+                open.detail.deliveries.contains(where: { $0.state == "queued" }),
+                model.openLoadedAt.map({ now.timeIntervalSince($0) >= deliveriesRefresh }) ?? true
+            {
+                model.openLoadedAt = now
+                return [.loadCase(open.detail.case.id)]
+            }
             return []
         case .me(let me):
             model.me = me
@@ -61,6 +71,7 @@ public enum ReviewUpdate {
             } else {
                 model.open = CaseView(detail: detail)
             }
+            model.openLoadedAt = model.now
             model.screen = .detail
             return []
         case .done(let transition, let what):
@@ -75,6 +86,11 @@ public enum ReviewUpdate {
             if what == "claimed next" {
                 return [.loadCase(transition.case.id)]
             }
+            // "Claim and decide": the claim landed, so the decision dialog opens on the case.
+            if what == "claimed", model.decidingAfterClaim == transition.case.id {
+                model.decidingAfterClaim = nil
+                if let open = model.open, open.detail.case.id == transition.case.id { model.dialog = decisionDialog(for: open.detail, model: model) }
+            }
             return model.open?.detail.case.id == transition.case.id ? [.loadCase(transition.case.id)] : []
         case .noted(let id):
             model.status = "case \(id): note added"
@@ -82,7 +98,13 @@ public enum ReviewUpdate {
         case .failed(let reason):
             // The dialog or prompt stays open with what was typed, so a retry needs no retyping.
             if let dialog = model.dialog, dialog.confirming { model.dialog?.confirming = false }
+            model.decidingAfterClaim = nil
             model.status = "error: " + reason
+            return []
+        case .tokenRefused(let reason):
+            model.tokenRefused = reason
+            model.dialog = nil
+            model.prompt = nil
             return []
         case .connection(let up):
             let was = model.disconnected
@@ -111,7 +133,7 @@ public enum ReviewUpdate {
             model.list = list
             clampLists(&model)
         } else if case .queue(let queue)? = model.list?.source, event.queue == queue, event.kind == "intake" {
-            commands.append(.loadCases(.queue(queue), sort: model.list!.sort, after: nil))
+            commands.append(.loadCases(.queue(queue), sort: model.list!.sort, after: nil, states: model.list!.states))
         }
         if model.screen == .queues { commands.append(.loadQueues) }
         if model.open?.detail.case.id == event.caseID, event.actor != model.me?.name { commands.append(.loadCase(event.caseID)) }
@@ -124,6 +146,14 @@ public enum ReviewUpdate {
         if key == .control("c") {
             model.quitting = true
             return [.quit]
+        }
+        // A refused token leaves nothing to do here but leave and log in again.
+        if model.tokenRefused != nil {
+            if key == .character("q") || key == .escape || key == .enter {
+                model.quitting = true
+                return [.quit]
+            }
+            return []
         }
         if model.help {
             if key == .character("?") || key == .escape || key == .character("q") { model.help = false }
@@ -168,7 +198,7 @@ public enum ReviewUpdate {
             guard model.queues.indices.contains(model.queueSelected) else { return [] }
             let queue = model.queues[model.queueSelected].name
             model.list = CaseListing(source: .queue(queue))
-            return [.loadCases(.queue(queue), sort: .priority, after: nil), .claimNext(queue: queue)]
+            return [.loadCases(.queue(queue), sort: .priority, after: nil, states: .active), .claimNext(queue: queue)]
         case .character("A"): return openList(.approvals, &model)
         case .character("/"): model.prompt = Prompt(purpose: .search)
         case .character("R"): return [.loadQueues]
@@ -183,7 +213,7 @@ public enum ReviewUpdate {
         if case .approvals = source { list.sort = .age }
         model.list = list
         model.screen = .cases
-        return [.loadCases(source, sort: list.sort, after: nil)]
+        return [.loadCases(source, sort: list.sort, after: nil, states: list.states)]
     }
 
     private static func casesKey(_ key: Key, _ model: inout ReviewModel) -> [ReviewCommand] {
@@ -209,7 +239,16 @@ public enum ReviewUpdate {
             list.sort = list.sort == .priority ? .age : .priority
             list.selected = 0
             list.loading = true
-            commands.append(.loadCases(list.source, sort: list.sort, after: nil))
+            commands.append(.loadCases(list.source, sort: list.sort, after: nil, states: list.states))
+        case .character("v"):
+            // Which states the list shows: active, decided, closed, every one.
+            let all = CaseListing.States.allCases
+            list.states = all[(all.firstIndex(of: list.states)! + 1) % all.count]
+            list.selected = 0
+            list.top = 0
+            list.items = []
+            list.loading = true
+            commands.append(.loadCases(list.source, sort: list.sort, after: nil, states: list.states))
         case .character("f"):
             let all = CaseListing.Filter.allCases
             list.filter = all[(all.firstIndex(of: list.filter)! + 1) % all.count]
@@ -227,7 +266,7 @@ public enum ReviewUpdate {
         // Near the end of what is loaded, the next page is asked for.
         if list.more, !list.loading, list.selected >= list.items.count - page, let last = list.items.last {
             list.loading = true
-            commands.append(.loadCases(list.source, sort: list.sort, after: last.id))
+            commands.append(.loadCases(list.source, sort: list.sort, after: last.id, states: list.states))
         }
         model.list = list
         clampLists(&model)
@@ -246,7 +285,7 @@ public enum ReviewUpdate {
         case .character("q"), .escape:
             model.screen = model.list == nil ? .queues : .cases
             model.open = nil
-            if let list = model.list { return [.loadCases(list.source, sort: list.sort, after: nil)] }
+            if let list = model.list { return [.loadCases(list.source, sort: list.sort, after: nil, states: list.states)] }
             return [.loadQueues]
         case .tab: open.pane = panes[(panes.firstIndex(of: open.pane)! + 1) % panes.count]
         case .backTab: open.pane = panes[(panes.firstIndex(of: open.pane)! + panes.count - 1) % panes.count]
@@ -266,9 +305,24 @@ public enum ReviewUpdate {
         case .character("c"): commands.append(.claim(id))
         case .character("r"): commands.append(.release(id))
         case .character("d"):
-            var dialog = DecisionDialog(caseID: id, domain: open.detail.case.domain, templates: model.me?.reasonTemplates ?? [])
-            dialog.action = 2
-            model.dialog = dialog
+            // Decide what you may (issue 18): the role and the claim are checked before the dialog opens.
+            let summary = open.detail.case
+            let heldBy = summary.holder.flatMap { holder in summary.claimExpiresAt.map { $0 > model.now } ?? true ? holder : nil }
+            if !mayAct(model, as: "moderator") {
+                model.status = "a triage moderator cannot decide: escalate it (e) or add a note (n)"
+            } else if heldBy == nil {
+                model.prompt = Prompt(purpose: .claimAndDecide(id))
+            } else if let heldBy, heldBy != model.me?.name {
+                model.status = "case \(id) is claimed by \(heldBy): only they can decide it while the claim lasts"
+            } else {
+                model.dialog = decisionDialog(for: open.detail, model: model)
+            }
+        case .character("C"):
+            if mayAct(model, as: "moderator") { model.prompt = Prompt(purpose: .close(id)) } else { model.status = "a triage moderator cannot close a case" }
+        case .character("p"):
+            if mayAct(model, as: "moderator") { model.prompt = Prompt(purpose: .appeal(id)) } else { model.status = "a triage moderator cannot record an appeal" }
+        case .character("u"):
+            if mayAct(model, as: "moderator") { model.prompt = Prompt(purpose: .reverse(id)) } else { model.status = "a triage moderator cannot reverse a decision" }
         case .character("a"):
             // Approving is a decision, not a keystroke (issue 18): what is approved is shown, and confirmed.
             if let proposed = open.detail.decisions.last(where: { $0.state == "proposed" }) {
@@ -291,6 +345,23 @@ public enum ReviewUpdate {
         return commands
     }
 
+    /// Whether the moderator's role is at least `role` (`triage` < `moderator` < `admin` < `operator`); true while
+    /// the role is not known yet (the server checks anyway).
+    static func mayAct(_ model: ReviewModel, as role: String) -> Bool {
+        let order = ["triage", "moderator", "admin", "operator"]
+        guard let mine = model.me?.role, let have = order.firstIndex(of: mine), let need = order.firstIndex(of: role) else { return true }
+        return have >= need
+    }
+
+    /// The decision dialog for a case: silence preselected, the rule ids of its hits filled in.
+    static func decisionDialog(for detail: CaseDetailBody, model: ReviewModel) -> DecisionDialog {
+        var dialog = DecisionDialog(caseID: detail.case.id, domain: detail.case.domain, templates: model.me?.reasonTemplates ?? [])
+        dialog.action = 2
+        var seen: Set<String> = []
+        dialog.rules = detail.ruleHits.map(\.ruleID).filter { seen.insert($0).inserted }.joined(separator: ", ")
+        return dialog
+    }
+
     /// What an approval puts in force, in one line: each action with its target and flags, who proposed it and why.
     public static func approvalSummary(_ decision: DecisionBody, account: String) -> String {
         let actions = decision.actions.map { action -> String in
@@ -310,13 +381,17 @@ public enum ReviewUpdate {
             model.prompt = nil
             return []
         case .enter:
-            if case .newQueue(let id, let queue) = prompt.purpose {
+            if prompt.confirms {
                 model.prompt = nil
-                return [.escalate(id, queue: queue, newQueue: true)]
-            }
-            if case .approve(let id, let decision, _) = prompt.purpose {
-                model.prompt = nil
-                return [.approve(id, decision: decision)]
+                switch prompt.purpose {
+                case .newQueue(let id, let queue): return [.escalate(id, queue: queue, newQueue: true)]
+                case .approve(let id, let decision, _): return [.approve(id, decision: decision)]
+                case .close(let id): return [.close(id)]
+                case .claimAndDecide(let id):
+                    model.decidingAfterClaim = id
+                    return [.claim(id)]
+                default: return []
+                }
             }
             let text = prompt.text.trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { return [] }
@@ -332,13 +407,14 @@ public enum ReviewUpdate {
                 return [.escalate(id, queue: text, newQueue: false)]
             case .search: return openList(.search(text), &model)
             case .reject(let id, let decision): return [.reject(id, decision: decision, reason: text)]
-            case .newQueue, .approve: return []
+            case .appeal(let id): return [.appeal(id, statement: text)]
+            case .reverse(let id): return [.reverse(id, reason: text)]
+            case .newQueue, .approve, .close, .claimAndDecide: return []
             }
-        case .backspace:
-            if !prompt.text.isEmpty { prompt.text.removeLast() }
-        case .character(let character): prompt.text.append(character)
-        case .paste(let text): prompt.text += text.replacingOccurrences(of: "\n", with: " ")
-        default: break
+        default:
+            // A confirmation takes no typing; a text prompt edits its line.
+            guard !prompt.confirms else { return [] }
+            _ = LineEditing.apply(key, to: &prompt.text, cursor: &prompt.cursor)
         }
         model.prompt = prompt
         return []
@@ -347,6 +423,24 @@ public enum ReviewUpdate {
     private static func dialogKey(_ key: Key, _ model: inout ReviewModel) -> [ReviewCommand] {
         guard var dialog = model.dialog else { return [] }
         let fields = DecisionDialog.Field.allCases
+        let cursorKeys: Set<Key> = [.left, .right, .home, .end, .wordLeft, .wordRight, .delete, .control("a"), .control("e"), .control("w"), .control("u")]
+        if dialog.field == .reason, !dialog.reason.isEmpty, cursorKeys.contains(key) {
+            // Typed text is edited where the cursor is; the templates are then on PgUp/PgDn.
+            _ = LineEditing.apply(key, to: &dialog.reason, cursor: &dialog.reasonCursor)
+            dialog.confirming = false
+            model.dialog = dialog
+            return []
+        }
+        if dialog.field == .reason, key == .pageUp || key == .pageDown {
+            let count = dialog.templates.count
+            let step = key == .pageDown ? 1 : -1
+            dialog.template = ((dialog.template ?? (step > 0 ? -1 : 0)) + step + count) % count
+            dialog.reason = ""
+            dialog.reasonCursor = nil
+            dialog.confirming = false
+            model.dialog = dialog
+            return []
+        }
         switch key {
         case .escape:
             if dialog.confirming {
@@ -392,21 +486,27 @@ public enum ReviewUpdate {
             return [.decide(dialog.caseID, request(dialog, now: model.now))]
         case .backspace:
             switch dialog.field {
-            case .reason: if !dialog.reason.isEmpty { dialog.reason.removeLast() }
+            case .reason: _ = LineEditing.apply(key, to: &dialog.reason, cursor: &dialog.reasonCursor)
             case .rules: if !dialog.rules.isEmpty { dialog.rules.removeLast() }
             default: break
             }
         case .character(let character):
             switch dialog.field {
-            case .reason: dialog.reason.append(character)
+            case .reason:
+                // Typing after picking a template adds to it (issue 18), rather than starting over.
+                if dialog.reason.isEmpty, let template = dialog.template { dialog.reason = dialog.templates[template] + " " }
+                _ = LineEditing.apply(key, to: &dialog.reason, cursor: &dialog.reasonCursor)
             case .rules: dialog.rules.append(character)
             case .action:
                 if let digit = character.wholeNumberValue, (1...DecisionDialog.actions.count).contains(digit) { dialog.action = digit - 1 }
             default: break
             }
             dialog.confirming = false
-        case .paste(let text):
-            if dialog.field == .reason { dialog.reason += text }
+        case .paste:
+            if dialog.field == .reason {
+                if dialog.reason.isEmpty, let template = dialog.template { dialog.reason = dialog.templates[template] + " " }
+                _ = LineEditing.apply(key, to: &dialog.reason, cursor: &dialog.reasonCursor)
+            }
         default: break
         }
         model.dialog = dialog
@@ -445,7 +545,7 @@ public enum ReviewUpdate {
 
     private static func reload(_ model: ReviewModel) -> [ReviewCommand] {
         var commands: [ReviewCommand] = [.loadQueues]
-        if let list = model.list { commands.append(.loadCases(list.source, sort: list.sort, after: nil)) }
+        if let list = model.list { commands.append(.loadCases(list.source, sort: list.sort, after: nil, states: list.states)) }
         if let open = model.open { commands.append(.loadCase(open.detail.case.id)) }
         return commands
     }

@@ -17,6 +17,10 @@ public enum ReviewView {
             return
         }
         header(model, into: &buffer)
+        if let reason = model.tokenRefused {
+            tokenRefused(reason, model: model, into: &buffer)
+            return
+        }
         switch model.screen {
         case .queues: queues(model, into: &buffer)
         case .cases: cases(model, into: &buffer)
@@ -50,29 +54,55 @@ public enum ReviewView {
         }
     }
 
+    /// The whole screen when the server refused the token: why, and how to log in again.
+    private static func tokenRefused(_ reason: String, model: ReviewModel, into buffer: inout ScreenBuffer) {
+        let lines = [
+            ("Log in again", warning), ("", Style.plain), (reason + ".", .plain), ("", .plain),
+            ("Ask your tenant's admin for a new token, then run:", .plain), ("  palisade login \(model.server)", .bold), ("", .plain),
+            ("Nothing was changed on the server since the token stopped working.", .dim),
+        ]
+        var y = 3
+        for (text, style) in lines {
+            for line in TerminalText.wrapped(TerminalText.sanitised(text), width: max(buffer.width - 4, 1)) where y < buffer.height - 1 {
+                buffer.putSafe(line, x: 2, y: y, style: style)
+                y += 1
+            }
+        }
+        buffer.fill(x: 0, y: buffer.height - 1, width: buffer.width, height: 1, style: .selected)
+        buffer.putSafe(" q quit", x: 0, y: buffer.height - 1, style: .selected)
+    }
+
     static func title(of source: CaseListSource) -> String {
         switch source {
         case .queue(let name): return name
         case .approvals: return "approvals"
-        case .search(let account): return "search: \(account)"
+        case .search(let text): return "search: \(text)"
         }
     }
 
     private static func statusLine(_ model: ReviewModel, into buffer: inout ScreenBuffer) {
         let y = buffer.height - 2
         if let prompt = model.prompt {
-            let end = buffer.putSafe(" \(prompt.label): ", x: 0, y: y, style: .bold)
-            // The end of a long text stays in view while typing.
-            let room = max(buffer.width - end - 2, 1)
-            var shown = TerminalText.sanitised(prompt.text)
-            while CellWidth.of(shown) > room { shown.removeFirst() }
-            let after = buffer.putSafe(shown, x: end, y: y)
-            buffer.putSafe("▏", x: after, y: y, style: accent)
+            let end = buffer.putSafe(" \(prompt.label)" + (prompt.confirms ? "" : ": "), x: 0, y: y, style: .bold)
+            if !prompt.confirms { editedLine(prompt.text, cursor: prompt.cursor, x: end, y: y, room: max(buffer.width - end - 1, 2), into: &buffer) }
         } else if let status = model.status {
             buffer.put(" " + status, x: 0, y: y, style: status.hasPrefix("error") ? warning : .dim)
         }
         buffer.fill(x: 0, y: buffer.height - 1, width: buffer.width, height: 1, style: .selected)
         buffer.putSafe(" " + hints(model, width: buffer.width - 1), x: 0, y: buffer.height - 1, style: .selected)
+    }
+
+    /// A line being edited, the cursor drawn where it is; the cursor stays in view (the text before it is cut from
+    /// the left, the text after it from the right).
+    static func editedLine(_ text: String, cursor: Int?, x: Int, y: Int, room: Int, into buffer: inout ScreenBuffer, style: Style = .plain) {
+        let parts = LineEditing.split(text, cursor: cursor)
+        var before = TerminalText.sanitised(parts.before)
+        var after = TerminalText.sanitised(parts.after)
+        while CellWidth.of(before) > room - 1 { before.removeFirst() }
+        while CellWidth.of(before) + 1 + CellWidth.of(after) > room, !after.isEmpty { after.removeLast() }
+        let cursorX = buffer.putSafe(before, x: x, y: y, style: style)
+        buffer.putSafe("▏", x: cursorX, y: y, style: accent)
+        buffer.putSafe(after, x: cursorX + 1, y: y, style: style)
     }
 
     /// The keys that work now, for the bottom line: as many as fit in `width`, most useful first, `?` and the way out
@@ -81,6 +111,8 @@ public enum ReviewView {
         let pairs: [(String, String)]
         if model.help {
             pairs = [("?/esc", "close help")]
+        } else if model.tokenRefused != nil {
+            pairs = [("q", "quit")]
         } else if model.prompt != nil {
             pairs = [("enter", "confirm"), ("esc", "cancel")]
         } else if let dialog = model.dialog {
@@ -93,14 +125,19 @@ public enum ReviewView {
                 pairs = [("enter", "open"), ("c", "claim next"), ("j/k", "move"), ("A", "approvals"), ("/", "search"), ("?", "help"), ("q", "quit")]
             case .cases:
                 pairs = [
-                    ("enter", "open"), ("c", "claim"), ("j/k", "move"), ("r", "release"), ("s", "sort"), ("f", "filter"), ("/", "search"), ("?", "help"),
-                    ("q", "back"),
+                    ("enter", "open"), ("c", "claim"), ("j/k", "move"), ("r", "release"), ("s", "sort"), ("f", "filter"), ("v", "states"), ("/", "search"),
+                    ("?", "help"), ("q", "back"),
                 ]
             case .detail:
-                pairs = [
-                    ("d", "decide"), ("c", "claim"), ("tab", "pane"), ("j/k", "scroll"), ("a", "approve"), ("e", "escalate"), ("n", "note"), ("r", "release"),
-                    ("x", "CW"), ("m", "media"), ("?", "help"), ("q", "back"),
-                ]
+                // Only what the moderator's role allows (issue 18): triage escalates and notes, it does not decide.
+                let decides = ReviewUpdate.mayAct(model, as: "moderator")
+                var keys: [(String, String)] = decides ? [("d", "decide")] : []
+                keys += [("c", "claim"), ("tab", "pane"), ("j/k", "scroll")]
+                if decides { keys += [("a", "approve"), ("X", "reject")] }
+                keys += [("e", "escalate"), ("n", "note"), ("r", "release")]
+                if decides { keys += [("C", "close"), ("p", "appeal"), ("u", "reverse")] }
+                keys += [("x", "CW"), ("m", "media"), ("?", "help"), ("q", "back")]
+                pairs = keys
             }
         }
         let fixed = pairs.filter { ["?", "q", "esc", "?/esc"].contains($0.0) }
@@ -150,18 +187,60 @@ public enum ReviewView {
 
     // MARK: Cases
 
-    /// Widths of the case list's columns before the account.
-    static let caseColumns = [9, 4, 12, 14, 7, 5]
+    /// The case list's columns after the account, in order, and the order they give way in on a narrow terminal
+    /// (issue 18: the account comes first and is never dropped; it is shortened in the middle).
+    static let caseColumns: [(title: String, width: Int)] = [("ID", 8), ("PRI", 4), ("STATE", 13), ("HOLDER", 12), ("AGE", 5), ("SLA", 4)]
+    static let caseColumnsGivingWay = ["HOLDER", "STATE", "PRI", "AGE"]
+    /// The account column is at least this wide while other columns can give way.
+    static let accountMinimum = 24
+
+    /// The columns shown at `width`: the account's width and the others kept.
+    static func caseLayout(width: Int) -> (account: Int, columns: [(title: String, width: Int)]) {
+        var kept = caseColumns
+        func accountWidth() -> Int { width - 1 - kept.reduce(0) { $0 + $1.width } }
+        for title in caseColumnsGivingWay where accountWidth() < accountMinimum { kept.removeAll { $0.title == title } }
+        return (max(accountWidth(), 8), kept)
+    }
+
+    /// An account URL as the list shows it: without `https://`, shortened in the middle to `width` cells (the host's
+    /// start and the path's end, where the name is, stay).
+    public static func shortAccount(_ account: String, width: Int) -> String {
+        var text = TerminalText.sanitised(account)
+        for scheme in ["https://", "http://"] where text.hasPrefix(scheme) { text.removeFirst(scheme.count) }
+        guard CellWidth.of(text) > width, width > 3 else { return text }
+        let characters = Array(text)
+        let headRoom = (width - 1) / 2
+        let tailRoom = width - 1 - headRoom
+        var tail: [Character] = []
+        var tailWidth = 0
+        for character in characters.reversed() {
+            let cells = CellWidth.of(String(character))
+            guard tailWidth + cells <= tailRoom else { break }
+            tail.insert(character, at: 0)
+            tailWidth += cells
+        }
+        var head: [Character] = []
+        var headWidth = 0
+        for character in characters {
+            let cells = CellWidth.of(String(character))
+            guard headWidth + cells <= headRoom else { break }
+            head.append(character)
+            headWidth += cells
+        }
+        return String(head) + "…" + String(tail)
+    }
 
     private static func cases(_ model: ReviewModel, into buffer: inout ScreenBuffer) {
         guard let list = model.list else { return }
         let rows = list.visible(me: model.me?.name)
-        var summary = " \(title(of: list.source)) · by \(list.sort.rawValue) · \(list.filter.rawValue) · \(rows.count) case\(rows.count == 1 ? "" : "s")"
+        var summary = " \(title(of: list.source)) · \(list.states.rawValue) · by \(list.sort.rawValue) · \(list.filter.rawValue) · \(rows.count) case\(rows.count == 1 ? "" : "s")"
         if list.more { summary += " (more below)" }
         if list.loading { summary += " · loading…" }
         buffer.put(summary, x: 0, y: 2, style: accent)
-        var column = 0
-        for (title, size) in zip([" ID", "PRI", "STATE", "HOLDER", "AGE", "SLA", "ACCOUNT"], caseColumns + [0]) {
+        let layout = caseLayout(width: buffer.width)
+        buffer.putSafe(" ACCOUNT", x: 0, y: 3, style: .bold)
+        var column = 1 + layout.account
+        for (title, size) in layout.columns {
             buffer.putSafe(title, x: column, y: 3, style: .bold)
             column += size
         }
@@ -179,14 +258,22 @@ public enum ReviewView {
             let selected = index == list.selected
             let style: Style = selected ? .selected : .plain
             if selected { buffer.fill(x: 0, y: y, width: buffer.width, height: 1, style: style) }
+            buffer.putSafe(shortAccount(item.account, width: layout.account - 1), x: 1, y: y, style: style, limit: layout.account - 1)
             let holder = item.holder.map { $0 == model.me?.name ? "you" : $0 } ?? "-"
-            let fields = zip([" " + String(item.id), String(item.priority), item.state, holder, age(item.createdAt, now: model.now), item.slaBreached ? "⚠" : ""], caseColumns).map { ($0, $1) }
-            var x = 0
-            for (text, size) in fields {
+            var x = 1 + layout.account
+            for (title, size) in layout.columns {
+                let text: String
+                switch title {
+                case "ID": text = String(item.id)
+                case "PRI": text = String(item.priority)
+                case "STATE": text = item.state
+                case "HOLDER": text = holder
+                case "AGE": text = age(item.createdAt, now: model.now)
+                default: text = item.slaBreached ? "⚠" : ""
+                }
                 buffer.put(text, x: x, y: y, style: text == "⚠" && !selected ? warning : style, limit: size - 1)
                 x += size
             }
-            buffer.put(item.account, x: x, y: y, style: style, limit: buffer.width - x)
         }
     }
 
@@ -370,8 +457,14 @@ public enum ReviewView {
         }
         let expiry = DecisionDialog.expiries[dialog.expiry].map { $0 % 24 == 0 ? "\($0 / 24) day\($0 == 24 ? "" : "s")" : "\($0) h" } ?? "never"
         row(0, "Action", "‹ \(dialog.actionName) ›", .action, note: "1–5 or ←/→")
-        let reasonShown = dialog.reason.isEmpty ? (dialog.template.map { dialog.templates[$0] } ?? "") : dialog.reason
-        row(1, "Reason", reasonShown + (dialog.field == .reason ? "▏" : ""), .reason, note: dialog.reason.isEmpty ? "type, or ←/→ templates" : "")
+        if dialog.field == .reason && !dialog.confirming && !dialog.reason.isEmpty {
+            // Typed text is edited in place: the cursor shows where; PgUp/PgDn still offer the templates.
+            buffer.putSafe("Reason", x: area.x, y: area.y + 1, style: .bold)
+            editedLine(dialog.reason, cursor: dialog.reasonCursor, x: area.x + 11, y: area.y + 1, room: area.width - 11, into: &buffer, style: .selected)
+        } else {
+            let reasonShown = dialog.reason.isEmpty ? (dialog.template.map { dialog.templates[$0] } ?? "") : dialog.reason
+            row(1, "Reason", reasonShown + (dialog.field == .reason ? "▏" : ""), .reason, note: dialog.reason.isEmpty ? "type, or ←/→ templates" : "")
+        }
         row(2, "Category", "‹ \(DecisionDialog.categories[dialog.category]) ›", .category)
         row(3, "Rules", dialog.rules + (dialog.field == .rules ? "▏" : ""), .rules, note: "ids, comma-separated")
         row(4, "Expires", "‹ \(expiry) ›", .expiry)
@@ -401,10 +494,10 @@ public enum ReviewView {
     /// Every key.
     public static let keys: [(String, String)] = [
         ("j/k ↓/↑", "move; scroll a pane"), ("g/G Home/End", "first / last"), ("PgUp/PgDn", "a page (also ^b/^f)"), ("enter", "open"),
-        ("esc / q", "back; quit on queues"), ("tab / S-tab", "next / previous pane"), ("/", "search by account"), ("c", "claim; next, on a queue"),
+        ("esc / q", "back; quit on queues"), ("tab / S-tab", "next / previous pane"), ("/", "search handle/#/URL"), ("c", "claim (next: queues)"),
         ("r", "release the claim"), ("d", "decide"), ("ctrl-n", "decide & claim next"), ("a", "approve the proposal"), ("X", "reject the proposal"),
-        ("e", "escalate to a queue"),
-        ("n", "add a note"), ("x", "content warnings"), ("m", "media placeholders"), ("s", "sort: priority / age"), ("f", "filter: all/free/mine"),
+        ("e", "escalate to a queue"), ("C", "close, no decision"), ("p", "record an appeal"), ("u", "reverse the decision"),
+        ("n", "add a note"), ("x", "content warnings"), ("m", "media placeholders"), ("s", "sort: priority / age"), ("f", "filter: all/free/mine"), ("v", "states shown"),
         ("A", "awaiting approval"), ("R", "reload the queues"), ("?", "this help"), ("ctrl-c", "quit"),
     ]
 

@@ -4,6 +4,8 @@ public enum Key: Hashable, Sendable {
     case character(Character)
     case enter, escape, tab, backTab, backspace, delete
     case up, down, left, right, home, end, pageUp, pageDown
+    /// Ctrl- or Alt-← / → (and Alt-b / Alt-f): a word back or forward in a text field.
+    case wordLeft, wordRight
     /// Control plus a letter (`ctrl(c)` is Ctrl-C).
     case control(Character)
     /// Text pasted in one piece (bracketed paste).
@@ -119,8 +121,9 @@ public struct KeyDecoder: Sendable {
             switch pending[end] {
             case 0x41: return (.up, length)
             case 0x42: return (.down, length)
-            case 0x43: return (.right, length)
-            case 0x44: return (.left, length)
+            // `ESC [ 1 ; 5 C`: the modifier (3 Alt, 5 Ctrl) makes an arrow a word jump.
+            case 0x43: return (parameters.hasSuffix(";5") || parameters.hasSuffix(";3") ? .wordRight : .right, length)
+            case 0x44: return (parameters.hasSuffix(";5") || parameters.hasSuffix(";3") ? .wordLeft : .left, length)
             case 0x48: return (.home, length)
             case 0x46: return (.end, length)
             case 0x5A: return (.backTab, length)
@@ -148,7 +151,10 @@ public struct KeyDecoder: Sendable {
             default: return (nil, 3)
             }
         }
-        // ESC followed by something else: Escape, then that byte on its own (Alt-key combinations are not used).
+        // Alt-b / Alt-f, as readline has them: a word back or forward.
+        if next == 0x62 { return (.wordLeft, 2) }
+        if next == 0x66 { return (.wordRight, 2) }
+        // ESC followed by something else: Escape, then that byte on its own (other Alt-key combinations are not used).
         return (.escape, 1)
     }
 

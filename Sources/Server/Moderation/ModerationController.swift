@@ -20,7 +20,8 @@ struct ModerationController {
     /// The queues a tenant's rules route to, by tenant slug (with the tenant's own queues and those cases are in, the
     /// queues an escalation may name without starting one).
     var ruleQueues: @Sendable (String) -> Set<String> = { _ in [] }
-    var heartbeat: Duration = .seconds(15)
+    /// A comment this often on every event stream: the review UI counts 2 s of silence as a lost connection.
+    var heartbeat: Duration = .seconds(1)
     /// How often an open event stream checks that its token is still valid (a revoked token ends its streams).
     var revalidation: Duration = .seconds(5)
     /// The caps on open event streams.
@@ -291,7 +292,7 @@ struct ModerationController {
         return id
     }
 
-    /// `?queue=&state=open,escalated&sort=priority|age|newest&priority_min=&older_than=SECONDS&sla_breached=true&claimed=true|false|me&account=&limit=&after=`.
+    /// `?queue=&state=open,escalated&sort=priority|age|newest&priority_min=&older_than=SECONDS&sla_breached=true&claimed=true|false|me&account=&q=&limit=&after=`.
     static func filter(_ query: Parameters, now: Date) throws -> CaseFilter {
         var filter = CaseFilter()
         if let states = query.get("state") {
@@ -303,6 +304,12 @@ struct ModerationController {
         }
         filter.queue = query.get("queue")
         filter.account = query.get("account")
+        if let text = query.get("q") {
+            guard let search = CaseSearch(text) else {
+                throw APIError(.badRequest, code: "malformed", message: "q is 1–300 characters: a case number, a handle, an account URL or a domain")
+            }
+            filter.search = search
+        }
         if let sort = query.get("sort") {
             guard let parsed = CaseFilter.Sort(rawValue: sort) else {
                 throw APIError(.badRequest, code: "malformed", message: "sort is priority, age or newest")

@@ -56,6 +56,33 @@ extension SQLiteStore: CaseStore {
             conditions.append("account = ?")
             arguments.append(account)
         }
+        if let search = filter.search {
+            // LIKE patterns with the searched text's own % and _ escaped.
+            func literal(_ text: String) -> String {
+                text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            }
+            switch search {
+            case .caseID(let id):
+                conditions.append("id = ?")
+                arguments.append(id)
+            case .handle(let user, let host):
+                conditions.append(#"(account LIKE ? ESCAPE '\' OR account LIKE ? ESCAPE '\')"#)
+                arguments += ["%/" + literal(user), "%/@" + literal(user)]
+                if let host {
+                    conditions.append("domain = ?")
+                    arguments.append(host)
+                }
+            case .account(let url):
+                conditions.append("account = ?")
+                arguments.append(url)
+            case .domain(let domain):
+                conditions.append("domain = ?")
+                arguments.append(domain)
+            case .text(let text):
+                conditions.append(#"account LIKE ? ESCAPE '\'"#)
+                arguments.append("%" + literal(text) + "%")
+            }
+        }
         let order: String
         switch filter.sort {
         case .priority:
