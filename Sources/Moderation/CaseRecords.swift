@@ -107,14 +107,31 @@ public struct IntakeItem: Sendable, Equatable {
     public let hits: [RecordedHit]
     /// Every signal (the report's, each hit's).
     public let signals: [Signal]
+    /// The account's name as its source showed it (`Display Name @username`), kept on the case for searches.
+    public let accountName: String?
 
     /// Makes an item.
-    public init(account: String, report: IncomingReport?, screened: ReportedStatus? = nil, hits: [RecordedHit], signals: [Signal]) {
+    public init(
+        account: String, report: IncomingReport?, screened: ReportedStatus? = nil, hits: [RecordedHit], signals: [Signal], accountName: String? = nil
+    ) {
         self.account = account
         self.report = report
         self.screened = screened
         self.hits = hits
         self.signals = signals
+        self.accountName = accountName.flatMap(Self.accountName(_:))
+    }
+
+    /// `Display Name @username` from what a source says, trimmed, at most 200 characters, control characters dropped;
+    /// nil when it says nothing.
+    public static func accountName(displayName: String?, username: String?) -> String? {
+        accountName([displayName, username.map { "@" + $0 }].compactMap { $0 }.joined(separator: " "))
+    }
+
+    private static func accountName(_ text: String) -> String? {
+        let clean = String(String.UnicodeScalarView(text.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }))
+            .trimmingCharacters(in: .whitespaces)
+        return clean.isEmpty ? nil : String(clean.prefix(200))
     }
 }
 

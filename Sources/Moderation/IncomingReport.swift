@@ -85,6 +85,9 @@ public struct IncomingReport: Sendable, Equatable {
     /// The reported statuses as the content rules see them, by status id, where the source gave them whole (a
     /// webhook's statuses, with their links and account); others are built from their text.
     public var statusSubjects: [String: Subject] = [:]
+    /// The reported account's name as the source shows it (`Display Name @username`), for moderators' searches;
+    /// nil when the source does not say (a Flag names the account only).
+    public var accountName: String?
 
     /// Makes a report.
     public init(

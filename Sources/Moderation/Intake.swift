@@ -80,7 +80,7 @@ public struct Intake: Sendable {
             hits += Self.record(set.evaluate(counted), subjectID: subjectID, ruleSet: set, tenant: tenant)
         }
         let signals = [signal ?? .report(report, tenant: tenant)] + hits.map { Signal(queue: $0.queue, priority: $0.priority) }
-        let item = IntakeItem(account: report.account, report: report, hits: hits, signals: signals)
+        let item = IntakeItem(account: report.account, report: report, hits: hits, signals: signals, accountName: report.accountName)
         return try await record(item, tenant: tenant, ruleSet: set)
     }
 
@@ -117,8 +117,12 @@ public struct Intake: Sendable {
         subject = try await counting(subject, subjectID: subjectID, ruleSet: set, tenant: tenant)
         let hits = Self.record(set.evaluate(subject), subjectID: subjectID, ruleSet: set, tenant: tenant)
         guard !hits.isEmpty else { return .nothing }
+        var name: String?
+        if case .text(let display)? = subject.fields["account.display_name"] { name = display }
+        if case .text(let username)? = subject.fields["account.username"] { name = IntakeItem.accountName(displayName: name, username: username) }
         let item = IntakeItem(
-            account: account, report: nil, screened: evidence, hits: hits, signals: hits.map { Signal(queue: $0.queue, priority: $0.priority) })
+            account: account, report: nil, screened: evidence, hits: hits, signals: hits.map { Signal(queue: $0.queue, priority: $0.priority) },
+            accountName: name)
         return try await record(item, tenant: tenant, ruleSet: set)
     }
 

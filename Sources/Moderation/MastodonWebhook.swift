@@ -78,6 +78,8 @@ public enum MastodonWebhook {
             for status in report.statuses {
                 incoming.statusSubjects[ReportedStatus(status: status).id] = Subject(status: status, type: "Create", now: now)
             }
+            incoming.accountName = IntakeItem.accountName(
+                displayName: report.targetAccount.account.displayName, username: report.targetAccount.account.username)
             return .report(incoming)
         case "status.created", "status.updated":
             let status = try object(Status.self, "status")

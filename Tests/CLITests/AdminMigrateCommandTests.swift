@@ -16,7 +16,7 @@ import Testing
         let result = try await PalisadeCLI.run(["admin", "migrate", "--dry-run"], in: directory.url)
         #expect(result.status == 0)
         #expect(result.stdout.contains("the database does not exist yet"))
-        #expect(result.stdout.contains("would apply (13):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n  0013-moderation-window-observations\n"))
+        #expect(result.stdout.contains("would apply (14):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n  0013-moderation-window-observations\n  0014-moderation-case-account-name\n"))
         #expect(!FileManager.default.fileExists(atPath: directory.path("data")))
     }
 
@@ -29,7 +29,7 @@ import Testing
         #expect(again.stdout == "database at \(directory.path("data/palisade.sqlite")) already exists; nothing to migrate\n")
 
         let second = try await PalisadeCLI.run(["admin", "migrate"], in: directory.url)
-        #expect(second.stdout.contains("already applied (13):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n  0013-moderation-window-observations\n"))
+        #expect(second.stdout.contains("already applied (14):\n  0001-federation-local-actor-keys\n  0002-federation-inbox-activities\n  0003-federation-hosted-accounts\n  0004-federation-received-flags\n  0005-federation-graph-and-delivery\n  0006-federation-delivery-bodies\n  0007-moderation-cases\n  0008-moderation-decisions-out\n  0009-moderation-reason-templates\n  0010-moderation-minted-by\n  0011-moderation-keyed-audit\n  0012-moderation-flags-from\n  0013-moderation-window-observations\n  0014-moderation-case-account-name\n"))
         #expect(second.stdout.contains("applied now (0): none\n"))
 
         let dryRun = try await PalisadeCLI.run(["admin", "migrate", "--dry-run"], in: directory.url)

@@ -77,6 +77,7 @@ import Testing
         #expect(report.account == "https://someothermastodonsite.com/users/cheeseperson")
         #expect(report.reporter == "https://mastodonwebsite/users/bobisaburger")
         #expect(report.category == "violation")
+        #expect(report.accountName == "cheeseperson @cheeseperson", "the target account's display name and username, for searches")
         #expect(report.instanceRuleIDs == ["2"])
         #expect(report.forwarded)
         #expect(report.statuses == [ReportedStatus(

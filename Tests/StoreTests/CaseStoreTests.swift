@@ -351,6 +351,20 @@ extension StoreBackend {
         #expect(try await found("users/mallory_") == [mallory2])
         #expect(try await found("users/mallory%") == [], "% is literal")
         #expect(try await found("nobody") == [])
+
+        // A name the source showed (a webhook's display name and username) is searched too, by any piece of it.
+        let named = report("https://a.example/flags/20", account: "https://named.example/users/7f3a9")
+        let recorded = try await store.record(
+            IntakeItem(account: named.account, report: named, hits: [], signals: [Signal(queue: "reports", priority: 50)],
+                       accountName: IntakeItem.accountName(displayName: "Crypto Giveaway\u{1B}[2J Official", username: "giveaway_official")),
+            tenant: acme, ruleSetVersion: "v1", at: t0)
+        guard case .recorded(let namedCase, _) = recorded else { Issue.record("no case"); return }
+        #expect(try await found("giveaway") == [namedCase])
+        #expect(try await found("Crypto Giveaway") == [namedCase])
+        #expect(try await found("@giveaway_official") == [namedCase], "the @username the source showed")
+        #expect(try await found("\u{1B}") == [], "control characters are not kept in the name")
+        #expect(IntakeItem.accountName(displayName: "  ", username: nil) == nil)
+        #expect(IntakeItem.accountName(displayName: String(repeating: "x", count: 500), username: nil)?.count == 200)
     }
 
     @Test func theAuditChainVerifiesAndNamesAnEditedDeletedOrReorderedRow() async throws {

@@ -72,13 +72,13 @@ import Testing
     @Test func queuedDeliveriesFromSchema0005KeepTheirBodiesAndState() async throws {
         try buildDatabase(fromDump: "palisade/databases/schema-0005.sql")
         #expect(try SQLiteStore.migrationPlan(path: path).pending == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates",
-            "0010-moderation-minted-by", "0011-moderation-keyed-audit", "0012-moderation-flags-from", "0013-moderation-window-observations",
+            "0010-moderation-minted-by", "0011-moderation-keyed-audit", "0012-moderation-flags-from", "0013-moderation-window-observations", "0014-moderation-case-account-name",
         ])
         // The same store migrates and then serves, as `palisade serve` does: its readers must see the new columns.
         let store = try SQLiteStore(path: path)
         defer { try? store.close() }
         #expect(try store.migrate() == ["0006-federation-delivery-bodies", "0007-moderation-cases", "0008-moderation-decisions-out", "0009-moderation-reason-templates",
-            "0010-moderation-minted-by", "0011-moderation-keyed-audit", "0012-moderation-flags-from", "0013-moderation-window-observations",
+            "0010-moderation-minted-by", "0011-moderation-keyed-audit", "0012-moderation-flags-from", "0013-moderation-window-observations", "0014-moderation-case-account-name",
         ])
 
         let post = "http://127.0.0.1:8080/users/alice/statuses/1/activity"
@@ -167,7 +167,7 @@ import Testing
         let store = try SQLiteStore(path: path)
         defer { try? store.close() }
         #expect(try store.migrate() == [
-            "0008-moderation-decisions-out", "0009-moderation-reason-templates", "0010-moderation-minted-by", "0011-moderation-keyed-audit", "0012-moderation-flags-from", "0013-moderation-window-observations",
+            "0008-moderation-decisions-out", "0009-moderation-reason-templates", "0010-moderation-minted-by", "0011-moderation-keyed-audit", "0012-moderation-flags-from", "0013-moderation-window-observations", "0014-moderation-case-account-name",
         ])
         let tenant = try #require(try await store.tenant(slug: "acme"))
         #expect(tenant.forwardReports == false)

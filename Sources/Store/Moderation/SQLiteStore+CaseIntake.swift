@@ -67,16 +67,16 @@ extension SQLiteStore {
             let expires: Int64? = open["claim_expires_at"]
             let movable = (open["phase"] as String) == "open" && (expires ?? 0) <= now
             route = Signal.route(current: (open["queue"], open["priority"]), movable: movable, signals: item.signals)
-            try db.cachedStatement(sql: "UPDATE cases SET queue = ?, priority = ?, reports = reports + ?, hits = hits + ?, updated_at = ? WHERE id = ?").execute(arguments: [route.queue, route.priority, item.report == nil ? 0 : 1, item.hits.count, now, caseID])
+            try db.cachedStatement(sql: "UPDATE cases SET queue = ?, priority = ?, reports = reports + ?, hits = hits + ?, updated_at = ?, account_name = COALESCE(?, account_name) WHERE id = ?").execute(arguments: [route.queue, route.priority, item.report == nil ? 0 : 1, item.hits.count, now, item.accountName, caseID])
         } else {
             newCase = true
             route = Signal.route(current: nil, movable: true, signals: item.signals)
             try db.cachedStatement(sql: """
-                    INSERT INTO cases (tenant_id, account, domain, queue, priority, phase, reports, hits, created_at, updated_at, sla_due_at)
-                    VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
+                    INSERT INTO cases (tenant_id, account, domain, queue, priority, phase, reports, hits, created_at, updated_at, sla_due_at, account_name)
+                    VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [
                     tenant.id, item.account, domain, route.queue, route.priority, item.report == nil ? 0 : 1, item.hits.count, now, now,
-                    now + Int64(tenant.sla * 1000),
+                    now + Int64(tenant.sla * 1000), item.accountName,
                 ])
             caseID = db.lastInsertedRowID
         }

@@ -66,11 +66,13 @@ extension SQLiteStore: CaseStore {
                 conditions.append("id = ?")
                 arguments.append(id)
             case .handle(let user, let host):
-                conditions.append(#"(account LIKE ? ESCAPE '\' OR account LIKE ? ESCAPE '\')"#)
-                arguments += ["%/" + literal(user), "%/@" + literal(user)]
                 if let host {
-                    conditions.append("domain = ?")
-                    arguments.append(host)
+                    conditions.append(#"(account LIKE ? ESCAPE '\' OR account LIKE ? ESCAPE '\') AND domain = ?"#)
+                    arguments += ["%/" + literal(user), "%/@" + literal(user), host]
+                } else {
+                    // A bare word is a handle or a piece of the account's name (its display name, its @username).
+                    conditions.append(#"(account LIKE ? ESCAPE '\' OR account LIKE ? ESCAPE '\' OR account_name LIKE ? ESCAPE '\')"#)
+                    arguments += ["%/" + literal(user), "%/@" + literal(user), "%" + literal(user) + "%"]
                 }
             case .account(let url):
                 conditions.append("account = ?")
@@ -79,8 +81,8 @@ extension SQLiteStore: CaseStore {
                 conditions.append("domain = ?")
                 arguments.append(domain)
             case .text(let text):
-                conditions.append(#"account LIKE ? ESCAPE '\'"#)
-                arguments.append("%" + literal(text) + "%")
+                conditions.append(#"(account LIKE ? ESCAPE '\' OR account_name LIKE ? ESCAPE '\')"#)
+                arguments += ["%" + literal(text) + "%", "%" + literal(text) + "%"]
             }
         }
         let order: String

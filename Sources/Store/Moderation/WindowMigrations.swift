@@ -15,6 +15,8 @@ enum WindowMigrations {
                 CREATE INDEX window_observations_by_key ON window_observations (tenant_id, kind, key, at);
                 CREATE INDEX window_observations_by_age ON window_observations (at);
                 """
-        )
+        ),
+        // Issue 18: moderators search cases by the account's display name and username, as its source showed them.
+        Migration(id: "0014-moderation-case-account-name", sql: "ALTER TABLE cases ADD COLUMN account_name TEXT;"),
     ]
 }
