@@ -47,7 +47,7 @@ struct DoctorCommand: AsyncParsableCommand {
         for check in checks { print(printable(check.line)) }
         let failed = checks.filter { $0.outcome == .failure }.count
         if failed > 0 {
-            FileHandle.standardError.write(Data("error: \(failed) check\(failed == 1 ? "" : "s") failed\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(failed) check\(failed == 1 ? "" : "s") failed\n".utf8))
             throw ExitCode(1)
         }
     }

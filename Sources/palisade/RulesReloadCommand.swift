@@ -34,7 +34,7 @@ struct RulesReloadCommand: AsyncParsableCommand {
         let configuration = try options.load().configuration
         let token = try tokenFile.map(readSecret(from:)) ?? configuration.admin.token
         guard let token, !token.isEmpty else {
-            throw ValidationError("no admin token: pass --token-file, or set admin.token in the configuration (or PALISADE_ADMIN__TOKEN)")
+            throw RulesReloadError("no admin token: pass --token-file, or set admin.token in the configuration (or PALISADE_ADMIN__TOKEN)")
         }
         let base = server ?? Self.localServer(configuration.listen)
         guard let url = URLComponents(string: base), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {

@@ -84,7 +84,8 @@ import Testing
         #expect(wrong.stderr.contains("refused the admin token"), "\(wrong.stderr)")
         let none = try await PalisadeCLI.run(["rules", "reload", "--server", url], in: directory.url)
         #expect(none.status != 0)
-        #expect(none.stderr.contains("no admin token"), "\(none.stderr)")
+        // One `Error:` line, no usage text (a missing token is not a mistyped command).
+        #expect(none.stderr == "Error: no admin token: pass --token-file, or set admin.token in the configuration (or PALISADE_ADMIN__TOKEN)\n", "\(none.stderr)")
         let unreachable = try await PalisadeCLI.run(
             ["rules", "reload", "--server", "http://127.0.0.1:1", "--token-file", "admin.token"], in: directory.url)
         #expect(unreachable.status != 0)

@@ -55,7 +55,7 @@ import Testing
         #expect(broken.lines["disk"]?.hasPrefix("FAIL disk: ") == true && broken.lines["disk"]?.contains("under the 97656.2 GiB asked for") == true, "\(broken.lines)")
         #expect(broken.lines[instance] == "FAIL \(instance): actor \(peer.origin)/actor: \(peer.origin)/actor refused the connection", "\(broken.lines)")
         #expect(broken.lines["health"]?.hasPrefix("ok ") == true, "what still works still says so")
-        #expect(broken.output.stderr == "error: 3 checks failed\n")
+        #expect(broken.output.stderr == "Error: 3 checks failed\n")
 
         // The server gone: health, WebFinger and the key are failures that say why.
         server.send(SIGTERM)
