@@ -453,7 +453,7 @@ public enum CaseSearch: Sendable, Equatable {
             self = .handle(user: String(parts[0]), host: parts[1].lowercased())
         } else if parts.count == 1, query.hasPrefix("@"), isUser(parts[0]) {
             self = .handle(user: String(parts[0]), host: nil)
-        } else if parts.count == 1, !query.contains("/"), query.contains("."), !query.hasPrefix(".") {
+        } else if parts.count == 1, query.contains("."), !query.contains(where: \.isWhitespace), InstanceDomain(lower) != nil {
             self = .domain(lower)
         } else if parts.count == 1, isUser(parts[0]) {
             self = .handle(user: query, host: nil)

@@ -79,6 +79,9 @@ struct CompiledPattern: Sendable {
     /// Shorter patterns that match wherever `pattern` and `skeleton` match (see `Precheck`): the prefiltered
     /// evaluation runs them first, and the pattern itself only where they match.
     var precheck: (text: Pattern?, skeleton: Pattern?) = (nil, nil)
+    /// For a pattern the prefilter cannot gate: ASCII characters one of which every match of `pattern` (and of
+    /// `skeleton`) contains; the prefiltered evaluation does not run it on a text that has none of them.
+    var requiredASCII: (text: RequiredASCII?, skeleton: RequiredASCII?) = (nil, nil)
 }
 
 /// A condition with its patterns compiled.
@@ -328,11 +331,17 @@ public struct RuleSet: Sendable {
                     // With the prefilter, a precheck that finds nothing rules a twin out before it runs.
                     var ranges: [Range<Int>] = []
                     var textMayMatch = runText
+                    if textMayMatch, texts.prefilterOn, let needed = compiled.requiredASCII.text {
+                        textMayMatch = value.asciiInText.intersects(needed)
+                    }
                     if textMayMatch, texts.prefilterOn, let precheck = compiled.precheck.text {
                         textMayMatch = try matcher.contains(precheck, in: value.text)
                     }
                     if textMayMatch { ranges = try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16).map(\.range) }
                     var skeletonMayMatch = runSkeleton && !(runText && compiled.skeletonIsPattern && value.isOwnSkeleton)
+                    if skeletonMayMatch, texts.prefilterOn, let needed = compiled.requiredASCII.skeleton, let inSkeleton = value.asciiInSkeleton {
+                        skeletonMayMatch = inSkeleton.intersects(needed)
+                    }
                     if skeletonMayMatch, texts.prefilterOn, let precheck = compiled.precheck.skeleton, let skeletonText = value.skeleton {
                         skeletonMayMatch = try matcher.contains(precheck, in: skeletonText.text)
                     }
@@ -397,6 +406,20 @@ final class SubjectTexts {
 
         /// Whether the skeleton is the text itself (no look-alike in it): scanning or matching it again finds nothing new.
         private(set) var isOwnSkeleton = false
+
+        /// The ASCII characters in the text (one pass, the first time a pattern asks).
+        lazy var asciiInText = RequiredASCII(presentIn: text)
+
+        /// The ASCII characters in the skeleton (nil without one).
+        var asciiInSkeleton: RequiredASCII? {
+            guard let skeleton else { return nil }
+            if isOwnSkeleton { return asciiInText }
+            if let known = skeletonASCII { return known }
+            let found = RequiredASCII(presentIn: skeleton.text)
+            skeletonASCII = found
+            return found
+        }
+        private var skeletonASCII: RequiredASCII?
 
         /// Which prefilter gates fire on the text and on its skeleton, as flags by id and as lists (nil without a
         /// prefilter).

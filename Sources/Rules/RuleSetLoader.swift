@@ -288,7 +288,14 @@ struct RuleCompiler {
                         .warning, at: source.location,
                         "runs on most posts: no literal to index. The prefilter can only look for this pattern's character classes, so it runs on most subjects, which is costly in large rule sets (say `cost: expensive` on the rule if that is intended)"))
                 }
-            } else if !expensiveAcknowledged {
+            } else {
+                // Not gated: a character every match needs still rules out the texts without it.
+                func required(_ expression: String) -> RequiredASCII? {
+                    SupersetPattern.rewriteTrimmed(expression).flatMap { $0.singleClass && $0.minimumLength > 0 ? RequiredASCII(expression: $0.expression) : nil }
+                }
+                compiled.requiredASCII = (required(bounded(folded)), required(bounded(skeleton)))
+            }
+            if compiled.gates == nil, !expensiveAcknowledged {
                 diagnostics.append(Diagnostic(
                     .warning, at: source.location,
                     "runs on every post: no literal to index. Neither a literal every match needs (3 bytes or more) nor an expression the prefilter can scan for could be found, so this pattern runs on every subject, which is costly in large rule sets (say `cost: expensive` on the rule if that is intended)"))

@@ -11,7 +11,7 @@ public final class SQLiteStore: Sendable {
     /// Gathers concurrent small writes (inbox entries, delivery outcomes) into shared transactions.
     let groupCommit: GroupCommit
     /// Copies the write-ahead log into the database file in the background (no commit waits for a checkpoint).
-    private let checkpointer: WALCheckpointer
+    private let checkpointer: WALCheckpointer?
     /// Lives exactly as long as this store: the checkpointer stops when it is gone.
     private let lifetime = Lifetime()
 
@@ -25,7 +25,17 @@ public final class SQLiteStore: Sendable {
     /// sealed with the service secret beside the database (`palisade.key` in its directory) when there is one. Audit
     /// rows are MAC'd with `auditKey`: the service passes the key from `data_dir/audit.key`; without one, a key made
     /// for this value alone (its rows then verify only through it).
-    public init(path: String, auditKey: AuditKey = .ephemeral()) throws(StoreError) {
+    public convenience init(path: String, auditKey: AuditKey = .ephemeral()) throws(StoreError) {
+        try self.init(path: path, auditKey: auditKey, readOnly: false)
+    }
+
+    /// Opens the existing database at `path` for reading only (`palisade doctor` beside a running server): no
+    /// checkpoints, no writes, nothing created; every write fails.
+    public convenience init(readingOnly path: String) throws(StoreError) {
+        try self.init(path: path, auditKey: .ephemeral(), readOnly: true)
+    }
+
+    private init(path: String, auditKey: AuditKey, readOnly: Bool) throws(StoreError) {
         self.path = path
         self.auditKey = auditKey
         do {
@@ -34,12 +44,12 @@ public final class SQLiteStore: Sendable {
             throw StoreError.cannotOpen(path: path, detail: String(describing: error))
         }
         do {
-            self.pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+            self.pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: readOnly))
         } catch {
             throw StoreError.cannotOpen(path: path, detail: Self.describe(error))
         }
         self.groupCommit = GroupCommit(pool: pool)
-        self.checkpointer = WALCheckpointer(pool: pool, path: path, owner: lifetime)
+        self.checkpointer = readOnly ? nil : WALCheckpointer(pool: pool, path: path, owner: lifetime)
     }
 
     /// Applies every pending migration; returns the identifiers applied now, in order.
@@ -107,8 +117,10 @@ public final class SQLiteStore: Sendable {
         do {
             // Best effort: if the checkpoint cannot run, the WAL stays beside the file and SQLite replays it on the next
             // open, so nothing is lost; closing must not fail for it.
-            checkpointer.stop()
-            try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            if let checkpointer {
+                checkpointer.stop()
+                try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            }
             try pool.close()
         } catch {
             throw StoreError.cannotClose(path: path, detail: Self.describe(error))

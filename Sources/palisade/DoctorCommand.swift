@@ -29,6 +29,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...300).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 300 seconds") }
+        guard minimumFreeMiB <= 1 << 30 else { throw ValidationError("--min-free is at most 1073741824 MiB (1 PiB)") }
         if let baseURL {
             guard let url = URLComponents(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {
                 throw ValidationError("--base-url must be an http(s) URL, like https://mod.example.org")

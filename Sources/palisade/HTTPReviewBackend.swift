@@ -119,6 +119,13 @@ struct HTTPReviewBackend: ReviewBackend {
                         }
                         let text = String(decoding: line, as: UTF8.self)
                         line = []
+                        // `: heartbeat every 500 ms`: the server promises a byte that often; four missed ones are a lost
+                        // connection (at least 2 s). A server that promises nothing is not watched.
+                        if text.hasPrefix(": heartbeat every "), let milliseconds = Int(text.dropFirst(": heartbeat every ".count).prefix { $0.isNumber }),
+                            milliseconds > 0
+                        {
+                            lastByte.watch(silenceLimit: max(Self.silenceLimit, 4 * Double(milliseconds) / 1000))
+                        }
                         if text.hasPrefix("data:") {
                             data += text.dropFirst(5).trimmingCharacters(in: .whitespaces)
                         } else if text.isEmpty, !data.isEmpty {
@@ -135,7 +142,7 @@ struct HTTPReviewBackend: ReviewBackend {
         let watchdog = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
-                if lastByte.silence > Self.silenceLimit {
+                if lastByte.isSilent {
                     task.cancel()
                     continuation.finish()
                     return
@@ -149,20 +156,33 @@ struct HTTPReviewBackend: ReviewBackend {
         return stream
     }
 
-    /// How long the event stream may stay silent before it counts as lost.
+    /// The shortest silence that counts as a lost connection.
     static let silenceLimit: TimeInterval = 2
 
     /// What a 401 means to the moderator.
     static let tokenRefusal = "the server refused your token: it was revoked, has expired, or belongs to another server"
 
-    /// When the event stream last sent a byte.
+    /// When the event stream last sent a byte (on a monotonic clock), and how long a silence may last once the server
+    /// announced its heartbeat.
     final class LastByte: @unchecked Sendable {
         private let lock = NSLock()
-        private var at = Date()
+        private let clock = ContinuousClock()
+        private var at: ContinuousClock.Instant
+        private var limit: TimeInterval?
 
-        func touch() { lock.withLock { at = Date() } }
+        init() { at = clock.now }
 
-        var silence: TimeInterval { lock.withLock { Date().timeIntervalSince(at) } }
+        func touch() { lock.withLock { at = clock.now } }
+
+        func watch(silenceLimit: TimeInterval) { lock.withLock { limit = silenceLimit } }
+
+        var isSilent: Bool {
+            lock.withLock {
+                guard let limit else { return false }
+                let silence = clock.now - at
+                return Double(silence.components.seconds) + Double(silence.components.attoseconds) / 1e18 > limit
+            }
+        }
     }
 
     // MARK: HTTP

@@ -11,10 +11,14 @@ import Testing
         // A plain-HTTP server on 127.0.0.2: loopback, but not the 127.0.0.1 a test instance is reached on over http,
         // so discovery asks it for https as it would a real instance.
         let port = try LoopbackHTTP.unusedPort()
+        // It answers WebFinger (a JRD, as a Mastodon behind no TLS would), over http only.
+        let served = directory.url.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: served.appendingPathComponent(".well-known"), withIntermediateDirectories: true)
+        try #"{"subject": "acct:x@x", "links": []}"#.write(to: served.appendingPathComponent(".well-known/webfinger"), atomically: true, encoding: .utf8)
         let server = Process()
         server.executableURL = try PythonPeer.python
         server.arguments = ["-m", "http.server", "--bind", "127.0.0.2", String(port)]
-        server.currentDirectoryURL = directory.url
+        server.currentDirectoryURL = served
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
@@ -33,7 +37,11 @@ import Testing
         let listed = try await PalisadeCLI.run(["admin", "instances", "list"], in: directory.url, environment: environment)
         #expect(listed.stdout == "no attached instances\n", "nothing refused is stored")
 
-        // Nothing listening at all is not called plain http.
+        // A plain-HTTP server that does not answer WebFinger (a redirect, an error page) is not called an instance
+        // that speaks plain http; nor is nothing listening at all.
+        try FileManager.default.removeItem(at: served.appendingPathComponent(".well-known/webfinger"))
+        let notFound = try await PalisadeCLI.run(["admin", "instances", "add", "127.0.0.2:\(port)", "--tenant", "acme"], in: directory.url, environment: environment)
+        #expect(notFound.status == 1 && !notFound.stderr.contains("plain http"), "\(notFound.stderr)")
         let closed = try LoopbackHTTP.unusedPort()
         let nobody = try await PalisadeCLI.run(["admin", "instances", "add", "127.0.0.2:\(closed)", "--tenant", "acme"], in: directory.url, environment: environment)
         #expect(nobody.status == 1)

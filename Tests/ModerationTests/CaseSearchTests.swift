@@ -14,6 +14,7 @@ import Testing
         #expect(CaseSearch("https://social.example/users/mallory") == .account("https://social.example/users/mallory"))
         #expect(CaseSearch("Social.Example") == .domain("social.example"))
         #expect(CaseSearch("users/mallory") == .text("users/mallory"))
+        #expect(CaseSearch("Dr. Evil") == .text("Dr. Evil"), "a name with a dot is not a domain")
         #expect(CaseSearch("99999999999999999999") == .handle(user: "99999999999999999999", host: nil), "too long for a case number")
         #expect(CaseSearch("١٢٣") == .handle(user: "١٢٣", host: nil), "only ASCII digits make a case number")
     }

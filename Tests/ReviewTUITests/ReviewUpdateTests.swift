@@ -36,7 +36,8 @@ import Testing
         var model = ReviewFixtures.model(width: 80, height: 24)
         #expect(run(&model, [.key(.character("A"))]) == [.loadCases(.approvals, sort: .age, after: nil)])
         #expect(model.list?.source == .approvals)
-        openCase(&model)
+        _ = run(&model, [.cases(.approvals, ReviewFixtures.cases, appending: false), .key(.enter), .detail(ReviewFixtures.detail)])
+        #expect(model.screen == .detail)
         // Nothing proposed: no approval is sent (the key still renews the claim, which is running out).
         #expect(run(&model, [.key(.character("a"))]) == [.renew(42)])
         #expect(model.status == "nothing to approve on case 42")
@@ -354,5 +355,30 @@ import Testing
         landed.deliveries[0].state = "delivered"
         _ = run(&model, [.detail(landed)])
         #expect(run(&model, [.tick(start.addingTimeInterval(20))]).isEmpty, "nothing under way: no reloads")
+    }
+
+    /// A late answer never pulls the moderator back into a case they left, nor swaps the case they opened since.
+    @Test func aLateCaseAnswerOnlyRefreshesTheCaseOpenNow() {
+        var model = ReviewFixtures.model(width: 80, height: 24)
+        openCase(&model)
+        _ = run(&model, [.key(.character("q"))])
+        #expect(model.screen == .cases && model.open == nil)
+        _ = run(&model, [.detail(ReviewFixtures.detail)])
+        #expect(model.screen == .cases && model.open == nil, "the reload that was in flight does not reopen it")
+        _ = run(&model, [.key(.character("j")), .key(.enter)])
+        var other = ReviewFixtures.detail
+        other.case = ReviewFixtures.cases[1]
+        _ = run(&model, [.detail(ReviewFixtures.detail)])
+        #expect(model.open == nil, "an answer about 42 while 43 was asked for")
+        _ = run(&model, [.detail(other)])
+        #expect(model.open?.detail.case.id == 43)
+        // In the decided view, a note on a listed case does not make it vanish.
+        var decided = ReviewFixtures.model(width: 80, height: 24)
+        _ = run(&decided, [.key(.enter), .key(.character("v"))])
+        let rows = ReviewFixtures.cases.map { var row = $0; row.state = "decided"; return row }
+        _ = run(&decided, [.cases(.queue("reports"), rows, appending: false)])
+        let note = CaseChangeEvent(kind: "note", caseID: 44, queue: "reports", state: "decided", holder: nil, actor: "bob", at: ReviewFixtures.now, sequence: 30)
+        _ = run(&decided, [.event(note)])
+        #expect(decided.list?.items.count == 5)
     }
 }

@@ -115,12 +115,13 @@ import Testing
     }
 }
 
-/// Issue 18: word jumps reach the text fields: Ctrl-/Alt-arrows and readline's Alt-b / Alt-f.
+/// Issue 18: word jumps reach the text fields: Ctrl-/Alt-arrows.
 @Suite struct WordJumpKeyTests {
     @Test func modifiedArrowsAndAltLettersAreWordJumps() {
         var decoder = KeyDecoder()
         #expect(decoder.decode(Array("\u{1B}[1;5D\u{1B}[1;5C\u{1B}[1;3D\u{1B}[D\u{1B}[C".utf8)) == [.wordLeft, .wordRight, .wordLeft, .left, .right])
-        #expect(decoder.decode(Array("\u{1B}b\u{1B}f".utf8)) == [.wordLeft, .wordRight])
+        // Escape then `f` (the filter key) is not taken for Alt-f.
+        #expect(decoder.decode(Array("\u{1B}f".utf8)) == [.escape, .character("f")])
     }
 
     @Test func lineEditingMovesAndDeletesByCharacterAndWord() {
@@ -140,5 +141,13 @@ import Testing
         #expect(text == "évasion, againtwo lines")
         #expect(!LineEditing.apply(.enter, to: &text, cursor: &cursor), "Enter is the caller's")
         #expect(LineEditing.split("abc", cursor: 1) == ("a", "bc"))
+        var pasted = ""
+        var end: Int?
+        _ = LineEditing.apply(.paste("one\rtwo\r\nthree"), to: &pasted, cursor: &end)
+        #expect(pasted == "one two three", "a pasted CR is a space too")
+        _ = LineEditing.apply(.paste(String(repeating: "x", count: 10_000)), to: &pasted, cursor: &end)
+        #expect(pasted.count == LineEditing.limit, "a field takes at most \(LineEditing.limit) characters")
+        _ = LineEditing.apply(.character("y"), to: &pasted, cursor: &end)
+        #expect(pasted.count == LineEditing.limit && !pasted.hasSuffix("y"))
     }
 }

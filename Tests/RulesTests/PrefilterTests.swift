@@ -178,6 +178,43 @@ import Testing
         #expect(hits >= 8)
     }
 
+    /// Issue 17: a pattern the prefilter cannot gate, but whose every match has one of a few ASCII characters
+    /// (`\?\s*$`, `!`, `[;%]`), does not run on a text without them; look-alikes reach it through the skeleton, and
+    /// the hits stay the naive loop's.
+    @Test func anUngatedPatternSkipsTextsWithoutItsCharacters() throws {
+        #expect(RequiredASCII(expression: #"\x{3F}"#) != nil)
+        #expect(RequiredASCII(expression: #"[\x{21}\x{3B}-\x{3F}]"#) != nil)
+        #expect(RequiredASCII(expression: #"[^\x{3F}]"#) == nil, "a negated class")
+        #expect(RequiredASCII(expression: #"\x{6B}"#) == nil, "a letter: K (U+212A) is one of its case variants")
+        #expect(RequiredASCII(expression: #"[\x{21}\x{80}-\x{FF}]"#) == nil, "outside ASCII")
+        #expect(RequiredASCII(expression: #"\x{3F}\x{3F}"#) == nil, "two items")
+        let question = RequiredASCII(expression: #"\x{3F}"#)!
+        #expect(RequiredASCII(presentIn: "why? 漢字").intersects(question))
+        #expect(!RequiredASCII(presentIn: "no question here ～").intersects(question))
+
+        let directory = try TemporaryDirectory("prefilter-required-ascii")
+        defer { directory.remove() }
+        let patterns = [#"\?\s*$"#, "!", "[;%]", #"\d{7,}"#, "."]
+        let text = patterns.enumerated().map { index, pattern in
+            "- id: a.r\(index)\n  title: r\(index)\n  when: { content: '\(pattern)' }\n  action: { queue: q }\n"
+        }.joined()
+        _ = try directory.write("rules/all.yml", text)
+        let set = try #require(RuleSetLoader.load(directory: directory.path("rules")).ruleSet)
+        #expect(set.alwaysEvaluatedCount == patterns.count, "none of these has a gate")
+        let matcher = Matcher()
+        var hits: Set<String> = []
+        for post in ["why?", "why ？", "no question", "wow!", "click ǃ here", "50% off", "a;b", "call 5551234567", "plain words", ""] {
+            let subject = Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text(post)])
+            let engine = set.evaluate(subject, matcher: matcher).hits.map(\.rule)
+            let naive = set.evaluateNaively(subject, matcher: matcher).hits.map(\.rule)
+            #expect(engine == naive, "\(post)")
+            hits.formUnion(naive.map { "\($0) \(post)" })
+        }
+        #expect(hits.contains("a.r0 why ？"), "the full-width question mark is normalised to ?")
+        #expect(hits.contains("a.r1 click ǃ here"), "the look-alike of ! is found through the skeleton")
+        #expect(!hits.contains("a.r0 no question"))
+    }
+
     @Test func evaluationWithThePrefilterGivesTheNaiveLoopsHits() throws {
         let directory = try TemporaryDirectory("prefilter")
         defer { directory.remove() }

@@ -423,7 +423,16 @@ import Testing
         #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true)
         var chunks = response.body.makeAsyncIterator()
         var received = String(buffer: try #require(try await chunks.next()))
-        #expect(received.hasPrefix(": connected"))
+        #expect(received.hasPrefix(": connected\n: heartbeat every 500 ms\n\n"), "the heartbeat is announced: \(received)")
+        #expect(response.headers.first(name: "X-Accel-Buffering") == "no", "proxies must not hold the heartbeats back")
+        // The heartbeat comes as announced: two within a second and a half of silence.
+        let beatStart = ContinuousClock.now
+        var beats = 0
+        while beats < 2 {
+            let chunk = String(buffer: try #require(try await chunks.next()))
+            beats += chunk.components(separatedBy: ": heartbeat\n").count - 1
+        }
+        #expect(ContinuousClock.now - beatStart < .milliseconds(1500))
         #expect(try await call(.POST, world.base + "/api/v1/moderation/cases/\(world.caseID)/claim", token: world.tokens["acme-mod"]).0 == 200)
         while !received.contains("event: case") {
             received += String(buffer: try #require(try await chunks.next()))

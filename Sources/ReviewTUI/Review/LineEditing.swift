@@ -3,6 +3,9 @@ import Foundation
 /// Editing one line of text with a cursor (the decision's reason, the prompts): move by character, word or to
 /// either end, delete either side, insert typing and pastes where the cursor is. Pure.
 public enum LineEditing {
+    /// The longest line a field takes (a reason, a note): typing and pastes beyond it are cut.
+    public static let limit = 4_000
+
     /// Applies `key` to `text` with the cursor at `cursor` characters from the start (nil: at the end); returns
     /// whether the key was an editing key (else the caller handles it). A paste's line breaks become spaces.
     public static func apply(_ key: Key, to text: inout String, cursor: inout Int?) -> Bool {
@@ -29,10 +32,13 @@ public enum LineEditing {
             characters.removeSubrange(0..<position)
             position = 0
         case .character(let character):
+            guard characters.count < limit else { break }
             characters.insert(character, at: position)
             position += 1
         case .paste(let pasted):
-            let flat = Array(pasted.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " "))
+            // Terminals send a pasted line break as CR, LF or both: each is a space here.
+            let flat = Array(pasted.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " "))
+                .prefix(max(limit - characters.count, 0))
             characters.insert(contentsOf: flat, at: position)
             position += flat.count
         default:

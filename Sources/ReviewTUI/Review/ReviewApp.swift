@@ -296,7 +296,10 @@ public final class ReviewApp: @unchecked Sendable {
                 switch error {
                 case .unreachable: post(.connection(false))
                 case .refused(let message): post(.failed("live updates: " + message))
-                case .tokenRefused(let message): post(.tokenRefused(message))
+                case .tokenRefused(let message):
+                    // Nothing to follow with a refused token: the screen says to log in again.
+                    post(.tokenRefused(message))
+                    return
                 }
             }
             try? await Task.sleep(for: .seconds(2))

@@ -314,6 +314,9 @@ public struct ReviewModel: Equatable, Sendable {
     public var tokenRefused: String?
     /// The case being claimed so that its decision dialog opens once the claim lands ("claim and decide").
     public var decidingAfterClaim: Int64?
+    /// The case the moderator asked to open: its detail opens the case screen; any other late answer only refreshes
+    /// the case already open, never pulls the moderator back into one they left.
+    public var wantedCase: Int64?
     /// When the open case was last loaded, so a pane that follows deliveries reloads it while they are under way.
     public var openLoadedAt: Date?
     /// The last outcome or error, in the status line.

@@ -68,11 +68,15 @@ public enum ReviewUpdate {
                 open.detail = detail
                 open.revision += 1
                 model.open = open
-            } else {
+            } else if model.wantedCase == detail.case.id {
                 model.open = CaseView(detail: detail)
+                model.screen = .detail
+            } else {
+                // A late answer about a case the moderator has left, or never asked for.
+                return []
             }
+            model.wantedCase = nil
             model.openLoadedAt = model.now
-            model.screen = .detail
             return []
         case .done(let transition, let what):
             model.status = "case \(transition.case.id): \(what)"
@@ -84,6 +88,7 @@ public enum ReviewUpdate {
                 }
             }
             if what == "claimed next" {
+                model.wantedCase = transition.case.id
                 return [.loadCase(transition.case.id)]
             }
             // "Claim and decide": the claim landed, so the decision dialog opens on the case.
@@ -109,6 +114,7 @@ public enum ReviewUpdate {
         case .connection(let up):
             let was = model.disconnected
             model.disconnected = !up
+            if !up { model.decidingAfterClaim = nil }
             if up && was { return reload(model) }
             return []
         case .event(let event):
@@ -126,8 +132,10 @@ public enum ReviewUpdate {
             list.items[index].state = event.state
             list.items[index].holder = event.holder
             list.items[index].queue = event.queue
-            // A case claimed by someone else leaves "available" at once; one that left the queue leaves the list.
-            if case .queue(let queue) = list.source, event.queue != queue || !["open", "escalated", "reopened", "awaiting_approval"].contains(event.state) {
+            // A case claimed by someone else leaves "available" at once; one that left the queue (or, in the list of
+            // active cases, stopped being active) leaves the list.
+            let active = ["open", "escalated", "reopened", "awaiting_approval"].contains(event.state)
+            if case .queue(let queue) = list.source, event.queue != queue || (list.states == .active && !active) {
                 list.items.remove(at: index)
             }
             model.list = list
@@ -240,6 +248,8 @@ public enum ReviewUpdate {
             list.selected = 0
             list.loading = true
             commands.append(.loadCases(list.source, sort: list.sort, after: nil, states: list.states))
+        case .character("v") where list.source == .approvals:
+            model.status = "the approvals list shows proposals awaiting approval only"
         case .character("v"):
             // Which states the list shows: active, decided, closed, every one.
             let all = CaseListing.States.allCases
@@ -254,7 +264,10 @@ public enum ReviewUpdate {
             list.filter = all[(all.firstIndex(of: list.filter)! + 1) % all.count]
             list.selected = 0
         case .enter:
-            if rows.indices.contains(list.selected) { commands.append(.loadCase(rows[list.selected].id)) }
+            if rows.indices.contains(list.selected) {
+                model.wantedCase = rows[list.selected].id
+                commands.append(.loadCase(rows[list.selected].id))
+            }
         case .character("c"):
             if rows.indices.contains(list.selected) { commands.append(.claim(rows[list.selected].id)) }
         case .character("r"):
@@ -285,6 +298,7 @@ public enum ReviewUpdate {
         case .character("q"), .escape:
             model.screen = model.list == nil ? .queues : .cases
             model.open = nil
+            model.decidingAfterClaim = nil
             if let list = model.list { return [.loadCases(list.source, sort: list.sort, after: nil, states: list.states)] }
             return [.loadQueues]
         case .tab: open.pane = panes[(panes.firstIndex(of: open.pane)! + 1) % panes.count]

@@ -96,8 +96,9 @@ public enum ReviewView {
     /// the left, the text after it from the right).
     static func editedLine(_ text: String, cursor: Int?, x: Int, y: Int, room: Int, into buffer: inout ScreenBuffer, style: Style = .plain) {
         let parts = LineEditing.split(text, cursor: cursor)
-        var before = TerminalText.sanitised(parts.before)
-        var after = TerminalText.sanitised(parts.after)
+        // At most `room` characters either side are drawn, so a long line costs no more than a short one.
+        var before = TerminalText.sanitised(String(parts.before.suffix(room)))
+        var after = TerminalText.sanitised(String(parts.after.prefix(room)))
         while CellWidth.of(before) > room - 1 { before.removeFirst() }
         while CellWidth.of(before) + 1 + CellWidth.of(after) > room, !after.isEmpty { after.removeLast() }
         let cursorX = buffer.putSafe(before, x: x, y: y, style: style)

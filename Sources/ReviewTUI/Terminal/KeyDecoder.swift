@@ -4,7 +4,8 @@ public enum Key: Hashable, Sendable {
     case character(Character)
     case enter, escape, tab, backTab, backspace, delete
     case up, down, left, right, home, end, pageUp, pageDown
-    /// Ctrl- or Alt-← / → (and Alt-b / Alt-f): a word back or forward in a text field.
+    /// Ctrl- or Alt-← / →: a word back or forward in a text field. (Not Alt-b / Alt-f: over a slow link Escape then `f`
+    /// arrives as the same bytes.)
     case wordLeft, wordRight
     /// Control plus a letter (`ctrl(c)` is Ctrl-C).
     case control(Character)
@@ -151,9 +152,6 @@ public struct KeyDecoder: Sendable {
             default: return (nil, 3)
             }
         }
-        // Alt-b / Alt-f, as readline has them: a word back or forward.
-        if next == 0x62 { return (.wordLeft, 2) }
-        if next == 0x66 { return (.wordRight, 2) }
         // ESC followed by something else: Escape, then that byte on its own (other Alt-key combinations are not used).
         return (.escape, 1)
     }

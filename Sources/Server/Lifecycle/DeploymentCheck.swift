@@ -116,7 +116,8 @@ public enum DeploymentChecks {
                 nil)
         }
         do {
-            let store = try SQLiteStore(path: path)
+            // Read-only beside the running server: no checkpoint, no write, nothing left behind.
+            let store = try SQLiteStore(readingOnly: path)
             do {
                 try await store.checkHealth()
             } catch {
@@ -136,18 +137,19 @@ public enum DeploymentChecks {
             let path = URL(fileURLWithPath: configuration.rulesDirectory).standardizedFileURL.path
             return DeploymentCheck("rules", .warning, "no rules directory at \(path): no rules are evaluated")
         }
+        // No prefilter cache: the check compiles in memory and writes nothing under data_dir.
         let rules = ActiveRules(
-            directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory,
-            cache: PrefilterCache(directory: configuration.dataDirectory + "/cache/prefilter"), allowFailingTests: false,
-            logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
+            directory: configuration.rulesDirectory, overlaysDirectory: configuration.overlaysDirectory, cache: nil,
+            allowFailingTests: configuration.rules.allowFailingTests, logger: Logger(label: "palisade", factory: { _ in SwiftLogNoOpLogHandler() }))
         switch await rules.reload(reason: "doctor") {
         case .loaded(let set, _, let warnings):
             let cost = warnings.isEmpty ? "" : ", \(warnings.count) warning\(warnings.count == 1 ? "" : "s") (palisade rules check shows them)"
-            return DeploymentCheck("rules", .ok, "\(set.rules.count) rules load and their tests pass, version \(set.version)\(cost)")
+            let tests = configuration.rules.allowFailingTests ? "serve takes them (rules.allow_failing_tests)" : "their tests pass"
+            return DeploymentCheck("rules", .ok, "\(set.rules.count) rules load and \(tests), version \(set.version)\(cost)")
         case .refused(let load):
             let errors = load.diagnostics.filter { $0.severity == .error }
             let first = errors.first.map { ": " + $0.rendered(source: nil).split(separator: "\n").first.map(String.init)! } ?? ""
-            return DeploymentCheck("rules", .failure, "\(errors.count) error\(errors.count == 1 ? "" : "s") in \(configuration.rulesDirectory)\(first)")
+            return DeploymentCheck("rules", .failure, "\(errors.count) error\(errors.count == 1 ? "" : "s") in the rules or a tenant overlay\(first)")
         case .testsFailed(let failing):
             return DeploymentCheck(
                 "rules", .failure,
@@ -176,7 +178,8 @@ public enum DeploymentChecks {
                 return (DeploymentCheck("webfinger", .failure, "\(url) has no self link"), nil)
             }
             guard actor == service.id else {
-                return (DeploymentCheck("webfinger", .failure, "\(service.account) points at \(actor), not \(service.id): is base_url right?"), actor)
+                // The href is not followed: what base_url should publish is checked, nothing else.
+                return (DeploymentCheck("webfinger", .failure, "\(service.account) points at \(actor), not \(service.id): is base_url right?"), nil)
             }
             return (DeploymentCheck("webfinger", .ok, "\(service.account) → \(actor)"), actor)
         case .success((let status, _)):

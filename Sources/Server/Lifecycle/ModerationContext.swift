@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Moderation
 import NIOCore
+import NIOHTTP1
 import Store
 
 /// Opens the configured database for a `palisade admin` moderation command (run as the operator, on the file) and
@@ -68,7 +69,12 @@ public enum ModerationContext {
             return actor.id
         } catch {
             // A TLS failure against a server that answers plain HTTP is named as such, not as the TLS library's error.
-            let plainOnly = if case RemoteFetchError.transport? = error as? RemoteFetchError, settings.webFingerScheme == "https" { await answersPlainHTTP(domain, client: client) } else { false }
+            var plainOnly = false
+            if case RemoteFetchError.transport(let url, let detail)? = error as? RemoteFetchError, settings.webFingerScheme == "https",
+                url.contains("/.well-known/webfinger"), Self.isHandshakeFailure(detail)
+            {
+                plainOnly = await answersPlainHTTP(domain, client: client, policy: policy)
+            }
             try? await client.shutdown()
             if plainOnly {
                 throw ModerationError.invalid(
@@ -79,13 +85,27 @@ public enum ModerationContext {
         }
     }
 
-    /// Whether `domain` answers a plain-HTTP request at all (any status): asked only after https failed in transport.
-    static func answersPlainHTTP(_ domain: InstanceDomain, client: HTTPClient) async -> Bool {
+    /// Whether a transport error is TLS failing to start (the peer does not speak TLS there), not a timeout, a refused
+    /// connection or a certificate problem.
+    static func isHandshakeFailure(_ detail: String) -> Bool {
+        let lower = detail.lowercased()
+        let tls = lower.contains("ssl") || lower.contains("tls") || lower.contains("handshake")
+        let certificate = lower.contains("certificate") || lower.contains("verify")
+        return tls && !certificate
+    }
+
+    /// Whether `domain` answers WebFinger over plain HTTP: a 200 with a JSON object (a redirect to https, or an
+    /// error page on a TLS port, is not). Asked only after the TLS handshake failed, and only of an address the
+    /// federation's address policy allows.
+    static func answersPlainHTTP(_ domain: InstanceDomain, client: HTTPClient, policy: AddressPolicy) async -> Bool {
         do {
+            let host = String(domain.value.hasPrefix("[") ? domain.value.prefix { $0 != "]" } + "]" : domain.value.split(separator: ":")[0])
+            _ = try await policy.checkedAddresses(host: host)
             let request = HTTPClientRequest(url: "http://\(domain.value)/.well-known/webfinger?resource=acct:\(domain.value)@\(domain.value)")
             let response = try await client.execute(request, timeout: .seconds(5))
-            _ = try await response.body.collect(upTo: 64 << 10)
-            return true
+            let body = try await response.body.collect(upTo: 64 << 10)
+            guard response.status == .ok else { return false }
+            return (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) is [String: Any]
         } catch {
             return false
         }

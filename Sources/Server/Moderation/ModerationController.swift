@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Moderation
 import ModerationAPI
@@ -20,8 +21,9 @@ struct ModerationController {
     /// The queues a tenant's rules route to, by tenant slug (with the tenant's own queues and those cases are in, the
     /// queues an escalation may name without starting one).
     var ruleQueues: @Sendable (String) -> Set<String> = { _ in [] }
-    /// A comment this often on every event stream: the review UI counts 2 s of silence as a lost connection.
-    var heartbeat: Duration = .seconds(1)
+    /// A comment this often on every event stream (announced when it opens): the review UI counts 2 s of silence as a
+    /// lost connection, four missed heartbeats.
+    var heartbeat: Duration = .milliseconds(500)
     /// How often an open event stream checks that its token is still valid (a revoked token ends its streams).
     var revalidation: Duration = .seconds(5)
     /// The caps on open event streams.
@@ -258,7 +260,9 @@ struct ModerationController {
                 guardToken.cancel()
                 continuation.finish()
             }
-            try await writer.write(ByteBuffer(string: ": connected\n\n"))
+            // The interval is announced, so a client knows how long a silence may last (an older server sent none).
+            let interval = heartbeat.components.seconds * 1000 + heartbeat.components.attoseconds / 1_000_000_000_000_000
+            try await writer.write(ByteBuffer(string: ": connected\n: heartbeat every \(interval) ms\n\n"))
             try await withGracefulShutdownHandler {
                 for await line in lines {
                     try await writer.write(ByteBuffer(string: line))
@@ -269,7 +273,10 @@ struct ModerationController {
             try await writer.finish(nil)
         }
         return Response(
-            status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"], body: body)
+            status: .ok,
+            // A buffering proxy (nginx's default) would hold the heartbeats back and the stream would look dead.
+            headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
+            body: body)
     }
 
     private func answer(_ outcome: TransitionOutcome, tenant: Tenant, status: HTTPResponse.Status = .ok) async throws -> Response {

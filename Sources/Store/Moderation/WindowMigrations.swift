@@ -17,6 +17,12 @@ enum WindowMigrations {
                 """
         ),
         // Issue 18: moderators search cases by the account's display name and username, as its source showed them.
-        Migration(id: "0014-moderation-case-account-name", sql: "ALTER TABLE cases ADD COLUMN account_name TEXT;"),
+        // A domain search reads an index rather than every case of the tenant.
+        Migration(
+            id: "0014-moderation-case-account-name",
+            sql: """
+                ALTER TABLE cases ADD COLUMN account_name TEXT;
+                CREATE INDEX cases_by_domain ON cases(tenant_id, domain);
+                """),
     ]
 }
