@@ -43,9 +43,10 @@ struct DoctorCommand: AsyncParsableCommand {
         settings.minimumFreeBytes = minimumFreeMiB << 20
         settings.timeout = .seconds(timeout)
         settings.baseURL = baseURL.flatMap { URL(string: $0.hasSuffix("/") ? String($0.dropLast()) : $0) }
-        let checks = await DeploymentChecks.run(configuration, settings: settings)
-        // Remote answers reach these lines: shown, never obeyed by the terminal.
-        for check in checks { print(printable(check.line)) }
+        // Each line as its check finishes; remote answers reach them: shown, never obeyed by the terminal.
+        let checks = await DeploymentChecks.run(configuration, settings: settings) { check in
+            FileHandle.standardOutput.write(Data((printable(check.line) + "\n").utf8))
+        }
         let failed = checks.filter { $0.outcome == .failure }.count
         if failed > 0 {
             FileHandle.standardError.write(Data("Error: \(failed) check\(failed == 1 ? "" : "s") failed\n".utf8))

@@ -102,6 +102,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("data").path), "doctor created nothing")
     }
 
+    /// A server that sends its answer a byte at a time does not hold doctor: each request has one deadline, body
+    /// included.
+    @Test func aTricklingServerDoesNotHoldTheCheck() async throws {
+        let deployment = try LoopbackPalisade("doctor-trickle")
+        defer { deployment.directory.remove() }
+        let port = try LoopbackHTTP.unusedPort()
+        let script = """
+            import socket, time
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", \(port))); s.listen(8)
+            while True:
+                c, _ = s.accept(); c.recv(4096)
+                c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 100000\\r\\n\\r\\n")
+                try:
+                    for _ in range(100000): c.sendall(b"x"); time.sleep(0.5)
+                except OSError: pass
+            """
+        let server = Process()
+        server.executableURL = try PythonPeer.python
+        server.arguments = ["-c", script]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        try await Task.sleep(for: .milliseconds(500))
+        let started = ContinuousClock.now
+        let result = try await PalisadeCLI.run(
+            ["doctor", "--timeout", "2", "--base-url", "http://127.0.0.1:\(port)"], in: deployment.directory.url, environment: deployment.environment)
+        #expect(ContinuousClock.now - started < .seconds(20), "three trickled requests of 2 s each, not 100,000 half-seconds")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAIL health: http://127.0.0.1:\(port)/healthz is not reachable: no whole answer within 2 s"), "\(result.stdout)")
+    }
+
     @Test func badArgumentsAreRefused() async throws {
         let directory = try TemporaryDirectory("doctor-arguments")
         defer { directory.remove() }

@@ -63,31 +63,39 @@ public enum DeploymentChecks {
         public init() {}
     }
 
-    /// Runs every check in order; a check whose prerequisite failed says so instead of running.
-    public static func run(_ configuration: PalisadeConfiguration, settings: Settings = Settings()) async -> [DeploymentCheck] {
+    /// Runs every check in order, handing each to `report` as it finishes (an operator watching a slow instance sees
+    /// the lines before it); a check whose prerequisite failed says so instead of running.
+    @discardableResult
+    public static func run(
+        _ configuration: PalisadeConfiguration, settings: Settings = Settings(), report: (DeploymentCheck) -> Void = { _ in }
+    ) async -> [DeploymentCheck] {
         var checks: [DeploymentCheck] = []
+        func add(_ check: DeploymentCheck) {
+            checks.append(check)
+            report(check)
+        }
         let database = await checkDatabase(configuration)
-        checks.append(database.check)
-        checks.append(await checkRules(configuration))
+        add(database.check)
+        add(await checkRules(configuration))
         var clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         clientConfiguration.timeout = .init(connect: settings.timeout, read: settings.timeout)
         // One attempt: a refused connection is the answer the operator needs now, not after retries until the timeout.
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let base = settings.baseURL ?? configuration.effectiveBaseURL
-        checks.append(await checkHealth(base, client: client, timeout: settings.timeout))
+        add(await checkHealth(base, client: client, timeout: settings.timeout))
         let webFinger = await checkWebFinger(base, client: client, timeout: settings.timeout)
-        checks.append(webFinger.check)
+        add(webFinger.check)
         if let store = database.store {
-            checks.append(await checkServiceKey(actorID: webFinger.actorID, base: base, store: store, client: client, timeout: settings.timeout))
-            checks += await checkInstances(configuration, store: store, client: client, timeout: settings.timeout)
+            add(await checkServiceKey(actorID: webFinger.actorID, base: base, store: store, client: client, timeout: settings.timeout))
+            await checkInstances(configuration, store: store, client: client, timeout: settings.timeout, report: add)
             try? store.close()
         } else {
-            checks.append(DeploymentCheck("service key", .failure, "not checked: the database is not usable"))
-            checks.append(DeploymentCheck("instances", .failure, "not checked: the database is not usable"))
+            add(DeploymentCheck("service key", .failure, "not checked: the database is not usable"))
+            add(DeploymentCheck("instances", .failure, "not checked: the database is not usable"))
         }
         try? await client.shutdown()
-        checks.append(checkDisk(configuration.dataDirectory, minimumFree: settings.minimumFreeBytes))
+        add(checkDisk(configuration.dataDirectory, minimumFree: settings.minimumFreeBytes))
         return checks
     }
 
@@ -222,16 +230,22 @@ public enum DeploymentChecks {
     }
 
     /// Each attached instance's actor is reachable (a signed GET, as deliveries make) and its key fetches.
-    static func checkInstances(_ configuration: PalisadeConfiguration, store: SQLiteStore, client: HTTPClient, timeout: TimeAmount) async -> [DeploymentCheck] {
+    static func checkInstances(
+        _ configuration: PalisadeConfiguration, store: SQLiteStore, client: HTTPClient, timeout: TimeAmount, report: (DeploymentCheck) -> Void
+    ) async {
         let instances: [AttachedInstance]
         let slugs: [TenantID: String]
         do {
             instances = try await store.instances(tenant: nil)
             slugs = Dictionary(uniqueKeysWithValues: try await store.tenants().map { ($0.id, $0.slug) })
         } catch {
-            return [DeploymentCheck("instances", .failure, "cannot list attached instances: \(error)")]
+            report(DeploymentCheck("instances", .failure, "cannot list attached instances: \(error)"))
+            return
         }
-        guard !instances.isEmpty else { return [DeploymentCheck("instances", .ok, "none attached")] }
+        guard !instances.isEmpty else {
+            report(DeploymentCheck("instances", .ok, "none attached"))
+            return
+        }
         var signer: MessageSigner?
         if let key = try? await store.key(for: .service), let signing = try? SigningKey(key.keyPair) {
             signer = MessageSigner(key: signing, keyID: ServiceActor(baseURL: configuration.effectiveBaseURL, publicKeyPEM: "").keyID)
@@ -239,23 +253,21 @@ public enum DeploymentChecks {
         var settings = RemoteKeyDirectory.Settings(addressPolicy: AddressPolicy(allowPrivateAddresses: configuration.federation.allowPrivateAddresses))
         settings.timeout = timeout
         let directory = RemoteKeyDirectory(client: client, signer: signer, settings: settings, now: SystemClock.now)
-        var checks: [DeploymentCheck] = []
         for instance in instances {
             let name = "instance \(instance.domain.value) (\(slugs[instance.tenantID] ?? "?"))"
             do {
                 let actor = try await directory.actor(instance.actorID)
                 guard let keyID = actor.publicKeys.first?.id else {
-                    checks.append(DeploymentCheck(name, .failure, "its actor \(instance.actorID) publishes no key: its Flags cannot be verified"))
+                    report(DeploymentCheck(name, .failure, "its actor \(instance.actorID) publishes no key: its Flags cannot be verified"))
                     continue
                 }
                 _ = try await directory.resolve(keyID)
-                checks.append(DeploymentCheck(name, .ok, "actor \(instance.actorID) and its key \(keyID) fetch"))
+                report(DeploymentCheck(name, .ok, "actor \(instance.actorID) and its key \(keyID) fetch"))
             } catch {
                 let refused = String(describing: error).contains("Connection refused")
-                checks.append(DeploymentCheck(name, .failure, "actor \(instance.actorID): " + (refused ? "\(instance.actorID) refused the connection" : "\(error)")))
+                report(DeploymentCheck(name, .failure, "actor \(instance.actorID): " + (refused ? "\(instance.actorID) refused the connection" : "\(error)")))
             }
         }
-        return checks
     }
 
     /// Free space on the file system of `data_dir`, for an unprivileged writer.
@@ -294,6 +306,21 @@ public enum DeploymentChecks {
 
     /// A GET of `url`: status and at most 1 MiB of body.
     static func get(_ url: String, accept: String, client: HTTPClient, timeout: TimeAmount) async -> Result<(Int, Data), GetFailure> {
+        // The whole exchange, body included, within the timeout: a server trickling a byte at a time does not hold
+        // the check (the client's own deadline ends with the response head).
+        await withTaskGroup(of: Result<(Int, Data), GetFailure>?.self) { group in
+            group.addTask { await fetch(url, accept: accept, client: client, timeout: timeout) }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(timeout.nanoseconds))
+                return Task.isCancelled ? nil : .failure(GetFailure(reason: "no whole answer within \(timeout.nanoseconds / 1_000_000_000) s"))
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .failure(GetFailure(reason: "no answer"))
+        }
+    }
+
+    private static func fetch(_ url: String, accept: String, client: HTTPClient, timeout: TimeAmount) async -> Result<(Int, Data), GetFailure> {
         do {
             var request = HTTPClientRequest(url: url)
             request.headers.add(name: "Accept", value: accept)
