@@ -442,6 +442,13 @@ public enum CaseSearch: Sendable, Equatable {
         }
         let lower = query.lowercased()
         if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
+            // A profile page (`https://host/@mallory`, what a browser shows) is the account whose id ends in the name.
+            if let url = URLComponents(string: query), let host = url.host?.lowercased(), url.path.hasPrefix("/@"),
+                url.path.dropFirst(2).allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" }), url.path.count > 2
+            {
+                self = .handle(user: String(url.path.dropFirst(2)), host: url.port.map { "\(host):\($0)" } ?? host)
+                return
+            }
             self = .account(query)
             return
         }

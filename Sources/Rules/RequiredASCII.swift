@@ -1,25 +1,46 @@
-/// ASCII characters one of which every match of a pattern contains, read off its superset expression when that is one
-/// character or one class of them (`\x{3F}` for `\?\s*$`, `[\x{21}\x{3F}]`): a pattern the prefilter cannot gate (a
-/// Vectorscan scan for one character would fire on most texts) is then not run on a text that lacks them all, which
-/// one pass over the text's bytes tells for every such pattern at once. Letters are never taken (their case variants
-/// include non-ASCII ones, `K` and `ſ`), nor anything outside ASCII.
+/// Characters one of which every match of a pattern contains, read off its superset expression when that is one
+/// character or one class of them, maybe repeated (`\x{3F}` for `\?\s*$`, `[0-9\x{660}-…]{3}` for `\d{7,}`): a pattern
+/// the prefilter cannot gate (a Vectorscan scan for one class would fire on most texts) is then not run on a text
+/// that has none of them, which one pass over the text's bytes tells for every such pattern at once. Exact for ASCII;
+/// any character outside ASCII in the class (or an ASCII letter, whose caseless variants include `K` and `ſ`) makes
+/// every text with a byte outside ASCII count as having one, and `ſ` or `K` in the class stand for `s` or `k`.
 struct RequiredASCII: Sendable, Equatable {
     /// Bit n of `low` is character n (0–63), of `high` character 64 + n.
     private(set) var low: UInt64 = 0
     private(set) var high: UInt64 = 0
+    /// Characters outside ASCII: in a required set, some may match; in a text's set, some are there.
+    private(set) var beyondASCII = false
 
-    /// The empty set.
-    init() {}
-
-    /// The set `expression` (a superset expression: `\x{H}`, or `[…]` of `\x{H}` and `\x{H}-\x{H}`) stands for; nil
-    /// for anything else, a negated class, a letter or a character outside ASCII.
+    /// The set `expression` (a superset expression: one character, or `[…]` of characters and ranges, either maybe with
+    /// `{n}` after it) stands for; nil for anything else or a negated class.
     init?(expression: String) {
         var scalars = Substring(expression)
+        // A count after the one item (`[…]{3}`): every match still has one of its characters.
+        if scalars.hasSuffix("}"), let open = scalars.lastIndex(of: "{"), open > scalars.startIndex,
+            scalars[scalars.index(before: open)] != "x", scalars[scalars.index(after: open)..<scalars.index(before: scalars.endIndex)].allSatisfy(\.isNumber)
+        {
+            scalars = scalars[..<open]
+        }
+        // One character: `\x{H}`, an escaped punctuation character (`\-`), or a plain one (`0` in `0-9`); nil for a
+        // class escape (`\d`) or anything else.
         func hex() -> UInt32? {
-            guard scalars.hasPrefix(#"\x{"#), let close = scalars.firstIndex(of: "}") else { return nil }
-            let digits = scalars[scalars.index(scalars.startIndex, offsetBy: 3)..<close]
-            scalars = scalars[scalars.index(after: close)...]
-            return UInt32(digits, radix: 16)
+            if scalars.hasPrefix(#"\x{"#) {
+                guard let close = scalars.firstIndex(of: "}") else { return nil }
+                let digits = scalars[scalars.index(scalars.startIndex, offsetBy: 3)..<close]
+                scalars = scalars[scalars.index(after: close)...]
+                return UInt32(digits, radix: 16)
+            }
+            guard var character = scalars.first else { return nil }
+            if character == "\\" {
+                scalars = scalars.dropFirst()
+                guard let escaped = scalars.first, !escaped.isLetter, !escaped.isNumber else { return nil }
+                character = escaped
+            } else if "[]^".contains(character) {
+                return nil
+            }
+            scalars = scalars.dropFirst()
+            guard character.unicodeScalars.count == 1 else { return nil }
+            return character.unicodeScalars.first!.value
         }
         var ranges: [ClosedRange<UInt32>] = []
         if scalars.hasPrefix("[") {
@@ -41,20 +62,32 @@ struct RequiredASCII: Sendable, Equatable {
         }
         guard !ranges.isEmpty else { return nil }
         for range in ranges {
-            guard range.upperBound < 0x80 else { return nil }
-            for value in range {
-                let character = Character(Unicode.Scalar(UInt8(value)))
-                guard !character.isLetter else { return nil }
-                insert(UInt8(value))
+            if range.upperBound >= 0x80 { beyondASCII = true }
+            // Characters beyond ASCII that PCRE2 matches caselessly with ASCII letters: ſ with s, the Kelvin sign with
+            // k (and, to be safe, the dotted and dotless i with i).
+            for (scalar, letter) in [(0x17F, "s"), (0x212A, "k"), (0x130, "i"), (0x131, "i")] as [(UInt32, Character)] where range.contains(scalar) {
+                let byte = letter.asciiValue!
+                insert(byte)
+                insert(byte ^ 0x20)
+            }
+            guard range.lowerBound < 0x80 else { continue }
+            for value in range.lowerBound...min(range.upperBound, 0x7F) {
+                let byte = UInt8(value)
+                insert(byte)
+                if Character(Unicode.Scalar(byte)).isLetter {
+                    // Caseless: both cases, and the variants outside ASCII.
+                    insert(byte ^ 0x20)
+                    beyondASCII = true
+                }
             }
         }
     }
 
-    /// The ASCII characters present in `text`.
+    /// The characters present in `text`: its ASCII ones, and whether it has any other.
     init(presentIn text: String) {
-        var (low, high): (UInt64, UInt64) = (0, 0)
+        var (low, high, beyond): (UInt64, UInt64, Bool) = (0, 0, false)
         func add(_ byte: UInt8) {
-            if byte < 64 { low |= 1 << UInt64(byte) } else if byte < 0x80 { high |= 1 << UInt64(byte - 64) }
+            if byte < 64 { low |= 1 << UInt64(byte) } else if byte < 0x80 { high |= 1 << UInt64(byte - 64) } else { beyond = true }
         }
         let scanned: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
             for byte in bytes { add(byte) }
@@ -63,15 +96,15 @@ struct RequiredASCII: Sendable, Equatable {
         if scanned == nil {
             for byte in text.utf8 { add(byte) }
         }
-        (self.low, self.high) = (low, high)
+        (self.low, self.high, self.beyondASCII) = (low, high, beyond)
     }
 
     private mutating func insert(_ byte: UInt8) {
         if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
     }
 
-    /// Whether the two sets share a character.
+    /// Whether the two sets may share a character (characters outside ASCII on both sides count as shared).
     func intersects(_ other: RequiredASCII) -> Bool {
-        low & other.low != 0 || high & other.high != 0
+        low & other.low != 0 || high & other.high != 0 || (beyondASCII && other.beyondASCII)
     }
 }

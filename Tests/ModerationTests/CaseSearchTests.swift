@@ -12,6 +12,7 @@ import Testing
         #expect(CaseSearch("@mallory@Social.Example") == .handle(user: "mallory", host: "social.example"))
         #expect(CaseSearch("mallory@social.example:8443") == .handle(user: "mallory", host: "social.example:8443"))
         #expect(CaseSearch("https://social.example/users/mallory") == .account("https://social.example/users/mallory"))
+        #expect(CaseSearch("https://Social.Example/@mallory") == .handle(user: "mallory", host: "social.example"), "a profile page's URL")
         #expect(CaseSearch("Social.Example") == .domain("social.example"))
         #expect(CaseSearch("users/mallory") == .text("users/mallory"))
         #expect(CaseSearch("Dr. Evil") == .text("Dr. Evil"), "a name with a dot is not a domain")

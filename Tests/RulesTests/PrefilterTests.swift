@@ -185,16 +185,28 @@ import Testing
         #expect(RequiredASCII(expression: #"\x{3F}"#) != nil)
         #expect(RequiredASCII(expression: #"[\x{21}\x{3B}-\x{3F}]"#) != nil)
         #expect(RequiredASCII(expression: #"[^\x{3F}]"#) == nil, "a negated class")
-        #expect(RequiredASCII(expression: #"\x{6B}"#) == nil, "a letter: K (U+212A) is one of its case variants")
-        #expect(RequiredASCII(expression: #"[\x{21}\x{80}-\x{FF}]"#) == nil, "outside ASCII")
         #expect(RequiredASCII(expression: #"\x{3F}\x{3F}"#) == nil, "two items")
         let question = RequiredASCII(expression: #"\x{3F}"#)!
         #expect(RequiredASCII(presentIn: "why? 漢字").intersects(question))
         #expect(!RequiredASCII(presentIn: "no question here ～").intersects(question))
+        // A letter: its caseless variants include K (U+212A) and ſ, so any text beyond ASCII may hold one.
+        let k = RequiredASCII(expression: #"\x{6B}"#)!
+        #expect(RequiredASCII(presentIn: "OK").intersects(k) && RequiredASCII(presentIn: "\u{212A}").intersects(k))
+        #expect(!RequiredASCII(presentIn: "no such letter").intersects(k))
+        // Digits as UCP has them, three at least: ASCII digits, or any text beyond ASCII.
+        #expect(RequiredASCII(expression: #"[\d\x{660}]"#) == nil, "a class escape is not read")
+        let digitsHex = RequiredASCII(expression: #"[0-9\x{660}-\x{669}]{3}"#)!
+        #expect(digitsHex == RequiredASCII(expression: #"[\x{30}-\x{39}\x{660}-\x{669}]"#))
+        #expect(RequiredASCII(presentIn: "call 555").intersects(digitsHex))
+        #expect(RequiredASCII(presentIn: "٣٣٣").intersects(digitsHex))
+        #expect(!RequiredASCII(presentIn: "no digits at all").intersects(digitsHex))
+        // A range over ſ (U+017F) matches s caselessly: an ASCII "scam" may match `[t-б]`.
+        let range = RequiredASCII(expression: #"[\x{74}-\x{431}]"#)!
+        #expect(RequiredASCII(presentIn: "scam").intersects(range))
 
         let directory = try TemporaryDirectory("prefilter-required-ascii")
         defer { directory.remove() }
-        let patterns = [#"\?\s*$"#, "!", "[;%]", #"\d{7,}"#, "."]
+        let patterns = [#"\?\s*$"#, "!", "[;%]", #"\d{7,}"#, ".", "[k]", #"[\x00-\x08\x7f-\xff]"#]
         let text = patterns.enumerated().map { index, pattern in
             "- id: a.r\(index)\n  title: r\(index)\n  when: { content: '\(pattern)' }\n  action: { queue: q }\n"
         }.joined()
@@ -203,7 +215,10 @@ import Testing
         #expect(set.alwaysEvaluatedCount == patterns.count, "none of these has a gate")
         let matcher = Matcher()
         var hits: Set<String> = []
-        for post in ["why?", "why ？", "no question", "wow!", "click ǃ here", "50% off", "a;b", "call 5551234567", "plain words", ""] {
+        for post in [
+            "why?", "why ？", "no question", "wow!", "click ǃ here", "50% off", "a;b", "call 5551234567", "call ٥٥٥١٢٣٤٥٦٧", "plain words", "",
+            "ok", "\u{212A}elvin", "bell\u{7}", "café",
+        ] {
             let subject = Subject(kind: .activity, fields: ["type": .text("Create"), "content": .text(post)])
             let engine = set.evaluate(subject, matcher: matcher).hits.map(\.rule)
             let naive = set.evaluateNaively(subject, matcher: matcher).hits.map(\.rule)
@@ -213,6 +228,8 @@ import Testing
         #expect(hits.contains("a.r0 why ？"), "the full-width question mark is normalised to ?")
         #expect(hits.contains("a.r1 click ǃ here"), "the look-alike of ! is found through the skeleton")
         #expect(!hits.contains("a.r0 no question"))
+        #expect(hits.contains("a.r3 call ٥٥٥١٢٣٤٥٦٧"), "digits beyond ASCII")
+        #expect(hits.contains("a.r5 \u{212A}elvin"), "the Kelvin sign is a caseless k")
     }
 
     @Test func evaluationWithThePrefilterGivesTheNaiveLoopsHits() throws {
