@@ -31,8 +31,16 @@ public enum PalisadeCLI {
     ) throws -> Result {
         let child = try launch(arguments, in: directory, environment: environment)
         guard child.waitForExit(timeout: timeout) else {
+            // What the process was doing, for a hang that shows only under load: its state, where the kernel has it
+            // waiting, its threads, and what it printed.
+            let pid = child.process.processIdentifier
+            let proc = { (file: String) in ((try? String(contentsOfFile: "/proc/\(pid)/\(file)", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines) }
+            let state = proc("stat").split(separator: " ").dropFirst(2).first.map(String.init) ?? "?"
+            let threads = proc("status").split(separator: "\n").first { $0.hasPrefix("Threads:") }.map(String.init) ?? "?"
             child.process.terminate()
-            throw HarnessError("palisade \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+            throw HarnessError(
+                "palisade \(arguments.joined(separator: " ")) did not finish in \(timeout) s (pid \(pid), state \(state), wchan \(proc("wchan")), \(threads)); "
+                    + "stdout: \(child.stdout.prefix(500)); stderr: \(child.stderr.prefix(1000))")
         }
         return Result(status: child.process.terminationStatus, stdout: child.stdout, stderr: child.stderr)
     }
