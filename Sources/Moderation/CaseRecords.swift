@@ -443,10 +443,10 @@ public enum CaseSearch: Sendable, Equatable {
         let lower = query.lowercased()
         if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
             // A profile page (`https://host/@mallory`, what a browser shows) is the account whose id ends in the name.
-            if let url = URLComponents(string: query), let host = url.host?.lowercased(), url.path.hasPrefix("/@"),
+            if let url = URLComponents(string: query), let domain = InstanceDomain(url: query), url.path.hasPrefix("/@"),
                 url.path.dropFirst(2).allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" }), url.path.count > 2
             {
-                self = .handle(user: String(url.path.dropFirst(2)), host: url.port.map { "\(host):\($0)" } ?? host)
+                self = .handle(user: String(url.path.dropFirst(2)), host: domain.value)
                 return
             }
             self = .account(query)
@@ -457,7 +457,8 @@ public enum CaseSearch: Sendable, Equatable {
         }
         let parts = (query.hasPrefix("@") ? query.dropFirst() : Substring(query)).split(separator: "@", omittingEmptySubsequences: false)
         if parts.count == 2, isUser(parts[0]), !parts[1].isEmpty, !parts[1].contains("/") {
-            self = .handle(user: String(parts[0]), host: parts[1].lowercased())
+            // The host as cases store their domain (`host:443` is `host`), else as typed.
+            self = .handle(user: String(parts[0]), host: InstanceDomain(String(parts[1]))?.value ?? parts[1].lowercased())
         } else if parts.count == 1, query.hasPrefix("@"), isUser(parts[0]) {
             self = .handle(user: String(parts[0]), host: nil)
         } else if parts.count == 1, query.contains("."), !query.contains(where: \.isWhitespace), InstanceDomain(lower) != nil {

@@ -123,11 +123,15 @@ public struct InstanceDomain: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { value }
 
+    /// The host without its port (and without the brackets of an IPv6 literal).
+    public var host: String {
+        value.hasPrefix("[") ? String(value.dropFirst().prefix { $0 != "]" }) : String(value.split(separator: ":")[0])
+    }
+
     /// Whether the host is a loopback one (`127.0.0.1`, `localhost`, `::1`): only such domains are reached over plain
     /// HTTP, and only where the operator allows private addresses (tests on loopback).
     public var isLoopback: Bool {
-        let host = value.hasPrefix("[") ? String(value.dropFirst().prefix { $0 != "]" }) : String(value.split(separator: ":")[0])
-        return ["127.0.0.1", "localhost", "::1"].contains(host)
+        ["127.0.0.1", "localhost", "::1"].contains(host)
     }
 }
 

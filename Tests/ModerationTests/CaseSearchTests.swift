@@ -13,6 +13,8 @@ import Testing
         #expect(CaseSearch("mallory@social.example:8443") == .handle(user: "mallory", host: "social.example:8443"))
         #expect(CaseSearch("https://social.example/users/mallory") == .account("https://social.example/users/mallory"))
         #expect(CaseSearch("https://Social.Example/@mallory") == .handle(user: "mallory", host: "social.example"), "a profile page's URL")
+        #expect(CaseSearch("https://social.example:443/@mallory") == .handle(user: "mallory", host: "social.example"), "the domain as cases store it")
+        #expect(CaseSearch("@mallory@social.example:443") == .handle(user: "mallory", host: "social.example"))
         #expect(CaseSearch("Social.Example") == .domain("social.example"))
         #expect(CaseSearch("users/mallory") == .text("users/mallory"))
         #expect(CaseSearch("Dr. Evil") == .text("Dr. Evil"), "a name with a dot is not a domain")

@@ -99,8 +99,7 @@ public enum ModerationContext {
     /// federation's address policy allows.
     static func answersPlainHTTP(_ domain: InstanceDomain, client: HTTPClient, policy: AddressPolicy) async -> Bool {
         do {
-            let host = String(domain.value.hasPrefix("[") ? domain.value.prefix { $0 != "]" } + "]" : domain.value.split(separator: ":")[0])
-            _ = try await policy.checkedAddresses(host: host)
+            _ = try await policy.checkedAddresses(host: domain.host)
             let request = HTTPClientRequest(url: "http://\(domain.value)/.well-known/webfinger?resource=acct:\(domain.value)@\(domain.value)")
             let response = try await client.execute(request, timeout: .seconds(5))
             let body = try await response.body.collect(upTo: 64 << 10)
