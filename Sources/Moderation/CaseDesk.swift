@@ -104,8 +104,14 @@ public struct CaseDesk: Sendable {
     /// Adds a note for the team.
     public func note(_ caseID: CaseID, text: String, tenant: Tenant, as principal: Principal) async throws -> TransitionOutcome {
         try Self.require(principal, .triage, to: "adding a note")
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ModerationError.invalid("a note needs text") }
+        try Self.checkNote(text)
         return try await transition(.note(by: principal.moderator.moderatorID, text: text), caseID, tenant, principal)
+    }
+
+    /// A note has text, at most 10,000 characters (checked before anything that carries one changes the case).
+    public static func checkNote(_ text: String) throws(ModerationError) {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ModerationError.invalid("a note needs text") }
+        guard text.count <= 10_000 else { throw ModerationError.invalid("a note is at most 10,000 characters") }
     }
 
     /// Sends the case to another queue and, optionally, to a role. With `knownQueues`, a queue outside them is refused

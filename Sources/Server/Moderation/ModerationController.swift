@@ -143,7 +143,6 @@ struct ModerationController {
             let caseID = try Self.caseID(context)
             try CaseDesk.require(principal, .triage, to: "adding a note")
             let body = try await APIBody.decode(NoteRequest.self, from: request, context: context)
-            guard body.text.count <= 10_000 else { throw ModerationError.invalid("a note is at most 10,000 characters") }
             return try await answer(try await desk.note(caseID, text: body.text, tenant: tenant, as: principal), tenant: tenant, status: .created)
         }
         group.post("cases/:id/escalate") { request, context in
@@ -165,8 +164,8 @@ struct ModerationController {
             // The note is checked before anything changes: a refused note never leaves the case escalated.
             let note = body.note.flatMap { $0.isEmpty ? nil : $0 }
             if let note {
-                guard note.count <= 10_000 else { throw ModerationError.invalid("a note is at most 10,000 characters") }
                 guard !note.allSatisfy(\.isWhitespace) else { throw ModerationError.invalid("the note is blank: leave it out, or write one") }
+                try CaseDesk.checkNote(note)
             }
             var known = ruleQueues(tenant.slug).union([tenant.defaultQueue])
             if let unsolicited = tenant.unsolicitedQueue { known.insert(unsolicited) }
