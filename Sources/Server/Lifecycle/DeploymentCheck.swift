@@ -264,7 +264,7 @@ public enum DeploymentChecks {
                 _ = try await directory.resolve(keyID)
                 report(DeploymentCheck(name, .ok, "actor \(instance.actorID) and its key \(keyID) fetch"))
             } catch {
-                let refused = String(describing: error).contains("Connection refused")
+                let refused = Self.isRefusal(error)
                 report(DeploymentCheck(name, .failure, "actor \(instance.actorID): " + (refused ? "\(instance.actorID) refused the connection" : "\(error)")))
             }
         }
@@ -333,13 +333,17 @@ public enum DeploymentChecks {
         }
     }
 
+    /// Whether the error is a refused TCP connection (the networking libraries report it only in their text).
+    static func isRefusal(_ error: any Error) -> Bool {
+        String(describing: error).contains("Connection refused")
+    }
+
     /// A transport error in words: the common ones plainly, the rest as the library says.
     static func reason(_ error: any Error, timeout: TimeAmount) -> String {
-        let text = String(describing: error)
-        if text.contains("Connection refused") { return "connection refused (is serve running, and is base_url right?)" }
+        if isRefusal(error) { return "connection refused (is serve running, and is base_url right?)" }
         if let error = error as? HTTPClientError, [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
             return "no answer within \(timeout.nanoseconds / 1_000_000_000) s"
         }
-        return text
+        return String(describing: error)
     }
 }
