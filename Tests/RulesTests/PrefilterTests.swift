@@ -213,6 +213,14 @@ import Testing
         _ = try directory.write("rules/all.yml", text)
         let set = try #require(RuleSetLoader.load(directory: directory.path("rules")).ruleSet)
         #expect(set.alwaysEvaluatedCount == patterns.count, "none of these has a gate")
+        // The characters are read off each pattern at compile time (else the skip never happens); `.` needs any.
+        func required(_ id: String) -> RequiredASCII? {
+            guard case .patterns(_, let compiled, _)? = set.rules.first(where: { $0.definition.id == id })?.condition else { return nil }
+            return compiled.first?.requiredASCII.text
+        }
+        #expect(required("a.r0") == question, "\\?\\s*$ needs a ?")
+        #expect(required("a.r2") == RequiredASCII(expression: "[;%]"))
+        #expect(required("a.r3") != nil, "\\d{7,} needs a digit")
         let matcher = Matcher()
         var hits: Set<String> = []
         for post in [
