@@ -230,9 +230,10 @@ final class Prefilter: @unchecked Sendable {
         return result == HS_SUCCESS ? database : nil
     }
 
-    /// The ids of the gates that fire on `text`, each once. Every id when scratch space cannot be had, or when the
-    /// text produces more than `matchBudget(bytes)` matches (a hostile text of one repeated letter, say): then every
-    /// pattern runs, as without a prefilter, and no scan costs more than a bounded multiple of the text's length.
+    /// The ids of the gates that fire on `text`, each once. Every id when scratch space cannot be had, when a scan
+    /// fails, or when the text produces more than `matchBudget(bytes)` matches (a hostile text of one repeated letter,
+    /// say): then every pattern runs, as without a prefilter, and no scan costs more than a bounded multiple of the
+    /// text's length.
     func scan(_ text: String, for scope: PrefilterScope = .both) -> [Int] {
         guard !text.isEmpty, !databases.isEmpty else { return [] }
         let pooled = pool.withLock { $0.popLast() }
@@ -250,7 +251,7 @@ final class Prefilter: @unchecked Sendable {
             withUnsafeMutablePointer(to: &state) { context in
                 bytes.withMemoryRebound(to: CChar.self) { data in
                     for (database, databaseScope) in zip(databases, databaseScopes) where !context.pointee.exhausted && databaseScope.covers(scope) {
-                        _ = palisade_hs_scan(database, data.baseAddress, UInt32(data.count), 0, scratch, { id, _, _, _, context in
+                        let result = palisade_hs_scan(database, data.baseAddress, UInt32(data.count), 0, scratch, { id, _, _, _, context in
                             let state = context!.assumingMemoryBound(to: ScanState.self)
                             state.pointee.matches += 1
                             if state.pointee.matches > state.pointee.budget {
@@ -264,6 +265,8 @@ final class Prefilter: @unchecked Sendable {
                             }
                             return 0
                         }, context)
+                        // A scan that fails (a database for another platform, say) rules nothing out.
+                        if result != HS_SUCCESS, !context.pointee.exhausted { context.pointee.exhausted = true }
                     }
                 }
             }

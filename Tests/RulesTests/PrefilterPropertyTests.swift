@@ -80,7 +80,9 @@ import Testing
         return parts.joined(separator: random.pick([" ", "  ", ", ", "\n", "-"]))
     }
 
-    @Test(arguments: 0..<6)
+    /// Seed 122 found Vectorscan's AVX2 scanner missing `ok` (see `PrefilterTests.theAVX2ScannerIsNotTrusted`); 200
+    /// seeds pass with the SSE4.2 scanner.
+    @Test(arguments: Array(0..<6) + [122])
     func randomRuleSetsHitExactlyWhatTheNaiveLoopHits(seed: Int) throws {
         var random = Random(seed: UInt64(seed) &* 7919 &+ 17)
         var patterns: [String] = []
