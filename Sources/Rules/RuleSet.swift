@@ -303,6 +303,10 @@ public struct RuleSet: Sendable {
         return Evaluation(hits: hits, errors: errors)
     }
 
+    /// Evidence kept per pattern and text: the first matches in the text, then look-alike matches (in its skeleton)
+    /// that overlap none of them, this many in all.
+    public static let spansPerPattern = 16
+
     private static func holds(_ condition: CompiledCondition, _ texts: SubjectTexts, _ matcher: Matcher, _ spans: inout [MatchSpan]) throws(PCREError) -> Bool {
         switch condition {
         case .all(let children):
@@ -337,8 +341,9 @@ public struct RuleSet: Sendable {
                     if textMayMatch, texts.prefilterOn, let precheck = compiled.precheck.text {
                         textMayMatch = try matcher.contains(precheck, in: value.text)
                     }
-                    if textMayMatch { ranges = try matcher.matches(of: compiled.pattern, in: value.text, maximum: 16).map(\.range) }
-                    var skeletonMayMatch = runSkeleton && !(runText && compiled.skeletonIsPattern && value.isOwnSkeleton)
+                    if textMayMatch { ranges = try matcher.matches(of: compiled.pattern, in: value.text, maximum: Self.spansPerPattern).map(\.range) }
+                    // Evidence is capped: with as many spans as are kept from the text, the look-alikes add none.
+                    var skeletonMayMatch = runSkeleton && ranges.count < Self.spansPerPattern && !(runText && compiled.skeletonIsPattern && value.isOwnSkeleton)
                     if skeletonMayMatch, texts.prefilterOn, let needed = compiled.requiredASCII.skeleton, let inSkeleton = value.asciiInSkeleton {
                         skeletonMayMatch = inSkeleton.intersects(needed)
                     }
@@ -346,7 +351,7 @@ public struct RuleSet: Sendable {
                         skeletonMayMatch = try matcher.contains(precheck, in: skeletonText.text)
                     }
                     if skeletonMayMatch, let skeleton = compiled.skeleton, let skeletonText = value.skeleton {
-                        for found in try matcher.matches(of: skeleton, in: skeletonText.text, maximum: 16) {
+                        for found in try matcher.matches(of: skeleton, in: skeletonText.text, maximum: Self.spansPerPattern) where ranges.count < Self.spansPerPattern {
                             let range = skeletonText.originalRange(of: found.range)
                             if !ranges.contains(where: { $0.overlaps(range) || $0 == range }) { ranges.append(range) }
                         }

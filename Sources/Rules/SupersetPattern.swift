@@ -726,14 +726,18 @@ enum SupersetPattern {
         return isPlain ? String(scalar) : #"\x{"# + String(scalar.value, radix: 16, uppercase: true) + "}"
     }
 
-    /// The scalar and every character PCRE2's caseless matching may take for it: its case orbit (the characters
-    /// with the same lower-case form of their upper-case form: k, K and the Kelvin sign; σ, ς and Σ) and its folded
-    /// form.
+    /// The scalar and every character PCRE2's caseless matching may take for it that a normalised text can hold: its
+    /// case orbit (the characters with the same lower-case form of their upper-case form: k, K and the Kelvin sign;
+    /// σ, ς and Σ) and its folded form, without the characters NFKC_Casefold changes (the Kelvin sign, the long s,
+    /// capitals). Texts are normalised before they are scanned, so those never occur; left in, a class such as
+    /// `[s\x{17F}]` keeps Vectorscan from finding the literals around it, and scans cost twice as much. The scalar
+    /// alone when every variant changes (ß, whose fold is two letters).
     static func caseVariants(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
         var variants: [Unicode.Scalar] = [scalar]
         for other in caseOrbits[orbitKey(scalar).value] ?? [] where !variants.contains(other) { variants.append(other) }
         if let folded = single(TextNormalisation.nfkcCasefold(String(scalar))), !variants.contains(folded) { variants.append(folded) }
-        return variants
+        let kept = variants.filter { $0.isASCII || TextNormalisation.nfkcCasefold(String($0)) == String($0) }
+        return kept.isEmpty ? [scalar] : kept
     }
 
     private static func single(_ text: String) -> Unicode.Scalar? {

@@ -113,13 +113,7 @@ public struct SkeletonText: Sendable {
                 offset += 1
             }
         } else {
-            skeletons.withCache { skeleton in
-                for scalar in original.unicodeScalars {
-                    anchors.append((bytes.count, offset))
-                    if scalar.value < 0x80 { bytes += skeletons.ascii[Int(scalar.value)] } else { bytes += skeleton(scalar) }
-                    offset += UTF8.width(scalar)
-                }
-            }
+            offset = skeletons.appendSkeletons(of: original, to: &bytes, anchors: &anchors)
         }
         self.text = String(decoding: bytes, as: UTF8.self)
         self.anchors = anchors
@@ -171,22 +165,62 @@ final class ScalarSkeletons: Sendable {
     static let shared = ScalarSkeletons()
     /// The UTF-8 of each ASCII scalar's skeleton.
     let ascii: [[UInt8]]
-    private let others = Mutex<[Unicode.Scalar: [UInt8]]>([:])
+    private let cache = Mutex(Cache())
+
+    /// Skeletons computed so far. Those of the Basic Multilingual Plane are found by index, without hashing or an
+    /// array per scalar: `bmp[scalar]` is the skeleton's offset in `bytes` times 256 plus its length (`unknown`: not
+    /// computed yet). The rest are kept by scalar.
+    private struct Cache: ~Copyable {
+        static let unknown = UInt32.max
+        var bmp = [UInt32](repeating: unknown, count: 0x10000)
+        var bytes: [UInt8] = []
+        var astral: [Unicode.Scalar: [UInt8]] = [:]
+
+        /// Where `scalar`'s skeleton is in `bytes`, computing it on first use.
+        mutating func entry(_ scalar: Unicode.Scalar) -> (offset: Int, length: Int) {
+            let known = bmp[Int(scalar.value)]
+            if known != Self.unknown { return (Int(known >> 8), Int(known & 0xFF)) }
+            var computed = Array(ScalarSkeletons.computed(scalar).utf8)
+            // A skeleton is a few characters; one longer than an entry holds (none in Unicode 15) stays the scalar.
+            if computed.count > 0xFF { computed = Array(String(scalar).utf8) }
+            let offset = bytes.count
+            bytes += computed
+            bmp[Int(scalar.value)] = UInt32(offset) << 8 | UInt32(computed.count)
+            return (offset, computed.count)
+        }
+
+        /// `scalar`'s skeleton appended to `output`.
+        mutating func append(_ scalar: Unicode.Scalar, to output: inout [UInt8], ascii: [[UInt8]]) {
+            if scalar.value < 0x80 {
+                output += ascii[Int(scalar.value)]
+            } else if scalar.value < 0x10000 {
+                let (offset, length) = entry(scalar)
+                bytes.withUnsafeBufferPointer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[offset..<offset + length])) }
+            } else if let found = astral[scalar] {
+                output += found
+            } else {
+                let computed = Array(ScalarSkeletons.computed(scalar).utf8)
+                astral[scalar] = computed
+                output += computed
+            }
+        }
+    }
 
     private init() {
         ascii = (0..<128).map { Array(Self.folded(TextNormalisation.skeleton(String(Unicode.Scalar(UInt8($0))))).utf8) }
     }
 
-    /// Runs `body` with the cache locked once: `body` gets the skeleton (UTF-8) of any scalar, computed on first use.
-    func withCache<Result>(_ body: (_ skeleton: (Unicode.Scalar) -> [UInt8]) -> Result) -> Result {
-        others.withLock { known in
-            body { scalar in
-                if scalar.value < 128 { return ascii[Int(scalar.value)] }
-                if let found = known[scalar] { return found }
-                let computed = Array(Self.computed(scalar).utf8)
-                known[scalar] = computed
-                return computed
+    /// Appends the skeleton of each of `text`'s scalars to `output`, with an anchor per scalar (its offsets in the
+    /// skeleton and in `text`), under one lock; returns `text`'s length in UTF-8.
+    func appendSkeletons(of text: String, to output: inout [UInt8], anchors: inout [(skeleton: Int, original: Int)]) -> Int {
+        cache.withLock { cache in
+            var offset = 0
+            for scalar in text.unicodeScalars {
+                anchors.append((output.count, offset))
+                cache.append(scalar, to: &output, ascii: ascii)
+                offset += UTF8.width(scalar)
             }
+            return offset
         }
     }
 
@@ -194,10 +228,14 @@ final class ScalarSkeletons: Sendable {
     /// some lower-case letters have no Latin look-alike where their capitals do (Cyrillic т, Greek β): those take
     /// their capital's skeleton when it is ASCII.
     func skeleton(of scalar: Unicode.Scalar) -> String {
-        withCache { skeleton in String(decoding: skeleton(scalar), as: UTF8.self) }
+        cache.withLock { cache in
+            var output: [UInt8] = []
+            cache.append(scalar, to: &output, ascii: ascii)
+            return String(decoding: output, as: UTF8.self)
+        }
     }
 
-    private static func computed(_ scalar: Unicode.Scalar) -> String {
+    fileprivate static func computed(_ scalar: Unicode.Scalar) -> String {
         var computed = Self.folded(TextNormalisation.skeleton(String(scalar)))
         if !computed.unicodeScalars.allSatisfy(\.isASCII) {
             let capital = Self.folded(TextNormalisation.skeleton(String(scalar).uppercased()))

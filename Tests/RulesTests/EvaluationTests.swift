@@ -116,6 +116,20 @@ import Testing
         #expect(second.spans.map { [$0.start, $0.end] } == [[8, 11], [21, 24]])
     }
 
+    /// Evidence is capped per pattern: the first matches in the text, then look-alike matches overlapping none of them,
+    /// `RuleSet.spansPerPattern` in all (a post of 40 "free"s does not carry 40 spans, nor 16 more from its skeleton).
+    @Test func evidenceIsCappedPerPatternTextFirst() throws {
+        let set = try ruleSet(["id: a.free\ntitle: A\nwhen: { content: free }\naction: { queue: spam }\n"])
+        let many = Array(repeating: "free", count: 40).joined(separator: " ") + " frее"
+        let capped = set.evaluate(Subject(plain: ["content": .string(many)]))
+        #expect(capped.hits.first?.spans.count == RuleSet.spansPerPattern)
+        #expect(capped.hits.first?.spans.allSatisfy { $0.text == "free" } == true, "the text's own matches come first")
+        let few = Array(repeating: "free", count: 3).joined(separator: " ") + " frее"
+        let mixed = set.evaluate(Subject(plain: ["content": .string(few)]))
+        #expect(mixed.hits.first?.spans.map(\.text) == ["free", "free", "free", "frее"])
+        #expect(set.evaluateNaively(Subject(plain: ["content": .string(many)])) == capped)
+    }
+
     @Test func aCatastrophicPatternErrorsForItsRuleAndTheOthersStillRun() throws {
         let set = try ruleSet([
             // Anchored at the start, so no precheck stands in for it (see the test below).

@@ -39,6 +39,24 @@ import Testing
         #expect(String(decoding: Array(text.utf8)[range], as: UTF8.self) == "frее btс")
     }
 
+    /// Skeletons of the Basic Multilingual Plane come from an indexed table, the rest from a map: both give what each
+    /// scalar's own skeleton gives, and the anchors still lead back to the right characters.
+    @Test func tableAndMapSkeletonsAgreeWithEachScalarsOwn() {
+        // Mathematical bold (beyond the BMP), Cyrillic, Greek, full-width, CJK, an emoji, ASCII.
+        let text = "\u{1D41F}\u{1D42B}\u{1D41E}\u{1D41E} frее ρayρal ｆｒｅｅ 免费 🎉 ok"
+        let skeleton = SkeletonText(text)
+        let expected = text.unicodeScalars.map { ScalarSkeletons.shared.skeleton(of: $0) }.joined()
+        #expect(skeleton.text == expected)
+        #expect(skeleton.text.hasPrefix("free free "))
+        let matcher = Matcher()
+        let found = try! matcher.matches(of: try! Pattern("free"), in: skeleton.text)
+        #expect(found.count == 3)
+        let originals = found.map { String(decoding: Array(text.utf8)[skeleton.originalRange(of: $0.range)], as: UTF8.self) }
+        #expect(originals == ["\u{1D41F}\u{1D42B}\u{1D41E}\u{1D41E}", "frее", "ｆｒｅｅ"])
+        // The same texts again (now from the table and the map) give the same skeleton.
+        #expect(SkeletonText(text).text == skeleton.text)
+    }
+
     @Test func patternLiteralsAreRewrittenAndSyntaxIsKept() {
         let upper = { (scalar: Unicode.Scalar) in String(scalar).uppercased() }
         #expect(PatternRewriter.mapLiterals(#"\bfree\s+(btc|eth)\b"#, upper) == #"\bFREE\s+(BTC|ETH)\b"#)
