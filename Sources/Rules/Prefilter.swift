@@ -93,11 +93,15 @@ final class Prefilter: @unchecked Sendable {
         }
         let shards = scoped.flatMap { $0 }
         let shardScopes = zip(scopeOrder, scoped).flatMap { scope, shards in Array(repeating: scope, count: shards.count) }
+        // Suspects' shards report each gate once per scan (see `suspectFlags`).
+        let suspectIDs = Set(suspects.values.flatMap { $0.map(\.id) })
+        let shardFlags = shards.map { shard in shard.allSatisfy { suspectIDs.contains($0.id) } ? Self.suspectFlags : Self.expressionFlags }
         let results = Mutex<[Int: ShardResult]>([:])
         DispatchQueue.concurrentPerform(iterations: shards.count) { index in
             var shard = shards[index]
             let kind = keepingNoisyGates ? "expression" : Self.calibratedKind
-            let key = cache.map { _ in PrefilterCache.key(kind: kind, flags: Self.expressionFlags, entries: shard.map { ($0.id, $0.expression) }) }
+            let flags = shardFlags[index]
+            let key = cache.map { _ in PrefilterCache.key(kind: kind, flags: flags, entries: shard.map { ($0.id, $0.expression) }) }
             if let key, let cached = cache?.load(key) {
                 results.withLock { $0[index] = ShardResult(database: cached.database, refused: cached.refused) }
                 return
@@ -105,10 +109,10 @@ final class Prefilter: @unchecked Sendable {
             var dropped: [Int] = []
             var compiled: OpaquePointer?
             while !shard.isEmpty, compiled == nil {
-                switch Self.expressionDatabase(shard) {
+                switch Self.expressionDatabase(shard, flags: flags) {
                 case .success(let database):
                     // Gates that fire all over ordinary text are left out, the rest compiled again.
-                    let noisy = keepingNoisyGates ? [] : Self.noisy(database)
+                    let noisy = keepingNoisyGates ? [] : Self.noisy(database, once: flags == Self.suspectFlags)
                     if noisy.isEmpty {
                         compiled = database
                     } else {
@@ -153,10 +157,19 @@ final class Prefilter: @unchecked Sendable {
         for database in databases { hs_free_database(database) }
     }
 
-    /// No `HS_FLAG_SINGLEMATCH`: Vectorscan 5.4.9 (Debian's) misses matches with it on texts over about 64 bytes
-    /// (single-byte patterns such as `x` most often; see `PrefilterTests.singleMatchIsNotTrusted`). Every match is
-    /// reported instead, de-duplicated in the callback, and a scan is cut short at `matchBudget`.
+    /// Every match is reported, de-duplicated in the callback, and a scan is cut short at `matchBudget`. Without
+    /// `HS_FLAG_SINGLEMATCH`, which makes literal-rich databases slower (it tracks each gate), except for suspects
+    /// (see `suspectFlags`).
     static let expressionFlags = UInt32(HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_PREFILTER)
+
+    /// Suspects (few literals, mostly classes) report each match end of every repetition: `(?:[a-z]{5,}\s+){10}`
+    /// reports at each letter past the fifth of each word past the tenth. Their shards are compiled with
+    /// `HS_FLAG_SINGLEMATCH`, one report per gate and scan, so such a gate costs one callback where it fires and is
+    /// noisy (see `noisy`) only where it fires on nearly every ordinary post, not where it fires often in a few.
+    /// Vectorscan 5.4.9's SSE4.2 scanner agrees with PCRE2 with this flag on random texts and databases (its AVX2 and
+    /// AVX-512 scanners, which the prefilter does not use, miss matches with or without it;
+    /// see `PrefilterTests.singleMatchIsNotTrusted`).
+    static let suspectFlags = expressionFlags | UInt32(HS_FLAG_SINGLEMATCH)
 
     /// The platform databases are compiled for (see `palisade_hs_platform` in the CVectorscan shim: no AVX-512).
     static let platform: hs_platform_info_t = {
@@ -183,10 +196,10 @@ final class Prefilter: @unchecked Sendable {
         case failure(Int)
     }
 
-    private static func expressionDatabase(_ shard: [(id: Int, expression: String)]) -> Compiled {
+    private static func expressionDatabase(_ shard: [(id: Int, expression: String)], flags: UInt32) -> Compiled {
         var database: OpaquePointer?
         var compileError: UnsafeMutablePointer<hs_compile_error_t>?
-        let flags = [UInt32](repeating: expressionFlags, count: shard.count)
+        let flags = [UInt32](repeating: flags, count: shard.count)
         let ids = shard.map { UInt32($0.id) }
         let strings = shard.map { strdup($0.expression) }
         defer { strings.forEach { free($0) } }
@@ -280,14 +293,19 @@ final class Prefilter: @unchecked Sendable {
     /// A gate reporting more matches than this on `OrdinaryText.sample`, per byte of it, is noisy.
     static let noisyMatchesPerByte = 1.0 / 128
 
-    /// The cache kind of databases without their noisy gates: the sample and threshold are part of it, so a database
-    /// is compiled again when either changes.
-    private static let calibratedKind = "expression-without-noisy\u{0}\(noisyMatchesPerByte)\u{0}\(OrdinaryText.sample)"
+    /// A gate of a database that reports each gate once per scan (`suspectFlags`) is noisy when it fires on more than
+    /// this share of the ordinary posts: it rules out too few to be worth a scan.
+    static let noisyShareOfPosts = 0.5
+
+    /// The cache kind of databases without their noisy gates: the sample and thresholds are part of it, so a database
+    /// is compiled again when any changes.
+    private static let calibratedKind = "expression-without-noisy\u{0}\(noisyMatchesPerByte)\u{0}\(noisyShareOfPosts)\u{0}\(OrdinaryText.sample)"
 
     /// The ids of `database`'s gates that report more than `noisyMatchesPerByte` matches on the ordinary sample: they
     /// fire on nearly any post and cost a callback at each match (a gate such as `[a-z]+[\s]*[a-z]`), so scanning for
-    /// them costs more than running their patterns.
-    static func noisy(_ database: OpaquePointer) -> Set<Int> {
+    /// them costs more than running their patterns. For a database that reports each gate once per scan (`once`),
+    /// those that fire on more than `noisyShareOfPosts` of the posts.
+    static func noisy(_ database: OpaquePointer, once: Bool = false) -> Set<Int> {
         var scratch: OpaquePointer?
         guard hs_alloc_scratch(database, &scratch) == HS_SUCCESS, let scratch else { return [] }
         defer { hs_free_scratch(scratch) }
@@ -305,7 +323,7 @@ final class Prefilter: @unchecked Sendable {
             }
         }
         let bytes = ordinaryPosts.reduce(0) { $0 + $1.count }
-        let limit = Int(Double(bytes) * noisyMatchesPerByte)
+        let limit = once ? Int(Double(ordinaryPosts.count) * noisyShareOfPosts) : Int(Double(bytes) * noisyMatchesPerByte)
         return Set(counts.filter { $0.value > limit }.keys)
     }
 

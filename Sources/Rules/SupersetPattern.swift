@@ -1,3 +1,4 @@
+import Synchronization
 /// Rewrites a PCRE2 pattern (as the rule set compiles it: UTF, UCP, on normalised text) into an expression Vectorscan
 /// compiles in UTF-8 mode without UCP, caseless, that matches every text the PCRE2 pattern matches, and maybe more
 /// (a superset; PCRE2 confirms every candidate). Assertions are dropped (`^`, `$`, look-arounds, and `\b` unless an
@@ -38,6 +39,23 @@ enum SupersetPattern {
     /// Non-ASCII digit ranges closer than this are one range in `nonASCIIDigits`.
     static let digitGapMerged: UInt32 = 0x1000
     static let nonASCII = #"\x{80}-\x{10FFFF}"#
+    /// Every character beyond ASCII that `\s`, `\h` or `\v` may match under UCP, as class members: white space and
+    /// separators (Z*), NEL, and U+180E (a space in older Unicode). About twenty characters, where "any non-ASCII"
+    /// made `[a-z]+\s` fire all through Russian or Chinese text.
+    static let nonASCIISpaces: String = {
+        var values: [UInt32] = []
+        // All of them are below U+3001 (a test checks every scalar against PCRE2).
+        for value in UInt32(0x80)...0x3000 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let category = scalar.properties.generalCategory
+            if scalar.properties.isWhitespace || category == .spaceSeparator || category == .lineSeparator || category == .paragraphSeparator
+                || value == 0x85 || value == 0x180E
+            {
+                values.append(value)
+            }
+        }
+        return values.map { #"\x{"# + String($0, radix: 16, uppercase: true) + "}" }.joined()
+    }()
     /// The non-ASCII decimal digits (`\d` under UCP is `\p{Nd}`), as class ranges, from the standard library's
     /// Unicode tables (as new as PCRE2's or newer: a superset). Ranges less than `digitGapMerged` apart are merged:
     /// six ranges instead of 61, still leaving out Latin, Greek, Cyrillic, Hebrew, CJK and Hangul, and each of the 55
@@ -372,9 +390,9 @@ enum SupersetPattern {
                 drop()
             case "d": emitAtom("[0-9" + SupersetPattern.nonASCIIDigits + "]")
             case "w": emitAtom("[0-9A-Za-z_" + SupersetPattern.nonASCII + "]")
-            case "s": emitAtom(#"[\x{9}-\x{D}\x{20}"# + SupersetPattern.nonASCII + "]")
-            case "h": emitAtom(#"[\x{9}\x{20}"# + SupersetPattern.nonASCII + "]")
-            case "v": emitAtom(#"[\x{A}-\x{D}"# + SupersetPattern.nonASCII + "]")
+            case "s": emitAtom(#"[\x{9}-\x{D}\x{20}"# + SupersetPattern.nonASCIISpaces + "]")
+            case "h": emitAtom(#"[\x{9}\x{20}"# + SupersetPattern.nonASCIISpaces + "]")
+            case "v": emitAtom(#"[\x{A}-\x{D}"# + SupersetPattern.nonASCIISpaces + "]")
             case "D": emitAtom(#"[^0-9]"#)
             case "W": emitAtom(#"[^0-9A-Za-z_]"#)
             case "S": emitAtom(#"[^\x{9}-\x{D}\x{20}]"#)
@@ -679,9 +697,9 @@ enum SupersetPattern {
             switch escape {
             case "d": return negated ? "0-9" : "0-9" + SupersetPattern.nonASCIIDigits
             case "w": return negated ? "0-9A-Za-z_" : "0-9A-Za-z_" + nonASCII
-            case "s": return negated ? #"\x{9}-\x{D}\x{20}"# : #"\x{9}-\x{D}\x{20}"# + nonASCII
-            case "h": return negated ? #"\x{9}\x{20}"# : #"\x{9}\x{20}"# + nonASCII
-            case "v": return negated ? #"\x{A}-\x{D}"# : #"\x{A}-\x{D}"# + nonASCII
+            case "s": return negated ? #"\x{9}-\x{D}\x{20}"# : #"\x{9}-\x{D}\x{20}"# + SupersetPattern.nonASCIISpaces
+            case "h": return negated ? #"\x{9}\x{20}"# : #"\x{9}\x{20}"# + SupersetPattern.nonASCIISpaces
+            case "v": return negated ? #"\x{A}-\x{D}"# : #"\x{A}-\x{D}"# + SupersetPattern.nonASCIISpaces
             // Negated escapes: ASCII outside the escape's ASCII part, and every non-ASCII character.
             case "D": return negated ? #"\x{0}-\x{2F}\x{3A}-\x{7F}"# : #"\x{0}-\x{2F}\x{3A}-\x{10FFFF}"#
             case "W": return negated ? #"\x{0}-\x{2F}\x{3A}-\x{40}\x{5B}-\x{5E}\x{60}\x{7B}-\x{7F}"# : #"\x{0}-\x{2F}\x{3A}-\x{40}\x{5B}-\x{5E}\x{60}\x{7B}-\x{10FFFF}"#
@@ -736,9 +754,19 @@ enum SupersetPattern {
         var variants: [Unicode.Scalar] = [scalar]
         for other in caseOrbits[orbitKey(scalar).value] ?? [] where !variants.contains(other) { variants.append(other) }
         if let folded = single(TextNormalisation.nfkcCasefold(String(scalar))), !variants.contains(folded) { variants.append(folded) }
-        let kept = variants.filter { $0.isASCII || TextNormalisation.nfkcCasefold(String($0)) == String($0) }
+        let kept = variants.filter { $0.isASCII || !changesWhenNormalised($0) }
         return kept.isEmpty ? [scalar] : kept
     }
+
+    /// Whether NFKC_Casefold (ICU's, as texts are normalised) changes `scalar`; asked once per scalar.
+    private static func changesWhenNormalised(_ scalar: Unicode.Scalar) -> Bool {
+        if let known = normalisationChanges.withLock({ $0[scalar.value] }) { return known }
+        let changes = TextNormalisation.nfkcCasefold(String(scalar)) != String(scalar)
+        normalisationChanges.withLock { $0[scalar.value] = changes }
+        return changes
+    }
+
+    private static let normalisationChanges = Mutex<[UInt32: Bool]>([:])
 
     private static func single(_ text: String) -> Unicode.Scalar? {
         var scalars = text.unicodeScalars.makeIterator()

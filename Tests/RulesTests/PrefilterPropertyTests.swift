@@ -137,6 +137,26 @@ import Testing
         #expect(checked > 100)
     }
 
+    /// `\s`, `\h` and `\v` widen to the white space beyond ASCII, not to every non-ASCII character: for every
+    /// scalar PCRE2 (UCP) matches with one, alone or in a class, the superset matches it too.
+    @Test(arguments: [#"\s"#, #"\h"#, #"\v"#, #"[\sx]"#, #"[\hx]"#, #"[\vx]"#])
+    func spaceEscapesWidenToEverySpacePCRE2Knows(escape: String) throws {
+        let original = try Pattern("^" + escape + "$")
+        let expression = try #require(SupersetPattern.rewrite(escape))
+        #expect(!expression.contains(SupersetPattern.nonASCII), "\(expression)")
+        let superset = try Pattern("^(?:" + expression + ")$")
+        let matcher = Matcher()
+        var missed: [String] = []
+        var matched = 0
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), try matcher.contains(original, in: String(scalar)) else { continue }
+            matched += 1
+            if try !matcher.contains(superset, in: String(scalar)) { missed.append(String(value, radix: 16)) }
+        }
+        #expect(missed.isEmpty, "\(escape) → \(expression) misses U+\(missed)")
+        #expect(matched > 6)
+    }
+
     @Test(arguments: [
         (#"\bfree\b"#, #"\bfree\b"#),
         (#"\bp+r+[e3]+[s5$]+\b"#, #"pr+[e3]+[s5\x{24}]"#),

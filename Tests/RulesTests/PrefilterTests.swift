@@ -130,11 +130,15 @@ import Testing
     /// A text that makes the gates fire at every byte costs a bounded number of callbacks: past the budget every
     /// pattern runs (as with no prefilter), so nothing is missed and nothing is quadratic.
     @Test func aTextOfMatchesEverywhereLetsEveryPatternRun() throws {
-        let gates = (0..<50).map { PrefilterGate.expression("a{1,\($0 + 1)}", literals: 0) } + [.literal("zzz")]
+        let gates = (0..<50).map { PrefilterGate.expression("a{1,\($0 + 1)}", literals: 3) } + [.literal("zzz")]
         let prefilter = Prefilter(gates: gates, keepingNoisyGates: true)
         #expect(prefilter.refused.isEmpty)
         #expect(prefilter.scan(String(repeating: "a", count: 10_000)).count == gates.count)
         #expect(prefilter.scan("a b").count == 50)
+        // Suspects (few literals) report once per scan: the same gates cost 50 callbacks, under the budget, and the
+        // literal that is not in the text does not fire.
+        let suspects = (0..<50).map { PrefilterGate.expression("a{1,\($0 + 1)}", literals: 0) } + [.literal("zzz")]
+        #expect(Prefilter(gates: suspects, keepingNoisyGates: true).scan(String(repeating: "a", count: 10_000)).sorted() == Array(0..<50))
     }
 
     /// A gate that fires all over ordinary text (`[a-z]+[a-z]` matches at nearly every letter) filters nothing and
