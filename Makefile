@@ -2,7 +2,7 @@
 
 SWIFT ?= swift
 # Debian packages the build links against; scripts/install-system-packages installs the missing ones.
-SYSTEM_PACKAGES := libsqlite3-dev libpcre2-dev libicu-dev libvectorscan-dev pkg-config sqlite3 tmux systemd
+SYSTEM_PACKAGES := libsqlite3-dev libpcre2-dev libicu-dev libvectorscan-dev libssl-dev pkg-config sqlite3 tmux systemd
 
 # The Python peers the interoperability tests run against, pinned in their requirements file.
 VENV := .venv

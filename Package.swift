@@ -37,10 +37,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
+        // RSA with the system's OpenSSL (libcrypto), behind a C interface of our own; used only by HTTPSignatures.
+        .target(name: "CSystemRSA", linkerSettings: [.linkedLibrary("crypto")]),
         // Key material and, later, HTTP message signatures. The only importer of _CryptoExtras.
         .target(
             name: "HTTPSignatures",
             dependencies: [
+                "CSystemRSA",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -32,8 +32,10 @@ public enum SignatureAlgorithm: String, Sendable, CaseIterable {
         do {
             switch (self, key.material) {
             case (.rsaV15SHA256, .rsa(let rsa)):
+                if let signature = key.systemRSA?.sign(data, scheme: .pkcs1SHA256) { return signature }
                 return try rsa.signature(for: SHA256.hash(data: data), padding: .insecurePKCS1v1_5).rawRepresentation
             case (.rsaPSSSHA512, .rsa(let rsa)):
+                if let signature = key.systemRSA?.sign(data, scheme: .pssSHA512) { return signature }
                 return try rsa.signature(for: SHA512.hash(data: data), padding: .PSS).rawRepresentation
             case (.ecdsaP256SHA256, .p256(let ec)):
                 return try ec.signature(for: data).rawRepresentation
@@ -68,5 +70,38 @@ public enum SignatureAlgorithm: String, Sendable, CaseIterable {
         default:
             throw SignatureError.keyAlgorithmMismatch(key: key.kind, algorithm: rawValue)
         }
+    }
+}
+
+// The RSA backends one by one, for `palisade bench signatures` and the tests that compare them.
+extension SignatureAlgorithm {
+    /// Signs with swift-crypto (BoringSSL) even where the system's OpenSSL would.
+    @_spi(Backends) public func signWithSwiftCrypto(_ data: Data, with key: SigningKey) throws(SignatureError) -> Data {
+        let bare = SigningKey(key.material, algorithm: key.algorithm, systemRSA: nil)
+        return try sign(data, with: bare)
+    }
+
+    /// Verifies an RSA signature with the system's OpenSSL (the public key parsed once, in `key`); nil for keys that are
+    /// not RSA or algorithms that are not RSA.
+    @_spi(Backends) public func isValidWithSystemOpenSSL(_ signature: Data, of data: Data, key: SystemRSAPublicKey) -> Bool? {
+        switch self {
+        case .rsaV15SHA256: return key.key.isValid(signature, of: data, scheme: .pkcs1SHA256)
+        case .rsaPSSSHA512: return key.key.isValid(signature, of: data, scheme: .pssSHA512)
+        default: return nil
+        }
+    }
+
+    /// The system OpenSSL's version (e.g. "OpenSSL 3.0.19 27 Jan 2026").
+    @_spi(Backends) public static var systemOpenSSLVersion: String { SystemRSAKey.libraryVersion }
+}
+
+/// An RSA public key parsed by the system's OpenSSL (see `SignatureAlgorithm.isValidWithSystemOpenSSL`).
+@_spi(Backends) public struct SystemRSAPublicKey: Sendable {
+    let key: SystemRSAKey
+
+    /// The OpenSSL form of an RSA verification key, or nil for other keys.
+    public init?(_ verificationKey: VerificationKey) {
+        guard case .rsa(let rsa) = verificationKey.material, let key = SystemRSAKey(publicDER: rsa.derRepresentation) else { return nil }
+        self.key = key
     }
 }

@@ -14,10 +14,21 @@ public struct SigningKey: Sendable {
     let material: Material
     /// The algorithm this key is bound to (an RSA-PSS PKCS#8 key binds `rsa-pss-sha512`); nil lets the key type decide.
     public let algorithm: SignatureAlgorithm?
+    /// An RSA key again, parsed once by the system's OpenSSL, which signs it faster (see `SystemRSAKey`); nil for
+    /// other keys, or when OpenSSL cannot read it (then swift-crypto signs).
+    let systemRSA: SystemRSAKey?
 
     init(_ material: Material, algorithm: SignatureAlgorithm? = nil) {
         self.material = material
         self.algorithm = algorithm
+        if case .rsa(let key) = material { systemRSA = SystemRSAKey(privateDER: key.derRepresentation) } else { systemRSA = nil }
+    }
+
+    /// The same key with the given OpenSSL form (nil: swift-crypto signs).
+    init(_ material: Material, algorithm: SignatureAlgorithm?, systemRSA: SystemRSAKey?) {
+        self.material = material
+        self.algorithm = algorithm
+        self.systemRSA = systemRSA
     }
 
     /// Reads a private key from PEM: PKCS#8 (`BEGIN PRIVATE KEY`: RSA, RSA-PSS, Ed25519, P-256), PKCS#1
