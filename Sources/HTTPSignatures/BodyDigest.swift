@@ -44,8 +44,12 @@ public enum BodyDigest {
     public static func checkContentDigest(_ header: String, body: Data) throws(SignatureError) {
         let dictionary: OrderedMap<String, ItemOrInnerList>
         do {
-            var parser = StructuredFieldValueParser(Array(header.utf8))
-            dictionary = try parser.parseDictionaryFieldValue()
+            if let quick = QuickStructuredFields.dictionary(header) {
+                dictionary = quick
+            } else {
+                var parser = StructuredFieldValueParser(Array(header.utf8))
+                dictionary = try parser.parseDictionaryFieldValue()
+            }
         } catch {
             throw SignatureError.malformedHeader(field: "Content-Digest", detail: "not a structured-field dictionary (\(error))")
         }

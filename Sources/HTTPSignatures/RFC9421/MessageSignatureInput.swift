@@ -89,6 +89,7 @@ public struct MessageSignatureInput: Sendable {
 
     /// The `Signature-Input` member value: `("@method" …);created=…;keyid="…"`.
     public func serializedInnerList() throws(SignatureError) -> String {
+        if let quick = QuickStructuredFields.serialize(innerList: components, parameters: parameters) { return quick }
         do {
             var serializer = StructuredFieldValueSerializer()
             let bytes = try serializer.writeListFieldValue([.innerList(InnerList(bareInnerList: BareInnerList(components), parameters: parameters))])
@@ -99,6 +100,7 @@ public struct MessageSignatureInput: Sendable {
     }
 
     static func serialize(_ item: Item) throws(SignatureError) -> String {
+        if let quick = QuickStructuredFields.serialize(item) { return quick }
         do {
             var serializer = StructuredFieldValueSerializer()
             return String(decoding: try serializer.writeItemFieldValue(item), as: UTF8.self)
@@ -109,6 +111,7 @@ public struct MessageSignatureInput: Sendable {
 
     private static func dictionary(_ text: String, field: String) throws(SignatureError) -> OrderedMap<String, ItemOrInnerList> {
         guard text.utf8.count <= maximumLength else { throw SignatureError.malformedHeader(field: field, detail: "longer than \(maximumLength) bytes") }
+        if let quick = QuickStructuredFields.dictionary(text) { return quick }
         do {
             var parser = StructuredFieldValueParser(Array(text.utf8))
             return try parser.parseDictionaryFieldValue()
