@@ -116,10 +116,13 @@ enum QuickStructuredFields {
 
         mutating func dictionary() -> OrderedMap<String, ItemOrInnerList>? {
             var result = OrderedMap<String, ItemOrInnerList>()
+            // Keys seen, checked here (a lookup in the map is a linear search through generic code).
+            var keys: [String] = []
             skip(UInt8(ascii: " "))
             guard current != nil else { return nil }  // an empty field: the general parser's answer
             while current != nil {
-                guard let key = key(), result[key] == nil else { return nil }
+                guard let key = key(), !keys.contains(key) else { return nil }
+                keys.append(key)
                 let member: ItemOrInnerList
                 if current == UInt8(ascii: "=") {
                     index += 1
@@ -169,10 +172,12 @@ enum QuickStructuredFields {
 
         mutating func parameters() -> OrderedMap<String, RFC9651BareItem>? {
             var result = OrderedMap<String, RFC9651BareItem>()
+            var keys: [String] = []
             while current == UInt8(ascii: ";") {
                 index += 1
                 skip(UInt8(ascii: " "))
-                guard let key = key(), result[key] == nil else { return nil }
+                guard let key = key(), !keys.contains(key) else { return nil }
+                keys.append(key)
                 if current == UInt8(ascii: "=") {
                     index += 1
                     guard let value = bareItem() else { return nil }

@@ -16,7 +16,7 @@ public enum SignatureBase {
                 throw SignatureError.malformedHeader(field: "Signature-Input", detail: "component \(identifier) is not a string")
             }
             for value in try values(of: name, parameters: component.rfc9651Parameters, in: message) {
-                guard !value.contains("\n"), !value.contains("\r") else {
+                guard !value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
                     throw SignatureError.malformedMessage("the value of \(identifier) contains a line break")
                 }
                 lines.append("\(identifier): \(value)")
@@ -32,14 +32,20 @@ public enum SignatureBase {
         if name.hasPrefix("@") {
             return try derived(name, parameters: parameters, in: message)
         }
-        guard name == name.lowercased() else {
+        // Component names are structured-field strings: ASCII, so no capital letter means lower case.
+        guard !name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
             throw SignatureError.malformedHeader(field: "Signature-Input", detail: "field name \"\(name)\" must be lower case")
         }
-        for (parameter, _) in parameters where !["sf", "key", "bs"].contains(parameter) {
-            throw SignatureError.unsupportedAlgorithm("component parameter ;\(parameter) on \"\(name)\"")
+        // Most components have no parameters: no lookups in an empty map.
+        let hasParameters = !parameters.isEmpty
+        if hasParameters {
+            for (parameter, _) in parameters where !["sf", "key", "bs"].contains(parameter) {
+                throw SignatureError.unsupportedAlgorithm("component parameter ;\(parameter) on \"\(name)\"")
+            }
         }
         let raw = message.values(of: name)
         guard !raw.isEmpty else { throw SignatureError.missingCoveredComponent(name) }
+        if !hasParameters { return [raw.count == 1 ? raw[0] : raw.joined(separator: ", ")] }
         if parameters["bs"] != nil {
             let wrapped = raw.map { ":" + Data($0.utf8).base64EncodedString() + ":" }
             return [wrapped.joined(separator: ", ")]
@@ -69,7 +75,7 @@ public enum SignatureBase {
     private static func derived(
         _ name: String, parameters: OrderedMap<String, RFC9651BareItem>, in message: HTTPMessage
     ) throws(SignatureError) -> [String] {
-        if name != "@query-param", let (parameter, _) = parameters.first(where: { _ in true }) {
+        if name != "@query-param", !parameters.isEmpty, let (parameter, _) = parameters.first(where: { _ in true }) {
             throw SignatureError.unsupportedAlgorithm("component parameter ;\(parameter) on \"\(name)\"")
         }
         let isRequest = message.status == nil
