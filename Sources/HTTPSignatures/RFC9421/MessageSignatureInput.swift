@@ -8,7 +8,12 @@ public struct MessageSignatureInput: Sendable {
     /// The covered components as structured-field items (a string with parameters such as `name="Pet"`).
     public var components: [Item]
     /// The signature parameters (`created`, `expires`, `keyid`, `alg`, `nonce`, `tag`), in order.
-    public var parameters: OrderedMap<String, RFC9651BareItem>
+    public var parameters: OrderedMap<String, RFC9651BareItem> {
+        didSet { known = Known(parameters) }
+    }
+    /// The parameters verification reads, taken out of `parameters` once (a lookup there is a linear search through
+    /// generic code, and verification asks for them several times).
+    private var known: Known
     /// The signature; empty until signed.
     public var signature: Data
 
@@ -18,13 +23,33 @@ public struct MessageSignatureInput: Sendable {
     }
 
     /// `created`, seconds since 1970.
-    public var created: Int? { integerParameter("created") }
+    public var created: Int? { known.created }
     /// `expires`, seconds since 1970.
-    public var expires: Int? { integerParameter("expires") }
+    public var expires: Int? { known.expires }
     /// `keyid`.
-    public var keyID: String? { stringParameter("keyid") }
+    public var keyID: String? { known.keyID }
     /// `alg`.
-    public var algorithm: String? { stringParameter("alg") }
+    public var algorithm: String? { known.algorithm }
+
+    /// `created`, `expires`, `keyid` and `alg`, where they have their types.
+    private struct Known: Sendable {
+        var created: Int?
+        var expires: Int?
+        var keyID: String?
+        var algorithm: String?
+
+        init(_ parameters: OrderedMap<String, RFC9651BareItem>) {
+            for (name, value) in parameters {
+                switch (name, value) {
+                case ("created", .integer(let number)): created = Int(number)
+                case ("expires", .integer(let number)): expires = Int(number)
+                case ("keyid", .string(let text)): keyID = text
+                case ("alg", .string(let text)): algorithm = text
+                default: continue
+                }
+            }
+        }
+    }
 
     /// A new input to sign.
     public init(label: String, components: [String], created: Int?, keyID: String, algorithm: SignatureAlgorithm? = nil, expires: Int? = nil) {
@@ -36,6 +61,7 @@ public struct MessageSignatureInput: Sendable {
         parameters["keyid"] = .string(keyID)
         if let algorithm { parameters["alg"] = .string(algorithm.rawValue) }
         self.parameters = parameters
+        known = Known(parameters)
         self.signature = Data()
     }
 
@@ -43,6 +69,7 @@ public struct MessageSignatureInput: Sendable {
         self.label = label
         self.components = components
         self.parameters = parameters
+        known = Known(parameters)
         self.signature = signature
     }
 
@@ -118,16 +145,6 @@ public struct MessageSignatureInput: Sendable {
         } catch {
             throw SignatureError.malformedHeader(field: field, detail: "not a structured-field dictionary (\(error))")
         }
-    }
-
-    private func integerParameter(_ name: String) -> Int? {
-        if case .integer(let value)? = parameters[name] { return Int(value) }
-        return nil
-    }
-
-    private func stringParameter(_ name: String) -> String? {
-        if case .string(let value)? = parameters[name] { return value }
-        return nil
     }
 }
 
